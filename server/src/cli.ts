@@ -1,0 +1,1 @@
+// Entry point of the CLI (written in this change).

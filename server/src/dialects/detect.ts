@@ -1,0 +1,119 @@
+import { deref, get, getPair, isMap, isSeq, itemsOf, pairsOf, str, type DataNode } from '../syntax/tree';
+
+/**
+ * Which kind of file this is: decided by path where the path is conventional, else by content,
+ * because real repositories keep workflows outside `.github/workflows/` and name CloudFormation
+ * templates anything.
+ */
+export type Dialect = 'github-actions' | 'gitlab-ci' | 'cloudformation' | 'kubernetes' | 'terraform' | 'iam-policy';
+
+export const DIALECT_NAMES: Record<Dialect, string> = {
+  'github-actions': 'GitHub Actions',
+  'gitlab-ci': 'GitLab CI',
+  cloudformation: 'CloudFormation',
+  kubernetes: 'Kubernetes',
+  terraform: 'Terraform',
+  'iam-policy': 'IAM policy',
+};
+
+export type Syntax = 'yaml' | 'json' | 'hcl';
+
+/** The syntax a path is parsed with, or null for files Keyless does not read. */
+export function syntaxOf(path: string): Syntax | null {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.tf.json') || lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.tf') || lower.endsWith('.tfvars')) return 'hcl';
+  if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return 'yaml';
+  return null;
+}
+
+const WORKFLOW_PATH = /(?:^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
+const ACTION_PATH = /(?:^|[\\/])action\.ya?ml$/i;
+const GITLAB_PATH = /(?:^|[\\/])(?:[^\\/]*\.)?gitlab-ci\.ya?ml$/i;
+const HELM_TEMPLATE_PATH = /(?:^|[\\/])templates[\\/]/;
+
+export type Detection =
+  | { dialect: Dialect }
+  | { dialect: null; note?: string };
+
+/** Detection for a YAML stream: `documents` are the roots of its documents. */
+export function detectYaml(path: string, text: string, documents: readonly (DataNode | null)[]): Detection {
+  if (HELM_TEMPLATE_PATH.test(path) && text.includes('{{')) {
+    return { dialect: null, note: 'Helm template: Keyless reads rendered manifests, not chart templates ({{ }} is not YAML)' };
+  }
+  const first = documents.find((d) => d !== null) ?? null;
+  if (WORKFLOW_PATH.test(path) || (ACTION_PATH.test(path) && isCompositeAction(first))) return { dialect: 'github-actions' };
+  if (GITLAB_PATH.test(path)) return { dialect: 'gitlab-ci' };
+  if (isWorkflow(first) || isCompositeAction(first)) return { dialect: 'github-actions' };
+  if (documents.some(isCloudFormation)) return { dialect: 'cloudformation' };
+  if (documents.some(isKubernetesObject)) return { dialect: 'kubernetes' };
+  if (isGitLabPipeline(first)) return { dialect: 'gitlab-ci' };
+  return { dialect: null };
+}
+
+export function detectJson(path: string, root: DataNode | null): Detection {
+  if (path.toLowerCase().endsWith('.tf.json')) return { dialect: 'terraform' };
+  if (isCloudFormation(root)) return { dialect: 'cloudformation' };
+  if (isPolicyDocument(root)) return { dialect: 'iam-policy' };
+  if (isKubernetesObject(root)) return { dialect: 'kubernetes' };
+  return { dialect: null };
+}
+
+/** `on:` and `jobs:` whose jobs run steps or call reusable workflows. */
+export function isWorkflow(root: DataNode | null): boolean {
+  if (!isMap(deref(root)) || (!getPair(root, 'on') && !getPair(root, 'true'))) return false;
+  const jobs = get(root, 'jobs');
+  return pairsOf(jobs).some((job) => isMap(deref(job.value)) && (getPair(job.value, 'steps') || getPair(job.value, 'runs-on') || getPair(job.value, 'uses')));
+}
+
+function isCompositeAction(root: DataNode | null): boolean {
+  const runs = get(root, 'runs');
+  return isMap(runs) && (getPair(runs, 'steps') !== undefined || getPair(runs, 'using') !== undefined);
+}
+
+export function isCloudFormation(root: DataNode | null): boolean {
+  if (!isMap(deref(root))) return false;
+  if (getPair(root, 'AWSTemplateFormatVersion')) return true;
+  const resources = get(root, 'Resources');
+  return pairsOf(resources).some((r) => /^AWS::/.test(str(get(r.value, 'Type')) ?? ''));
+}
+
+export function isKubernetesObject(root: DataNode | null): boolean {
+  return isMap(deref(root)) && typeof str(get(root, 'apiVersion')) === 'string' && typeof str(get(root, 'kind')) === 'string';
+}
+
+export function isPolicyDocument(root: DataNode | null): boolean {
+  if (!isMap(deref(root)) || !getPair(root, 'Statement')) return false;
+  const statement = get(root, 'Statement');
+  return getPair(root, 'Version') !== undefined && (isSeq(statement) || isMap(statement));
+}
+
+/** Top-level keys GitLab reserves; every other top-level mapping is a job or a hidden template. */
+export const GITLAB_KEYWORDS = new Set([
+  'default', 'include', 'stages', 'variables', 'workflow', 'image', 'services', 'cache',
+  'before_script', 'after_script', 'spec', 'pages',
+]);
+
+const GITLAB_JOB_KEYS = ['stage', 'image', 'rules', 'only', 'except', 'needs', 'tags', 'artifacts', 'extends', 'before_script', 'environment', 'id_tokens'];
+
+function isGitLabPipeline(root: DataNode | null): boolean {
+  if (!isMap(deref(root)) || getPair(root, 'jobs') || getPair(root, 'on')) return false;
+  const hasStages = isSeq(get(root, 'stages'));
+  return pairsOf(root).some((pair) => {
+    if (GITLAB_KEYWORDS.has(pair.key) && pair.key !== 'pages') return false;
+    const job = deref(pair.value);
+    if (!isMap(job)) return false;
+    const script = get(job, 'script');
+    const runs = script !== null && (isSeq(script) || typeof str(script) === 'string');
+    return runs && (hasStages || GITLAB_JOB_KEYS.some((k) => getPair(job, k)));
+  });
+}
+
+/** The objects of a Kubernetes document, unwrapping `kind: List`. */
+export function kubernetesObjects(root: DataNode | null): DataNode[] {
+  if (!isKubernetesObject(root)) return [];
+  if (/List$/.test(str(get(root, 'kind')) ?? '') && isSeq(get(root, 'items'))) {
+    return itemsOf(get(root, 'items')).filter(isKubernetesObject);
+  }
+  return [deref(root)!];
+}

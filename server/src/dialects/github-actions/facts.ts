@@ -1,0 +1,202 @@
+import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind } from '../../facts/model';
+import type { Span } from '../../syntax/text';
+import { deref, isScalar, str } from '../../syntax/tree';
+import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
+import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
+import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
+import { shellCommands } from '../ci/shell';
+import { input, usesAction, type Job, type Step, type Workflow } from './model';
+
+/**
+ * How each job of a workflow authenticates: to clouds (through login actions, key variables in
+ * `env:`, or login commands) and to package registries (publish steps and their tokens).
+ */
+export function githubActionsAuthentications(workflow: Workflow, text: string): Authentication[] {
+  const found: Authentication[] = [];
+  const seen = new Set<string>();
+  const add = (auth: Authentication): void => {
+    const key = `${auth.target}:${auth.anchor.start}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    found.push(auth);
+  };
+
+  const principal = (job: string, step?: string): Principal => ({ kind: 'ci-job', platform: 'github-actions', job, ...(step ? { step } : {}) });
+  for (const auth of keyVariableAuthentications(workflow.env, principal('*'), text, 'env')) add(auth);
+  for (const job of workflow.jobs) {
+    for (const auth of keyVariableAuthentications(job.env, principal(job.id), text, 'env')) add(auth);
+    for (const step of job.steps) {
+      const stepName = step.name ?? step.uses?.action ?? `step ${step.index + 1}`;
+      for (const auth of keyVariableAuthentications(step.env, principal(job.id, stepName), text, 'env')) add(auth);
+      const viaAction = actionAuthentication(job, step, text);
+      if (viaAction) add(viaAction);
+      for (const auth of runAuthentications(workflow, job, step, text)) add(auth);
+      const publish = publishActionAuthentication(job, step, text);
+      if (publish) add(publish);
+    }
+  }
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login actions
+
+interface LoginAction {
+  actions: string[];
+  target: Cloud;
+  /** Inputs that carry a long-lived credential, with what they carry. */
+  staticInputs: Record<string, SecretKind>;
+  /** Inputs that, present without static ones, mean federation. */
+  federatedInputs: string[];
+}
+
+const LOGIN_ACTIONS: LoginAction[] = [
+  {
+    actions: ['aws-actions/configure-aws-credentials'],
+    target: 'aws',
+    staticInputs: { 'aws-access-key-id': 'aws-access-key-id', 'aws-secret-access-key': 'aws-secret-access-key', 'aws-session-token': 'aws-session-token' },
+    federatedInputs: ['role-to-assume'],
+  },
+  {
+    actions: ['google-github-actions/auth'],
+    target: 'gcp',
+    staticInputs: { credentials_json: 'gcp-service-account-key' },
+    federatedInputs: ['workload_identity_provider'],
+  },
+  {
+    actions: ['azure/login'],
+    target: 'azure',
+    staticInputs: { creds: 'azure-client-secret', 'client-secret': 'azure-client-secret' },
+    federatedInputs: ['client-id'],
+  },
+  {
+    actions: ['azure/webapps-deploy', 'azure/functions-action'],
+    target: 'azure',
+    staticInputs: { 'publish-profile': 'azure-publish-profile' },
+    federatedInputs: [],
+  },
+  {
+    actions: ['hashicorp/vault-action'],
+    target: 'vault',
+    staticInputs: { token: 'vault-token', secretId: 'vault-token', password: 'vault-token', githubToken: 'vault-token' },
+    federatedInputs: ['jwtGithubAudience'],
+  },
+];
+
+function actionAuthentication(job: Job, step: Step, text: string): Authentication | undefined {
+  if (!step.uses) return undefined;
+  const login = LOGIN_ACTIONS.find((l) => usesAction(step, ...l.actions));
+  if (!login) return undefined;
+  const credentials: Credential[] = [];
+  for (const pair of step.with) {
+    const kind = login.staticInputs[pair.key];
+    if (!kind || classifyCiValue(str(pair.value)) === 'empty') continue;
+    credentials.push(referenced(kind, pair, text));
+  }
+  // vault-action's `method: jwt` with a token input present is still a JWT login.
+  const method = str(input(step, 'method')?.value)?.toLowerCase();
+  const vaultFederated = login.target === 'vault' && method !== undefined && ['jwt', 'oidc', 'kubernetes'].includes(method);
+  const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? step.uses.action };
+  const anchor = pairAnchor(step.uses.pair, text);
+  if (credentials.some((c) => !isCompanion(c.kind)) && !vaultFederated) {
+    return { principal, target: login.target, method: 'static', mechanism: step.uses.action, anchor, credentials };
+  }
+  if (login.federatedInputs.some((name) => input(step, name)) || vaultFederated) {
+    return { principal, target: login.target, method: 'oidc', mechanism: step.uses.action, anchor, credentials: [] };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// run: scripts
+
+function runAuthentications(workflow: Workflow, job: Job, step: Step, text: string): Authentication[] {
+  if (!step.run) return [];
+  const result: Authentication[] = [];
+  const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? `step ${step.index + 1}` };
+  for (const command of shellCommands(step.run.script)) {
+    const login = staticLogin(command);
+    if (login) {
+      const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 3)));
+      result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
+      continue;
+    }
+    const publish = publishCommand(command);
+    if (!publish) continue;
+    if (publish.registry === 'npm' && !publishesToNpmjs(job, step)) continue;
+    const token = tokenFor(publish.tokenVariables, publish.tokenArgument, workflow, job, step, text);
+    if (token) result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
+  }
+  if (NPMRC_TOKEN.test(step.run.script) && publishesToNpmjs(job, step)) {
+    const anchor = locateInScalar(text, step.run.node, NPMRC_TOKEN);
+    result.push({ principal, target: 'npm', method: 'static', mechanism: '.npmrc _authToken', anchor, credentials: [{ origin: 'reference', kind: 'npm-token', name: '_authToken', nameSpan: anchor }] });
+  }
+  return result;
+}
+
+/** The token a publish command would use: a token argument, else the innermost env entry that sets one. */
+function tokenFor(variables: readonly string[], argument: string | undefined, workflow: Workflow, job: Job, step: Step, text: string): (Credential & { nameSpan: Span }) | undefined {
+  if (argument && isReference(classifyCiValue(argument)) && step.run) {
+    const anchor = locateInScalar(text, step.run.node, argument);
+    return { origin: 'reference', kind: 'registry-token', name: argument, nameSpan: anchor };
+  }
+  for (const env of [step.env, job.env, workflow.env]) {
+    const pair = env.find((p) => variables.includes(p.key));
+    if (!pair) continue;
+    const kind = classifyCiValue(str(pair.value));
+    if (!isReference(kind) && kind !== 'credential-literal') return undefined;
+    return { origin: 'reference', kind: 'registry-token', name: pair.key, nameSpan: pairAnchor(pair, text), ...(pair.value ? { valueSpan: pair.value.span } : {}) };
+  }
+  return undefined;
+}
+
+/**
+ * Whether an npm publish in this step goes to npmjs.org: yes unless an earlier `actions/setup-node`
+ * in the job points `registry-url` at another registry (npm's default registry is npmjs.org).
+ */
+function publishesToNpmjs(job: Job, step: Step): boolean {
+  let registry: string | undefined;
+  for (const earlier of job.steps) {
+    if (earlier.index >= step.index) break;
+    if (usesAction(earlier, 'actions/setup-node')) registry = str(input(earlier, 'registry-url')?.value) ?? registry;
+  }
+  return registry === undefined || /^https?:\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/?$/i.test(registry);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publishing actions
+
+interface PublishAction {
+  action: string;
+  registry: PackageRegistry;
+  tokenInput: string;
+  /** Inputs naming the registry, and the registries that support trusted publishing. */
+  registryInputs: string[];
+  trusted: RegExp;
+}
+
+const PUBLISH_ACTIONS: PublishAction[] = [
+  { action: 'pypa/gh-action-pypi-publish', registry: 'pypi', tokenInput: 'password', registryInputs: ['repository-url', 'repository_url'], trusted: /^https?:\/\/(?:upload\.pypi\.org|test\.pypi\.org)\/legacy\/?$/i },
+  { action: 'rubygems/configure-rubygems-credentials', registry: 'rubygems', tokenInput: 'api-token', registryInputs: ['gem-server'], trusted: /^https?:\/\/rubygems\.org\/?$/i },
+  { action: 'js-devtools/npm-publish', registry: 'npm', tokenInput: 'token', registryInputs: ['registry'], trusted: /^https?:\/\/registry\.npmjs\.org\/?$/i },
+];
+
+function publishActionAuthentication(job: Job, step: Step, text: string): Authentication | undefined {
+  const publish = PUBLISH_ACTIONS.find((p) => usesAction(step, p.action));
+  if (!publish || !step.uses) return undefined;
+  const token = input(step, publish.tokenInput);
+  const tokenValue = classifyCiValue(str(token?.value));
+  if (!token || (!isReference(tokenValue) && tokenValue !== 'credential-literal')) return undefined;
+  const registry = publish.registryInputs.map((name) => str(input(step, name)?.value)).find((v) => v !== undefined);
+  if (registry !== undefined && !publish.trusted.test(registry)) return undefined;
+  const anchor = pairAnchor(token, text);
+  const value = deref(token.value);
+  return {
+    principal: { kind: 'ci-job', platform: 'github-actions', job: job.id, step: step.name ?? step.uses.action },
+    target: publish.registry,
+    method: 'static',
+    mechanism: step.uses.action,
+    anchor,
+    credentials: [{ origin: 'reference', kind: 'registry-token', name: token.key, nameSpan: anchor, ...(isScalar(value) ? { valueSpan: value.span } : {}) }],
+  };
+}

@@ -1,0 +1,69 @@
+import type { Authentication, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
+import type { Pair } from '../../syntax/tree';
+import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
+import { keyVariableAuthentications } from '../ci/key-variables';
+import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
+import { shellCommands } from '../ci/shell';
+import { variableValue, type Pipeline, type ScriptLine } from './model';
+
+/** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */
+const GITLAB_TRUSTED_PUBLISHING: ReadonlySet<PackageRegistry> = new Set(['npm', 'pypi']);
+
+/** How each job of a pipeline authenticates to clouds and package registries. */
+export function gitlabAuthentications(pipeline: Pipeline, text: string): Authentication[] {
+  const found: Authentication[] = [];
+  const seen = new Set<string>();
+  const add = (auth: Authentication): void => {
+    const key = `${auth.target}:${auth.anchor.start}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      found.push(auth);
+    }
+  };
+  const principal = (job: string): Principal => ({ kind: 'ci-job', platform: 'gitlab-ci', job });
+
+  for (const auth of keyVariableAuthentications(pipeline.variables, principal('*'), text, 'variables', variableValue)) add(auth);
+  for (const auth of scriptAuthentications(pipeline.defaultScripts, [pipeline.variables], principal('*'), text)) add(auth);
+  for (const job of pipeline.jobs) {
+    for (const auth of keyVariableAuthentications(job.variables, principal(job.name), text, 'variables', variableValue)) add(auth);
+    for (const auth of scriptAuthentications(job.scripts, [job.variables, pipeline.variables], principal(job.name), text)) add(auth);
+  }
+  return found;
+}
+
+function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], principal: Principal, text: string): Authentication[] {
+  const result: Authentication[] = [];
+  for (const line of lines) {
+    for (const command of shellCommands(line.script)) {
+      const login = staticLogin(command);
+      if (login) {
+        const anchor = locateInScalar(text, line.node, commandPattern(command.words.slice(0, 3)));
+        result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
+        continue;
+      }
+      const publish = publishCommand(command);
+      if (!publish || !GITLAB_TRUSTED_PUBLISHING.has(publish.registry)) continue;
+      const token = tokenFor(publish.tokenVariables, publish.tokenArgument, variableScopes, line, text);
+      if (token) result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
+    }
+    if (NPMRC_TOKEN.test(line.script)) {
+      const anchor = locateInScalar(text, line.node, NPMRC_TOKEN);
+      result.push({ principal, target: 'npm', method: 'static', mechanism: '.npmrc _authToken', anchor, credentials: [{ origin: 'reference', kind: 'npm-token', name: '_authToken', nameSpan: anchor }] });
+    }
+  }
+  return result;
+}
+
+function tokenFor(variables: readonly string[], argument: string | undefined, scopes: Pair[][], line: ScriptLine, text: string): ReferencedCredential | undefined {
+  if (argument && isReference(classifyCiValue(argument))) {
+    return { origin: 'reference', kind: 'registry-token', name: argument, nameSpan: locateInScalar(text, line.node, argument) };
+  }
+  for (const scope of scopes) {
+    const pair = scope.find((p) => variables.includes(p.key));
+    if (!pair) continue;
+    const kind = classifyCiValue(variableValue(pair));
+    if (!isReference(kind) && kind !== 'credential-literal') return undefined;
+    return { origin: 'reference', kind: 'registry-token', name: pair.key, nameSpan: pairAnchor(pair, text) };
+  }
+  return undefined;
+}

@@ -1,0 +1,74 @@
+import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
+import type { TerraformFile, TfExpr } from './model';
+
+/**
+ * Provider arguments that configure a long-lived credential, per provider. `token` (an AWS
+ * session token) and the like are companions: they count only next to a key.
+ */
+const PROVIDER_STATIC_ARGUMENTS: Readonly<Record<string, { cloud: Cloud; arguments: Record<string, { kind: SecretKind; companion?: boolean }> }>> = {
+  aws: {
+    cloud: 'aws',
+    arguments: {
+      access_key: { kind: 'aws-access-key-id' },
+      secret_key: { kind: 'aws-secret-access-key' },
+      token: { kind: 'aws-session-token', companion: true },
+    },
+  },
+  google: { cloud: 'gcp', arguments: { credentials: { kind: 'gcp-service-account-key' } } },
+  'google-beta': { cloud: 'gcp', arguments: { credentials: { kind: 'gcp-service-account-key' } } },
+  azurerm: { cloud: 'azure', arguments: azureArguments() },
+  azuread: { cloud: 'azure', arguments: azureArguments() },
+  azapi: { cloud: 'azure', arguments: azureArguments() },
+};
+
+function azureArguments(): Record<string, { kind: SecretKind }> {
+  return { client_secret: { kind: 'azure-client-secret' }, client_certificate_password: { kind: 'azure-client-secret' } };
+}
+
+/** Resources that mint a long-lived credential when applied. */
+const MINTING_RESOURCES: Readonly<Record<string, { cloud: Cloud; kind: SecretKind }>> = {
+  aws_iam_access_key: { cloud: 'aws', kind: 'aws-access-key-id' },
+  google_service_account_key: { cloud: 'gcp', kind: 'gcp-service-account-key' },
+  azuread_application_password: { cloud: 'azure', kind: 'azure-client-secret' },
+  azuread_service_principal_password: { cloud: 'azure', kind: 'azure-client-secret' },
+};
+
+export function terraformFacts(file: TerraformFile): Facts {
+  const authentications: Authentication[] = [];
+  const credentials: Credential[] = [];
+  for (const block of file.blocks) {
+    if (block.type === 'provider') {
+      const provider = block.labels[0] ?? '';
+      const known = PROVIDER_STATIC_ARGUMENTS[provider];
+      if (!known) continue;
+      const found: ReferencedCredential[] = [];
+      let primary = false;
+      for (const attribute of block.attributes()) {
+        const argument = known.arguments[attribute.name];
+        if (!argument || isUnset(attribute.value)) continue;
+        primary ||= !argument.companion;
+        found.push({ origin: 'reference', kind: argument.kind, name: attribute.name, nameSpan: attribute.span, valueSpan: attribute.value.span });
+      }
+      if (!primary) continue;
+      const alias = block.attribute('alias')?.value;
+      authentications.push({
+        principal: { kind: 'terraform-provider', provider, ...(alias?.kind === 'string' ? { alias: alias.value } : {}) },
+        target: known.cloud,
+        method: 'static',
+        mechanism: `provider "${provider}"`,
+        anchor: block.headerSpan,
+        credentials: found,
+      });
+    } else if (block.type === 'resource') {
+      const [type = '', name = ''] = block.labels;
+      const minting = MINTING_RESOURCES[type];
+      if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud });
+    }
+  }
+  return { authentications, credentials };
+}
+
+/** `""` and `null` configure nothing. */
+function isUnset(expr: TfExpr): boolean {
+  return expr.kind === 'null' || (expr.kind === 'string' && !expr.template && expr.value.trim() === '');
+}

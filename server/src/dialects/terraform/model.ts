@@ -1,0 +1,368 @@
+import type { SyntaxNode } from '../../syntax/hcl';
+import type { Span } from '../../syntax/text';
+import { deref, isMap, isScalar, isSeq, type DataNode } from '../../syntax/tree';
+
+/**
+ * One view of a Terraform module file, whether written in HCL (`.tf`, `.tfvars`) or JSON
+ * (`.tf.json`). Rules read blocks, attributes and expressions through it and never see which
+ * syntax was used.
+ *
+ * The HCL side is lazy: a 5,000-line file has tens of thousands of syntax nodes, and every node
+ * visited from JavaScript crosses into WebAssembly. Only the blocks a reader asks for are opened.
+ */
+export interface TfBlock {
+  type: string;
+  labels: string[];
+  span: Span;
+  /** The block's first line: where "the block's first line" anchors are drawn. */
+  headerSpan: Span;
+  attributes(): TfAttribute[];
+  attribute(name: string): TfAttribute | undefined;
+  /** Nested blocks, of one type or of all. */
+  blocks(type?: string): TfBlock[];
+}
+
+export interface TfAttribute {
+  name: string;
+  nameSpan: Span;
+  span: Span;
+  value: TfExpr;
+}
+
+export type TfExpr =
+  | { kind: 'string'; value: string; span: Span; template: boolean; heredoc: boolean }
+  | { kind: 'number' | 'bool' | 'null'; text: string; span: Span }
+  | { kind: 'object'; entries: TfObjectEntry[]; span: Span }
+  | { kind: 'tuple'; items: TfExpr[]; span: Span }
+  | { kind: 'reference'; text: string; span: Span }
+  | { kind: 'call'; name: string; args: TfExpr[]; span: Span }
+  | { kind: 'other'; text: string; span: Span };
+
+export interface TfObjectEntry {
+  key: string;
+  keySpan: Span;
+  value: TfExpr;
+}
+
+export interface TerraformFile {
+  blocks: TfBlock[];
+}
+
+/** A literal string value (not a template with interpolations), or undefined. */
+export function literalString(expr: TfExpr | undefined): string | undefined {
+  return expr?.kind === 'string' && !expr.template ? expr.value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// HCL
+
+export function terraformFromHcl(root: SyntaxNode, text: string): TerraformFile {
+  return { blocks: bodyItems(root, text).blocks };
+}
+
+interface BodyItems {
+  attributes: TfAttribute[];
+  blocks: TfBlock[];
+}
+
+/**
+ * The attributes and blocks under a config_file or block node. ERROR nodes are looked into: when a
+ * brace is missing, tree-sitter wraps what follows in an ERROR node, and the blocks inside it are
+ * still worth reading.
+ */
+function bodyItems(container: SyntaxNode, text: string): BodyItems {
+  const items: BodyItems = { attributes: [], blocks: [] };
+  const visit = (node: SyntaxNode, depth: number): void => {
+    for (let i = 0; i < node.namedChildCount; i++) {
+      const child = node.namedChild(i);
+      if (!child) continue;
+      if (child.type === 'body') visit(child, depth);
+      else if (child.type === 'block') items.blocks.push(new HclBlock(child, text));
+      else if (child.type === 'attribute') {
+        const attribute = hclAttribute(child, text);
+        if (attribute) items.attributes.push(attribute);
+      } else if (child.type === 'ERROR' && depth < 4) visit(child, depth + 1);
+    }
+  };
+  visit(container, 0);
+  return items;
+}
+
+class HclBlock implements TfBlock {
+  readonly type: string;
+  readonly labels: string[] = [];
+  readonly span: Span;
+  readonly headerSpan: Span;
+  private items: BodyItems | undefined;
+
+  constructor(private readonly node: SyntaxNode, private readonly text: string) {
+    this.span = { start: node.startIndex, end: node.endIndex };
+    let type = '';
+    let headerEnd = node.endIndex;
+    for (let i = 0; i < node.childCount; i++) {
+      const child = node.child(i);
+      if (!child) continue;
+      if (child.type === 'identifier' && type === '') type = child.text;
+      else if (child.type === 'identifier') this.labels.push(child.text);
+      else if (child.type === 'string_lit') this.labels.push(stringLiteralText(child, text));
+      else if (child.type === 'block_start') {
+        headerEnd = child.endIndex;
+        break;
+      }
+    }
+    this.type = type;
+    const lineEnd = text.indexOf('\n', headerEnd);
+    this.headerSpan = { start: this.span.start, end: trimCr(text, lineEnd === -1 ? text.length : lineEnd) };
+  }
+
+  private body(): BodyItems {
+    this.items ??= bodyItems(this.node, this.text);
+    return this.items;
+  }
+
+  attributes(): TfAttribute[] {
+    return this.body().attributes;
+  }
+
+  attribute(name: string): TfAttribute | undefined {
+    return this.body().attributes.find((a) => a.name === name);
+  }
+
+  blocks(type?: string): TfBlock[] {
+    const all = this.body().blocks;
+    return type === undefined ? all : all.filter((b) => b.type === type);
+  }
+}
+
+function trimCr(text: string, end: number): number {
+  return end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+}
+
+function hclAttribute(node: SyntaxNode, text: string): TfAttribute | undefined {
+  const name = node.namedChild(0);
+  if (!name || name.type !== 'identifier') return undefined;
+  let expressionNode: SyntaxNode | null = null;
+  for (let i = 1; i < node.namedChildCount; i++) {
+    const child = node.namedChild(i);
+    if (child?.type === 'expression') {
+      expressionNode = child;
+      break;
+    }
+  }
+  const span = { start: node.startIndex, end: node.endIndex };
+  let cached: TfExpr | undefined;
+  return {
+    name: name.text,
+    nameSpan: { start: name.startIndex, end: name.endIndex },
+    span,
+    get value(): TfExpr {
+      cached ??= expressionNode ? hclExpression(expressionNode, text) : { kind: 'other', text: '', span: { start: name.endIndex, end: span.end } };
+      return cached;
+    },
+  };
+}
+
+function stringLiteralText(node: SyntaxNode, text: string): string {
+  // string_lit: quoted_template_start template_literal? quoted_template_end
+  const start = node.firstChild?.type === 'quoted_template_start' ? node.firstChild.endIndex : node.startIndex;
+  const last = node.lastChild;
+  const end = last?.type === 'quoted_template_end' && !last.isMissing ? last.startIndex : node.endIndex;
+  return text.slice(start, Math.max(start, end));
+}
+
+/** Converts an `expression` (or any expression-like) node. Deep structures are converted on demand. */
+function hclExpression(node: SyntaxNode, text: string): TfExpr {
+  const span = { start: node.startIndex, end: node.endIndex };
+  if (node.type === 'expression') {
+    // An expression with one named child is that child; with several (variable_expr get_attr ...)
+    // it is a traversal such as `aws_iam_user.ci.name`.
+    if (node.namedChildCount === 1) return hclExpression(node.namedChild(0)!, text);
+    const first = node.namedChild(0);
+    if (first?.type === 'variable_expr') return { kind: 'reference', text: node.text, span };
+    return { kind: 'other', text: node.text, span };
+  }
+  switch (node.type) {
+    case 'literal_value':
+      return node.namedChildCount === 1 ? hclExpression(node.namedChild(0)!, text) : { kind: 'other', text: node.text, span };
+    case 'string_lit':
+      return { kind: 'string', value: stringLiteralText(node, text), span, template: false, heredoc: false };
+    case 'numeric_lit':
+      return { kind: 'number', text: node.text, span };
+    case 'bool_lit':
+      return { kind: 'bool', text: node.text, span };
+    case 'null_lit':
+      return { kind: 'null', text: 'null', span };
+    case 'template_expr': {
+      const inner = node.namedChild(0);
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: node.text, span };
+    }
+    case 'quoted_template':
+    case 'heredoc_template': {
+      const heredoc = node.type === 'heredoc_template';
+      let start = span.start;
+      let end = span.end;
+      let template = false;
+      for (let i = 0; i < node.childCount; i++) {
+        const child = node.child(i)!;
+        if (child.type === 'quoted_template_start') start = child.endIndex;
+        else if (child.type === 'quoted_template_end') end = child.startIndex;
+        else if (child.type === 'heredoc_identifier') {
+          // The opening identifier ends the header line; the closing one starts the last line.
+          if (i <= 2) start = text.indexOf('\n', child.endIndex) + 1 || child.endIndex;
+          else end = child.startIndex;
+        } else if (child.type === 'template_interpolation' || child.type === 'template_directive') template = true;
+      }
+      return { kind: 'string', value: text.slice(start, Math.max(start, end)), span, template, heredoc };
+    }
+    case 'collection_value': {
+      const inner = node.namedChild(0);
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: node.text, span };
+    }
+    case 'object': {
+      const entries: TfObjectEntry[] = [];
+      for (let i = 0; i < node.namedChildCount; i++) {
+        const elem = node.namedChild(i);
+        if (elem?.type !== 'object_elem') continue;
+        const keyNode = elem.childForFieldName('key');
+        const valueNode = elem.childForFieldName('val');
+        if (!keyNode || !valueNode) continue;
+        const key = hclExpression(keyNode, text);
+        entries.push({
+          key: key.kind === 'string' ? key.value : key.kind === 'reference' || key.kind === 'other' ? key.text : '',
+          keySpan: { start: keyNode.startIndex, end: keyNode.endIndex },
+          value: hclExpression(valueNode, text),
+        });
+      }
+      return { kind: 'object', entries, span };
+    }
+    case 'tuple': {
+      const items: TfExpr[] = [];
+      for (let i = 0; i < node.namedChildCount; i++) {
+        const child = node.namedChild(i);
+        if (child?.type === 'expression') items.push(hclExpression(child, text));
+      }
+      return { kind: 'tuple', items, span };
+    }
+    case 'variable_expr':
+      return { kind: 'reference', text: node.text, span };
+    case 'function_call': {
+      const name = node.namedChild(0)?.text ?? '';
+      const args: TfExpr[] = [];
+      const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments');
+      if (argsNode) {
+        for (let i = 0; i < argsNode.namedChildCount; i++) {
+          const child = argsNode.namedChild(i);
+          if (child?.type === 'expression') args.push(hclExpression(child, text));
+        }
+      }
+      return { kind: 'call', name, args, span };
+    }
+    default:
+      return { kind: 'other', text: node.text, span };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON (.tf.json): https://developer.hashicorp.com/terraform/language/syntax/json
+
+/** How many labels each top-level block type takes in JSON syntax. */
+const LABEL_COUNT: Record<string, number> = {
+  resource: 2,
+  data: 2,
+  provider: 1,
+  variable: 1,
+  output: 1,
+  module: 1,
+  locals: 0,
+  terraform: 0,
+  moved: 0,
+  import: 0,
+  check: 1,
+  removed: 0,
+};
+
+export function terraformFromJson(root: DataNode | null, text: string): TerraformFile {
+  const blocks: TfBlock[] = [];
+  const top = deref(root);
+  if (!isMap(top)) return { blocks };
+  for (const pair of top.pairs) {
+    const labelCount = LABEL_COUNT[pair.key];
+    if (labelCount === undefined || !pair.value) continue;
+    collectJsonBlocks(pair.key, labelCount, [], pair.value, pair.keySpan, text, blocks);
+  }
+  return { blocks };
+}
+
+function collectJsonBlocks(type: string, labelsLeft: number, labels: string[], node: DataNode, keySpan: Span, text: string, out: TfBlock[]): void {
+  const value = deref(node);
+  if (isSeq(value)) {
+    for (const item of value.items) collectJsonBlocks(type, labelsLeft, labels, item, keySpan, text, out);
+    return;
+  }
+  if (!isMap(value)) return;
+  if (labelsLeft === 0) {
+    out.push(new JsonBlock(type, labels, value, keySpan, text));
+    return;
+  }
+  for (const pair of value.pairs) {
+    if (pair.value) collectJsonBlocks(type, labelsLeft - 1, [...labels, pair.key], pair.value, pair.keySpan, text, out);
+  }
+}
+
+class JsonBlock implements TfBlock {
+  readonly span: Span;
+  readonly headerSpan: Span;
+
+  constructor(
+    readonly type: string,
+    readonly labels: string[],
+    private readonly body: DataNode & { kind: 'map' },
+    keySpan: Span,
+    private readonly text: string,
+  ) {
+    this.span = { start: keySpan.start, end: body.span.end };
+    const lineEnd = text.indexOf('\n', keySpan.start);
+    this.headerSpan = { start: keySpan.start, end: trimCr(text, lineEnd === -1 ? text.length : lineEnd) };
+  }
+
+  attributes(): TfAttribute[] {
+    return this.body.pairs
+      .filter((p) => p.value !== null)
+      .map((p) => ({ name: p.key, nameSpan: p.keySpan, span: p.span, value: jsonExpression(p.value!) }));
+  }
+
+  attribute(name: string): TfAttribute | undefined {
+    return this.attributes().find((a) => a.name === name);
+  }
+
+  blocks(type?: string): TfBlock[] {
+    const result: TfBlock[] = [];
+    for (const pair of this.body.pairs) {
+      if (type !== undefined && pair.key !== type) continue;
+      const value = deref(pair.value);
+      const bodies = isSeq(value) ? value.items.map(deref) : [value];
+      for (const body of bodies) if (isMap(body)) result.push(new JsonBlock(pair.key, [], body, pair.keySpan, this.text));
+    }
+    return result;
+  }
+}
+
+function jsonExpression(node: DataNode): TfExpr {
+  const value = deref(node);
+  const span = value?.span ?? node.span;
+  if (isScalar(value)) {
+    if (typeof value.value === 'string') {
+      const whole = /^\$\{([^{}]*)\}$/.exec(value.value);
+      if (whole && /^[A-Za-z_][\w.\[\]"*-]*$/.test(whole[1]!.trim())) return { kind: 'reference', text: whole[1]!.trim(), span };
+      return { kind: 'string', value: value.value, span, template: value.value.includes('${'), heredoc: false };
+    }
+    if (typeof value.value === 'number') return { kind: 'number', text: String(value.value), span };
+    if (typeof value.value === 'boolean') return { kind: 'bool', text: String(value.value), span };
+    return { kind: 'null', text: 'null', span };
+  }
+  if (isMap(value)) {
+    return { kind: 'object', entries: value.pairs.filter((p) => p.value).map((p) => ({ key: p.key, keySpan: p.keySpan, value: jsonExpression(p.value!) })), span };
+  }
+  if (isSeq(value)) return { kind: 'tuple', items: value.items.map(jsonExpression), span };
+  return { kind: 'other', text: '', span };
+}

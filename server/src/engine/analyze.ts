@@ -1,0 +1,112 @@
+import type { Parser } from 'web-tree-sitter';
+import { syntaxOf, type Dialect, type Syntax } from '../dialects/detect';
+import { extractFacts } from '../facts/extract';
+import { RULES } from '../rules';
+import type { Rule } from '../rules/rule';
+import { loadHcl } from '../syntax/hcl';
+import { LineIndex, type Range } from '../syntax/text';
+import { DEFAULT_CONFIG, ruleSetting, type KeylessConfig } from './config';
+import type { Finding } from './finding';
+import { parseFile } from './parse';
+import { isSuppressed, suppressionInsertion } from './suppressions';
+
+/**
+ * The one analysis engine behind the language server, the CLI and the tests. It takes text and
+ * gives findings; it never reads files, logs, or knows who is asking.
+ */
+
+/** Files above this size are skipped with a note: bounded time and memory for any input. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** Parsing stops past this budget (HCL honours it mid-parse; YAML and JSON are bounded by size). */
+export const PARSE_BUDGET_MS = 2_000;
+
+export interface SourceFile {
+  /** As the caller names it: workspace-relative for the CLI, a file path for the server. */
+  path: string;
+  text: string;
+  /** Overrides detection by extension (an editor's language id for an untitled document). */
+  syntax?: Syntax;
+}
+
+export interface AnalyzeOptions {
+  config?: KeylessConfig;
+  /** Called when a rule throws; the other rules still report. */
+  onRuleError?: (rule: Rule, error: unknown) => void;
+}
+
+export interface FileReport {
+  path: string;
+  dialect: Dialect | null;
+  findings: Finding[];
+  /** Syntax errors the parser recovered from, and why a file could not be read. */
+  errors: { message: string; range: Range }[];
+  /** Why a file was skipped or only partly read, for humans (Helm templates, size limit). */
+  notes: string[];
+}
+
+export class Engine {
+  private constructor(private readonly hclParser: Parser) {}
+
+  static async create(): Promise<Engine> {
+    return new Engine(await loadHcl());
+  }
+
+  analyze(file: SourceFile, options: AnalyzeOptions = {}): FileReport {
+    const config = options.config ?? DEFAULT_CONFIG;
+    const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
+    const syntax = file.syntax ?? syntaxOf(file.path);
+    if (!syntax) return report;
+    if (file.text.length > MAX_FILE_BYTES) {
+      report.notes.push(`skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+      return report;
+    }
+    // A byte-order mark is not content; dropping it would shift every offset, so it is blanked.
+    const text = file.text.charCodeAt(0) === 0xfeff ? ` ${file.text.slice(1)}` : file.text;
+    const index = new LineIndex(text);
+    const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
+    try {
+      report.dialect = parsed.dialect;
+      report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
+      if (parsed.note) report.notes.push(parsed.note);
+      if (parsed.dialect === null) return report;
+      const facts = extractFacts(parsed, text);
+      for (const rule of RULES) {
+        const setting = ruleSetting(config, rule.id, rule.severity);
+        if (setting === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
+        let found;
+        try {
+          found = rule.check({ path: file.path, dialect: parsed.dialect, facts });
+        } catch (error) {
+          options.onRuleError?.(rule, error);
+          continue;
+        }
+        for (const f of found) {
+          if (isSuppressed(rule.id, f.span.start, parsed, index)) continue;
+          const insertion = suppressionInsertion(rule.id, f.span.start, parsed, index);
+          report.findings.push({
+            rule: rule.id,
+            severity: setting,
+            message: f.message,
+            path: file.path,
+            span: f.span,
+            range: index.rangeOf(f.span),
+            related: (f.related ?? []).map((r) => ({ path: file.path, span: r.span, range: index.rangeOf(r.span), message: r.message })),
+            fixes: insertion
+              ? [
+                  {
+                    title: `Suppress ${rule.id} on this line`,
+                    safe: false,
+                    edits: [{ path: file.path, span: { start: insertion.offset, end: insertion.offset }, range: index.rangeOf({ start: insertion.offset, end: insertion.offset }), newText: insertion.text }],
+                  },
+                ]
+              : [],
+          });
+        }
+      }
+      report.findings.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+      return report;
+    } finally {
+      parsed.dispose();
+    }
+  }
+}

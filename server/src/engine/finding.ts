@@ -1,0 +1,42 @@
+import type { Range, Span } from '../syntax/text';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+/** A place in a file. Spans are UTF-16 offsets; ranges are 0-based lines and characters. */
+export interface Location {
+  path: string;
+  span: Span;
+  range: Range;
+}
+
+export interface RelatedLocation extends Location {
+  message: string;
+}
+
+/** One text replacement. A fix may edit several files (a workflow and its cloud-side Terraform). */
+export interface TextEdit {
+  path: string;
+  span: Span;
+  range: Range;
+  newText: string;
+}
+
+/**
+ * A fix is data: edits with a title, and whether it can be applied unattended (`safe`). Unsafe
+ * fixes change how something authenticates and need a person to confirm the other side exists.
+ */
+export interface Fix {
+  title: string;
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface Finding extends Location {
+  rule: string;
+  severity: Severity;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}

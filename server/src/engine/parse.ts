@@ -1,0 +1,113 @@
+import { detectJson, detectYaml, type Dialect, type Syntax } from '../dialects/detect';
+import { parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
+import type { Parser } from 'web-tree-sitter';
+import { parseJson } from '../syntax/json';
+import type { ParseError } from '../syntax/parse-error';
+import type { Span } from '../syntax/text';
+import { nodePathAt, type DataNode } from '../syntax/tree';
+import { parseYaml, type YamlDocument } from '../syntax/yaml';
+import { dataLocator, hclLocator } from '../secrets/locators';
+import type { ValueLocator } from '../secrets/scan';
+
+/**
+ * A file parsed with the parser its syntax calls for, and its dialect detected. The syntax-specific
+ * questions the engine asks of every file (where values are, what is a comment, which statement
+ * a line of a multi-line string belongs to) are answered here, so nothing above this layer
+ * branches on syntax.
+ */
+export interface ParsedFile {
+  syntax: Syntax;
+  dialect: Dialect | null;
+  note: string | undefined;
+  errors: ParseError[];
+  /** YAML documents, or the single JSON document. Empty for HCL. */
+  documents: YamlDocument[];
+  /** The HCL tree; null for YAML and JSON. Freed by `dispose`. */
+  hcl: Tree | null;
+  locator: ValueLocator;
+  /** Whether a `#` or `//` at `offset` starts a real comment (not text inside a string). */
+  isCommentAt(offset: number): boolean;
+  /**
+   * When `offset` lies inside a string that spans several lines (a `run: |` block, a heredoc),
+   * the offset where the statement holding that string starts; suppression comments and the
+   * "suppress" action go above it, since a line inside the string would change the string.
+   */
+  statementStartAt(offset: number): number | undefined;
+  dispose(): void;
+}
+
+export function parseFile(path: string, text: string, syntax: Syntax, hclParser: Parser, deadline: number): ParsedFile {
+  if (syntax === 'hcl') return parseHclFile(text, hclParser, deadline);
+  if (syntax === 'json') {
+    const { root, errors } = parseJson(text);
+    const detection = detectJson(path, root);
+    const documents = [{ root, span: { start: 0, end: text.length } }];
+    return dataFile('json', text, documents, errors, detection.dialect, detection.dialect === null ? detection.note : undefined);
+  }
+  const { documents, errors } = parseYaml(text);
+  const detection = detectYaml(path, text, documents.map((d) => d.root));
+  return dataFile('yaml', text, documents, errors, detection.dialect, detection.dialect === null ? detection.note : undefined);
+}
+
+function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument[], errors: ParseError[], dialect: Dialect | null, note: string | undefined): ParsedFile {
+  const valuePath = (offset: number): DataNode[] => {
+    const doc = documents.find((d) => d.root && offset >= d.span.start && offset < d.span.end);
+    return doc?.root ? nodePathAt(doc.root, offset) : [];
+  };
+  return {
+    syntax,
+    dialect,
+    note,
+    errors,
+    documents,
+    hcl: null,
+    locator: dataLocator(documents),
+    isCommentAt(offset) {
+      if (syntax === 'json' || text[offset] !== '#') return false;
+      const leaf = valuePath(offset).at(-1);
+      // Inside a scalar's span the `#` is text; YAML also needs whitespace (or line start) before it.
+      return !(leaf && leaf.kind === 'scalar' && offset < leaf.span.end) && (offset === 0 || /\s/.test(text[offset - 1]!));
+    },
+    statementStartAt(offset) {
+      const path = valuePath(offset);
+      const leaf = path.at(-1);
+      if (!leaf || leaf.kind !== 'scalar' || !spansLines(text, leaf.span)) return undefined;
+      const parent = path.at(-2);
+      if (parent?.kind === 'map') return parent.pairs.find((p) => p.value === leaf)?.keySpan.start ?? leaf.span.start;
+      return leaf.span.start;
+    },
+    dispose() {},
+  };
+}
+
+function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFile {
+  const { tree, errors } = parseHcl(parser, text, deadline);
+  const root = tree?.rootNode;
+  return {
+    syntax: 'hcl',
+    dialect: tree ? 'terraform' : null,
+    note: undefined,
+    errors,
+    documents: [],
+    hcl: tree,
+    locator: root ? hclLocator(root) : { containerAt: () => undefined },
+    isCommentAt(offset) {
+      return root?.descendantForIndex(offset)?.type === 'comment';
+    },
+    statementStartAt(offset) {
+      let node: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
+      if (!node || (node.type !== 'template_literal' && node.type !== 'heredoc_template')) return undefined;
+      while (node && node.type !== 'attribute' && node.type !== 'object_elem') node = node.parent;
+      if (!node || !spansLines(text, { start: node.startIndex, end: node.endIndex })) return undefined;
+      return node.startIndex;
+    },
+    dispose() {
+      tree?.delete();
+    },
+  };
+}
+
+function spansLines(text: string, span: Span): boolean {
+  const newline = text.indexOf('\n', span.start);
+  return newline !== -1 && newline < span.end;
+}

@@ -1,0 +1,61 @@
+import { kubernetesObjects } from '../dialects/detect';
+import { cloudFormationFacts } from '../dialects/cloudformation/facts';
+import { readTemplate } from '../dialects/cloudformation/model';
+import { githubActionsAuthentications } from '../dialects/github-actions/facts';
+import { readWorkflow } from '../dialects/github-actions/model';
+import { gitlabAuthentications } from '../dialects/gitlab-ci/facts';
+import { readPipeline } from '../dialects/gitlab-ci/model';
+import { kubernetesFacts } from '../dialects/kubernetes/facts';
+import { readObject, type KubeObject } from '../dialects/kubernetes/model';
+import { terraformFacts } from '../dialects/terraform/facts';
+import { terraformFromHcl, terraformFromJson } from '../dialects/terraform/model';
+import type { ParsedFile } from '../engine/parse';
+import { scanText } from '../secrets/scan';
+import { emptyFacts, type Facts } from './model';
+
+/** The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets. */
+export function extractFacts(parsed: ParsedFile, text: string): Facts {
+  const facts = emptyFacts();
+  const merge = (more: Facts): void => {
+    facts.authentications.push(...more.authentications);
+    facts.credentials.push(...more.credentials);
+  };
+  switch (parsed.dialect) {
+    case 'github-actions':
+      for (const doc of parsed.documents) {
+        const workflow = readWorkflow(doc.root);
+        if (workflow) facts.authentications.push(...githubActionsAuthentications(workflow, text));
+      }
+      break;
+    case 'gitlab-ci':
+      for (const doc of parsed.documents) {
+        const pipeline = readPipeline(doc.root);
+        if (pipeline) facts.authentications.push(...gitlabAuthentications(pipeline, text));
+      }
+      break;
+    case 'kubernetes': {
+      const objects = parsed.documents
+        .flatMap((doc) => kubernetesObjects(doc.root))
+        .map((node) => readObject(node, text))
+        .filter((o): o is KubeObject => o !== null);
+      merge(kubernetesFacts(objects, text));
+      break;
+    }
+    case 'cloudformation':
+      for (const doc of parsed.documents) {
+        const template = readTemplate(doc.root, text);
+        if (template) merge(cloudFormationFacts(template));
+      }
+      break;
+    case 'terraform': {
+      const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
+      merge(terraformFacts(file));
+      break;
+    }
+    case 'iam-policy':
+    case null:
+      break;
+  }
+  facts.credentials.push(...scanText(text, parsed.locator));
+  return facts;
+}

@@ -1,0 +1,41 @@
+import type { Dialect } from '../dialects/detect';
+import type { Severity } from '../engine/finding';
+import type { Authentication, Facts } from '../facts/model';
+import type { Span } from '../syntax/text';
+
+/**
+ * A rule is a pure function from one file's facts to findings. It sees no syntax, no LSP types and
+ * no file system; its findings carry spans taken from the facts, which took them from the tree.
+ */
+export interface Rule {
+  id: string;
+  /** Default severity; `.keyless.yaml` and editor settings may override it. */
+  severity: Severity;
+  /** One line, for rule lists, SARIF `shortDescription` and hovers. */
+  title: string;
+  /** The dialects the rule can fire in. */
+  dialects: readonly Dialect[];
+  check(context: RuleContext): RuleFinding[];
+}
+
+export interface RuleContext {
+  path: string;
+  dialect: Dialect;
+  facts: Facts;
+}
+
+export interface RuleFinding {
+  span: Span;
+  message: string;
+  related?: { span: Span; message: string }[];
+}
+
+/** The other credentials of one authentication, as related locations of its finding. */
+export function otherCredentials(auth: Authentication, describe: (name: string) => string): { span: Span; message: string }[] {
+  const related: { span: Span; message: string }[] = [];
+  for (const credential of auth.credentials) {
+    if (credential.origin !== 'reference' || credential.nameSpan.start === auth.anchor.start) continue;
+    related.push({ span: credential.nameSpan, message: describe(credential.name) });
+  }
+  return related;
+}

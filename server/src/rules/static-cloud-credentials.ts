@@ -1,0 +1,43 @@
+import type { Authentication, Cloud } from '../facts/model';
+import { CLOUD_NAMES, credentialList, isCloud } from './wording';
+import { otherCredentials, type Rule } from './rule';
+
+const FEDERATION: Record<'github-actions' | 'gitlab-ci', Record<Cloud, string>> = {
+  'github-actions': {
+    aws: 'assume a role through GitHub OIDC (`role-to-assume` with `id-token: write`)',
+    gcp: 'use Workload Identity Federation (`workload_identity_provider` and `service_account`)',
+    azure: 'log in with a federated credential (`client-id`, `tenant-id`, `subscription-id` and `id-token: write`)',
+    vault: 'log in with GitHub OIDC (`method: jwt` with a role)',
+  },
+  'gitlab-ci': {
+    aws: 'request an `id_tokens` token and exchange it with `aws sts assume-role-with-web-identity`',
+    gcp: 'request an `id_tokens` token and exchange it through Workload Identity Federation',
+    azure: 'request an `id_tokens` token and log in with a federated credential',
+    vault: 'request an `id_tokens` token and log in with Vault JWT auth',
+  },
+};
+
+/** static-cloud-credentials: a CI job authenticates to a cloud with long-lived keys. */
+export const staticCloudCredentials: Rule = {
+  id: 'static-cloud-credentials',
+  severity: 'error',
+  title: 'A CI job authenticates to a cloud with long-lived keys',
+  dialects: ['github-actions', 'gitlab-ci'],
+  check({ facts }) {
+    return facts.authentications.filter(isStaticCiCloudLogin).map((auth) => {
+      const platform = auth.principal.kind === 'ci-job' ? auth.principal.platform : 'github-actions';
+      const job = auth.principal.kind === 'ci-job' && auth.principal.job !== '*' ? `Job "${auth.principal.job}"` : 'Every job of this pipeline';
+      const cloud = auth.target as Cloud;
+      const via = auth.credentials.length > 0 ? ` (${credentialList(auth.credentials)})` : ` (${auth.mechanism})`;
+      return {
+        span: auth.anchor,
+        message: `${job} authenticates to ${CLOUD_NAMES[cloud]} with long-lived credentials${via}. Keys like these leak through logs and forks and never expire: ${FEDERATION[platform][cloud]}.`,
+        related: otherCredentials(auth, (name) => `${name}: part of the same credential`),
+      };
+    });
+  },
+};
+
+function isStaticCiCloudLogin(auth: Authentication): boolean {
+  return auth.principal.kind === 'ci-job' && auth.method === 'static' && isCloud(auth.target);
+}

@@ -1,0 +1,26 @@
+import type { PackageRegistry } from '../facts/model';
+import { credentialList, isCloud, REGISTRY_NAMES } from './wording';
+import type { Rule } from './rule';
+
+/**
+ * static-registry-token: a package is published with a long-lived registry token although the
+ * registry supports trusted publishing (a short-lived token minted from the CI's OIDC identity).
+ */
+export const staticRegistryToken: Rule = {
+  id: 'static-registry-token',
+  severity: 'warning',
+  title: 'A package is published with a long-lived registry token',
+  dialects: ['github-actions', 'gitlab-ci'],
+  check({ facts }) {
+    return facts.authentications
+      .filter((auth) => auth.principal.kind === 'ci-job' && auth.method === 'static' && !isCloud(auth.target))
+      .map((auth) => {
+        const registry = REGISTRY_NAMES[auth.target as PackageRegistry];
+        const job = auth.principal.kind === 'ci-job' && auth.principal.job !== '*' ? `Job "${auth.principal.job}"` : 'This pipeline';
+        return {
+          span: auth.anchor,
+          message: `${job} publishes to ${registry} (${auth.mechanism}) with a long-lived token (${credentialList(auth.credentials)}). ${registry} supports trusted publishing: grant \`id-token: write\`, register this workflow as a trusted publisher, and drop the token.`,
+        };
+      });
+  },
+};

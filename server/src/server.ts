@@ -1,0 +1,1 @@
+// Entry point of the language server (written in this change).

@@ -1,0 +1,167 @@
+import {
+  Alias,
+  isAlias,
+  isMap as isYamlMap,
+  isPair,
+  isScalar as isYamlScalar,
+  isSeq as isYamlSeq,
+  parseAllDocuments,
+  Scalar,
+  type Node as YamlNode,
+  type Tags,
+} from 'yaml';
+import { MAX_DEPTH, type DataNode, type MapNode, type Pair, type SeqNode } from './tree';
+import type { ParseError } from './parse-error';
+
+/**
+ * YAML with `yaml`: every document of a stream, exact spans, aliases kept as aliases.
+ * CloudFormation's short-form intrinsic functions (and GitLab's `!reference`) are registered as
+ * tags in all three node forms
+ * so that `!Ref x`, `!GetAtt [a, b]` and `!Sub { ... }` parse without warnings; the tag stays on
+ * the node (`node.tag`) for the CloudFormation reader to interpret.
+ */
+
+export const CLOUDFORMATION_TAGS = [
+  '!Ref', '!Sub', '!GetAtt', '!Join', '!If', '!Select', '!Split', '!FindInMap', '!ImportValue',
+  '!Base64', '!Cidr', '!GetAZs', '!Equals', '!And', '!Or', '!Not', '!Condition',
+  // Less common intrinsics that appear in real templates; registering them costs nothing.
+  '!Transform', '!Length', '!ToJsonString', '!ForEach',
+] as const;
+
+/** GitLab CI's tag for reusing another job's keys. */
+const GITLAB_TAGS = ['!reference'] as const;
+
+const customTags: Tags = [...CLOUDFORMATION_TAGS, ...GITLAB_TAGS].flatMap((tag) => [
+  { tag, resolve: (value: string) => value },
+  { tag, collection: 'seq' as const, resolve: (value: unknown) => value },
+  { tag, collection: 'map' as const, resolve: (value: unknown) => value },
+]) as Tags;
+
+export interface YamlDocument {
+  /** Null for an empty document (`---` alone, or only comments). */
+  root: DataNode | null;
+  /** The document's span in the stream, including its `---` marker. */
+  span: { start: number; end: number };
+}
+
+export interface YamlParseResult {
+  documents: YamlDocument[];
+  errors: ParseError[];
+}
+
+export function parseYaml(text: string): YamlParseResult {
+  const errors: ParseError[] = [];
+  let raw;
+  try {
+    raw = parseAllDocuments(text, {
+      customTags,
+      uniqueKeys: false,
+      prettyErrors: false,
+      keepSourceTokens: false,
+      strict: false,
+    });
+  } catch (error) {
+    // `yaml` reports problems as errors on the document; a throw is a bug or a resource limit
+    // (stack overflow). Either way the file yields no tree, and says why.
+    return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 } }] };
+  }
+  // `parseAllDocuments` returns an EmptyStream (an array with an `empty` flag) for blank input.
+  const documents: YamlDocument[] = [];
+  for (const doc of raw) {
+    for (const e of doc.errors) {
+      errors.push({ message: e.message.split('\n')[0] ?? e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } });
+    }
+    const converter = new Converter();
+    const root = doc.contents ? converter.convert(doc.contents as YamlNode, 0) : null;
+    const range = doc.range ?? [0, 0, 0];
+    documents.push({ root, span: { start: range[0], end: range[2] } });
+    if (converter.truncated) {
+      errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: converter.truncated });
+    }
+  }
+  return { documents, errors };
+}
+
+class Converter {
+  private readonly anchors = new Map<string, DataNode>();
+  truncated: { start: number; end: number } | undefined;
+
+  convert(node: YamlNode, depth: number): DataNode {
+    const range = node.range ?? [0, 0, 0];
+    const span = { start: range[0], end: range[1] };
+    let result: DataNode;
+    if (depth > MAX_DEPTH) {
+      this.truncated ??= span;
+      result = { kind: 'scalar', value: null, style: 'plain', span };
+    } else if (isAlias(node)) {
+      const alias = node as Alias;
+      result = { kind: 'alias', name: alias.source, target: this.anchors.get(alias.source) ?? null, span };
+    } else if (isYamlScalar(node)) {
+      const scalar = node as Scalar;
+      const value = scalar.value;
+      result = {
+        kind: 'scalar',
+        value: value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+          ? value
+          : String(value),
+        style: scalarStyle(scalar.type),
+        span,
+      };
+    } else if (isYamlMap(node)) {
+      const pairs: Pair[] = [];
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const keyNode = item.key as YamlNode | null;
+        const valueNode = item.value as YamlNode | null;
+        const keyRange = keyNode?.range;
+        const keySpan = keyRange ? { start: keyRange[0], end: keyRange[1] } : { start: span.start, end: span.start };
+        const value = valueNode ? this.convert(valueNode, depth + 1) : null;
+        pairs.push({
+          key: keyText(keyNode),
+          keySpan,
+          value,
+          span: { start: keySpan.start, end: value ? Math.max(value.span.end, keySpan.end) : keySpan.end },
+        });
+      }
+      result = { kind: 'map', pairs, span } satisfies MapNode;
+    } else if (isYamlSeq(node)) {
+      const items: DataNode[] = [];
+      for (const item of node.items) {
+        if (item && typeof item === 'object' && 'range' in (item as object)) items.push(this.convert(item as YamlNode, depth + 1));
+      }
+      result = { kind: 'seq', items, span } satisfies SeqNode;
+    } else {
+      result = { kind: 'scalar', value: null, style: 'plain', span };
+    }
+    if (node.tag && result.kind !== 'alias') result.tag = node.tag;
+    const anchor = (node as { anchor?: string }).anchor;
+    if (anchor) this.anchors.set(anchor, result);
+    return result;
+  }
+}
+
+function scalarStyle(type: Scalar['type']): 'plain' | 'quoted' | 'block' {
+  switch (type) {
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return 'quoted';
+    case 'BLOCK_FOLDED':
+    case 'BLOCK_LITERAL':
+      return 'block';
+    default:
+      return 'plain';
+  }
+}
+
+function keyText(key: YamlNode | null): string {
+  if (key && isYamlScalar(key)) {
+    const v = (key as Scalar).value;
+    return v === null || v === undefined ? '' : String(v);
+  }
+  return '';
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RangeError) return 'the document is nested too deeply';
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,99 @@
+import ignore, { type Ignore } from 'ignore';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { syntaxOf } from '../dialects/detect';
+import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type KeylessConfig } from '../engine/config';
+
+/**
+ * File-system access for the adapters (CLI and server): finding the files to analyze and reading
+ * the workspace config. The engine itself never touches the disk.
+ */
+
+/** Folders never worth walking: dependencies, VCS data, Terraform's provider cache. */
+const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
+
+interface GitIgnoreScope {
+  /** Folder the .gitignore lives in, relative to the walk root, with a trailing `/` (or ''). */
+  base: string;
+  rules: Ignore;
+}
+
+/**
+ * Yields the absolute paths of analyzable files under `root` (a folder or a single file), honouring
+ * every .gitignore on the way down. `isIgnored` gets paths relative to `relativeTo`, with `/`.
+ */
+export async function* walkFiles(root: string, options: { relativeTo?: string; isIgnored?: (relativePath: string) => boolean } = {}): AsyncGenerator<string> {
+  const relativeTo = options.relativeTo ?? root;
+  const isIgnored = options.isIgnored ?? (() => false);
+  const stat = await fs.stat(root);
+  if (stat.isFile()) {
+    yield root;
+    return;
+  }
+  const stack: { dir: string; scopes: GitIgnoreScope[] }[] = [{ dir: root, scopes: [] }];
+  while (stack.length > 0) {
+    const { dir, scopes: inherited } = stack.pop()!;
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      continue; // unreadable folder: skip it, as git would
+    }
+    const scopes = [...inherited];
+    if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+      try {
+        const base = toPosix(path.relative(root, dir));
+        scopes.push({ base: base === '' ? '' : `${base}/`, rules: ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')) });
+      } catch {
+        // an unreadable .gitignore ignores nothing
+      }
+    }
+    const subdirectories: string[] = [];
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = path.join(dir, entry.name);
+      const fromRoot = toPosix(path.relative(root, full));
+      if (entry.isDirectory()) {
+        if (ALWAYS_SKIPPED.has(entry.name) || gitIgnored(scopes, `${fromRoot}/`) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
+        subdirectories.push(full);
+      } else if (entry.isFile() && syntaxOf(entry.name) !== null) {
+        if (gitIgnored(scopes, fromRoot) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
+        yield full;
+      }
+    }
+    for (const sub of subdirectories.reverse()) stack.push({ dir: sub, scopes });
+  }
+}
+
+function gitIgnored(scopes: readonly GitIgnoreScope[], fromRoot: string): boolean {
+  for (const scope of scopes) {
+    if (!fromRoot.startsWith(scope.base)) continue;
+    const relative = fromRoot.slice(scope.base.length);
+    if (relative !== '' && relative !== '/' && scope.rules.ignores(relative)) return true;
+  }
+  return false;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+export interface LoadedConfig {
+  config: KeylessConfig;
+  /** The config file's path, when there is one. */
+  file: string | undefined;
+  problems: ConfigProblem[];
+}
+
+/** Reads `.keyless.yaml` from a workspace root; a missing file is the default config, not an error. */
+export async function loadConfig(workspaceRoot: string): Promise<LoadedConfig> {
+  const file = path.join(workspaceRoot, CONFIG_FILE_NAME);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: DEFAULT_CONFIG, file: undefined, problems: [] };
+    return { config: DEFAULT_CONFIG, file, problems: [{ message: `cannot read the config: ${(error as Error).message}`, position: { line: 0, character: 0 } }] };
+  }
+  const { config, problems } = parseConfig(text);
+  return { config, file, problems };
+}
