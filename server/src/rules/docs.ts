@@ -12,20 +12,23 @@ export function ruleDocsWebUrl(ruleId: string): string {
   return `${RULE_DOCS_WEB_BASE}${ruleId}.md`;
 }
 
-/** The bundled page as a file URI (bundles run from dist/, sources from server/src/rules/), else the web page. */
-export function ruleDocsUrl(ruleId: string): string {
-  for (const candidate of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
-    const file = path.join(candidate, `${ruleId}.md`);
-    if (fs.existsSync(file)) return pathToFileURL(file).href;
+/** The shipped page: next to dist/ when bundled, at the repository root when sources run. */
+function bundledPage(ruleId: string): string | undefined {
+  for (const docs of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
+    const file = path.join(docs, `${ruleId}.md`);
+    if (fs.existsSync(file)) return file;
   }
-  return ruleDocsWebUrl(ruleId);
+  return undefined;
+}
+
+/** The bundled page as a file URI, else the web page. */
+export function ruleDocsUrl(ruleId: string): string {
+  const page = bundledPage(ruleId);
+  return page ? pathToFileURL(page).href : ruleDocsWebUrl(ruleId);
 }
 
 /** The page's Markdown, for SARIF `help.markdown` and hovers; undefined when the docs are not shipped. */
 export function ruleDocsMarkdown(ruleId: string): string | undefined {
-  for (const candidate of [path.join(__dirname, '..', 'docs', 'rules'), path.join(__dirname, '..', '..', '..', 'docs', 'rules')]) {
-    const file = path.join(candidate, `${ruleId}.md`);
-    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
-  }
-  return undefined;
+  const page = bundledPage(ruleId);
+  return page ? fs.readFileSync(page, 'utf8') : undefined;
 }
