@@ -73,7 +73,7 @@ export const DETECTORS: readonly SecretDetector[] = [
     pattern: /(?:client_?secret|AZURE_CLIENT_SECRET|ARM_CLIENT_SECRET)["']?\s*(?::|=)\s*["']?([A-Za-z0-9_~.+/=@:*\[\]-]{16,128})(?![A-Za-z0-9_~.+/=@:*\[\]-])/gi,
     group: 1,
     hint: (t) => /client_?secret/i.test(t),
-    accept: (v) => !v.includes('Q~') && looksRandom(v),
+    accept: (v) => looksRandom(v),
   },
   {
     kind: 'github-token',

@@ -1,4 +1,4 @@
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError as JsoncError } from 'jsonc-parser';
+import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node as JsonNode, type ParseError as JsoncError } from 'jsonc-parser';
 import type { DataNode, Pair } from './tree';
 import type { ParseError } from './parse-error';
 import { MAX_DEPTH } from './tree';
@@ -14,22 +14,77 @@ export interface JsonParseResult {
 }
 
 export function parseJson(text: string): JsonParseResult {
-  const rawErrors: JsoncError[] = [];
+  let rawErrors: JsoncError[] = [];
   let tree: JsonNode | undefined;
+  const state = { truncated: false };
+  // A byte-order mark is not JSON, and jsonc-parser reports it as an invalid symbol: read it as
+  // the whitespace it stands for, which keeps every offset.
+  if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
   try {
-    tree = parseTree(text, rawErrors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
+    tree = parseTree(text, rawErrors, PARSE_OPTIONS);
   } catch (error) {
-    const message = error instanceof RangeError ? 'the document is nested too deeply' : String(error);
-    return { root: null, errors: [{ message: `JSON parser failed: ${message}`, span: { start: 0, end: 0 } }] };
+    if (!(error instanceof RangeError)) return failed(String(error));
+    // jsonc-parser descends recursively, so a few thousand nested objects exhaust the stack and
+    // the whole file would go unread (a credential beside a deep blob would hide). Everything
+    // below MAX_DEPTH is opaque to the analysis anyway: blank it, keeping every offset, and parse
+    // again with a depth the stack can hold.
+    rawErrors = [];
+    state.truncated = true;
+    try {
+      tree = parseTree(maskDeepNesting(text, MAX_DEPTH + 1), rawErrors, PARSE_OPTIONS);
+    } catch (retryError) {
+      return failed(retryError instanceof RangeError ? 'the document is nested too deeply' : String(retryError));
+    }
   }
   const errors: ParseError[] = rawErrors.map((e) => ({
     message: describeError(e.error),
     span: { start: e.offset, end: e.offset + e.length },
   }));
-  const state = { truncated: false };
   const root = tree ? convert(tree, 0, state) : null;
   if (state.truncated) errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: { start: 0, end: 0 } });
   return { root, errors };
+}
+
+const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
+
+function failed(message: string): JsonParseResult {
+  return { root: null, errors: [{ message: `JSON parser failed: ${message}`, span: { start: 0, end: 0 } }] };
+}
+
+/**
+ * `text` with every object or array nested deeper than `maxDepth` brackets replaced by `0` and
+ * spaces of the same length, so offsets (and line breaks' positions) stay exact. The scanner is
+ * iterative and knows strings and comments, so brackets inside them do not count.
+ */
+function maskDeepNesting(text: string, maxDepth: number): string {
+  const scanner = createScanner(text, false);
+  const parts: string[] = [];
+  let copied = 0;
+  let depth = 0;
+  let maskStart = -1;
+  const mask = (end: number): void => {
+    parts.push(text.slice(copied, maskStart), '0', blank(text.slice(maskStart + 1, end)));
+    copied = end;
+    maskStart = -1;
+  };
+  for (let token = scanner.scan(); token !== SyntaxKind.EOF; token = scanner.scan()) {
+    if (token === SyntaxKind.OpenBraceToken || token === SyntaxKind.OpenBracketToken) {
+      depth++;
+      if (depth === maxDepth + 1) maskStart = scanner.getTokenOffset();
+    } else if (token === SyntaxKind.CloseBraceToken || token === SyntaxKind.CloseBracketToken) {
+      if (depth === 0) continue;
+      if (depth === maxDepth + 1 && maskStart >= 0) mask(scanner.getTokenOffset() + scanner.getTokenLength());
+      depth--;
+    }
+  }
+  if (maskStart >= 0) mask(text.length);
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+/** Spaces for every character but line breaks, which stay so that lines keep their numbers. */
+function blank(text: string): string {
+  return text.replace(/[^\r\n]/g, ' ');
 }
 
 function convert(node: JsonNode, depth: number, state: { truncated: boolean }): DataNode {

@@ -69,7 +69,10 @@ export function parseYaml(text: string): YamlParseResult {
   const documents: YamlDocument[] = [];
   for (const doc of raw) {
     for (const e of doc.errors) {
-      errors.push({ message: e.message.split('\n')[0] ?? e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } });
+      // `yaml` catches its own stack overflow on deep nesting and reports the engine's message
+      // ("Maximum call stack size exceeded"), which reads like a crash of Keyless.
+      const message = e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply' : e.message.split('\n')[0] ?? e.message;
+      errors.push({ message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } });
     }
     const converter = new Converter();
     const root = doc.contents ? converter.convert(doc.contents as YamlNode, 0) : null;

@@ -114,10 +114,14 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
   if (!step.run) return [];
   const result: Authentication[] = [];
   const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? `step ${step.index + 1}` };
+  // Several commands of one script that configure one cloud's key (id, then secret) are one problem.
+  const loggedIn = new Set<Cloud>();
   for (const command of shellCommands(step.run.script)) {
     const login = staticLogin(command);
     if (login) {
-      const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 3)));
+      if (loggedIn.has(login.cloud)) continue;
+      loggedIn.add(login.cloud);
+      const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 4)));
       result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
       continue;
     }
@@ -151,14 +155,14 @@ function tokenFor(variables: readonly string[], argument: string | undefined, wo
 }
 
 /**
- * Whether an npm publish in this step goes to npmjs.org: yes unless an earlier `actions/setup-node`
- * in the job points `registry-url` at another registry (npm's default registry is npmjs.org).
+ * Whether an npm publish in this step goes to npmjs.org: yes unless the nearest `actions/setup-node`
+ * before it points `registry-url` at another registry (npm's default registry is npmjs.org).
  */
 function publishesToNpmjs(job: Job, step: Step): boolean {
   let registry: string | undefined;
   for (const earlier of job.steps) {
     if (earlier.index >= step.index) break;
-    if (usesAction(earlier, 'actions/setup-node')) registry = str(input(earlier, 'registry-url')?.value) ?? registry;
+    if (usesAction(earlier, 'actions/setup-node')) registry = str(input(earlier, 'registry-url')?.value);
   }
   return registry === undefined || /^https?:\/\/registry\.(?:npmjs\.org|yarnpkg\.com)\/?$/i.test(registry);
 }

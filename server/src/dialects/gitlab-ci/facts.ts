@@ -1,4 +1,4 @@
-import type { Authentication, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
+import type { Authentication, Cloud, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
 import type { Pair } from '../../syntax/tree';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
 import { keyVariableAuthentications } from '../ci/key-variables';
@@ -33,11 +33,15 @@ export function gitlabAuthentications(pipeline: Pipeline, text: string): Authent
 
 function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], principal: Principal, text: string): Authentication[] {
   const result: Authentication[] = [];
+  // Several commands of one job that configure one cloud's key (id, then secret) are one problem.
+  const loggedIn = new Set<Cloud>();
   for (const line of lines) {
     for (const command of shellCommands(line.script)) {
       const login = staticLogin(command);
       if (login) {
-        const anchor = locateInScalar(text, line.node, commandPattern(command.words.slice(0, 3)));
+        if (loggedIn.has(login.cloud)) continue;
+        loggedIn.add(login.cloud);
+        const anchor = locateInScalar(text, line.node, commandPattern(command.words.slice(0, 4)));
         result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
         continue;
       }
