@@ -54,7 +54,7 @@ export function parseConfig(text: string): { config: KeylessConfig; problems: Co
   }
   for (const pair of root.pairs) {
     if (pair.key === 'rules') readRules(pair.value, rules, problem);
-    else if (pair.key === 'ignore') readIgnore(pair.value, ignore, problem, pair.keySpan.start);
+    else if (pair.key === 'ignore') readIgnore(pair.value, ignore, problem);
     else problem(`unknown key "${pair.key}" (expected "rules" or "ignore")`, pair.keySpan.start);
   }
   return { config: { rules, ignore }, problems };
@@ -82,16 +82,17 @@ function readRules(node: DataNode | null, into: Record<string, RuleSetting>, pro
   }
 }
 
-function readIgnore(node: DataNode | null, into: string[], problem: (message: string, offset: number) => void, keyOffset: number): void {
+function readIgnore(node: DataNode | null, into: string[], problem: (message: string, offset: number) => void): void {
   if (node === null) return;
-  const items = isSeq(node) ? node.items : isScalar(node) ? [node] : null;
+  // A single pattern is accepted as a list of one.
+  const items = isSeq(node) ? node.items : isScalar(node) && typeof node.value === 'string' ? [node] : null;
   if (items === null) {
-    problem('"ignore" must be a list of glob patterns', keyOffset);
+    problem('"ignore" must be a list of glob patterns', node.span.start);
     return;
   }
   for (const item of items) {
     const glob = str(item);
-    if (!glob || !isScalar(item)) {
+    if (!glob || !isScalar(item) || typeof item.value !== 'string') {
       problem('each "ignore" entry must be a glob pattern string', item.span.start);
       continue;
     }
@@ -118,10 +119,13 @@ export function ruleSetting(config: KeylessConfig, ruleId: string, defaultSeveri
  */
 export function pathMatcher(globs: readonly string[]): (relativePath: string) => boolean {
   if (globs.length === 0) return () => false;
-  const match = picomatch(globs.map((g) => g.replace(/^\.\//, '').replace(/\/$/, '')), { dot: true, basename: true });
+  const cleaned = globs.map((g) => g.replace(/^\.\//, '').replace(/\/$/, ''));
+  const byName = picomatch(cleaned.filter((g) => !g.includes('/')), { dot: true });
+  const byPath = picomatch(cleaned.filter((g) => g.includes('/')), { dot: true });
   return (relativePath) => {
     const parts = relativePath.split('/');
-    for (let i = parts.length; i > 0; i--) if (match(parts.slice(0, i).join('/'))) return true;
+    if (parts.some((part) => byName(part))) return true;
+    for (let i = parts.length; i > 0; i--) if (byPath(parts.slice(0, i).join('/'))) return true;
     return false;
   };
 }

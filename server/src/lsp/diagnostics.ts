@@ -1,0 +1,137 @@
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
+import type { ConfigProblem } from '../engine/config';
+import type { Finding, Severity } from '../engine/finding';
+import { ruleDocsUrl } from '../rules/docs';
+import { LineIndex } from '../syntax/text';
+import { editTargetUri, type DocumentTarget } from './paths';
+
+/** The `source` of every diagnostic Keyless publishes; code actions only act on these. */
+export const DIAGNOSTIC_SOURCE = 'keyless';
+
+/** The diagnostic code of a `.keyless.yaml` problem (not a rule: it has no fixes and no page). */
+export const CONFIG_PROBLEM_CODE = 'invalid-config';
+
+export interface DiagnosticFixEdit {
+  uri: string;
+  range: Range;
+  newText: string;
+}
+
+export interface DiagnosticFix {
+  title: string;
+  safe: boolean;
+  edits: DiagnosticFixEdit[];
+}
+
+/**
+ * What rides on each diagnostic so that code actions need no server state: the rule, its fixes with
+ * edits already in URIs and LSP ranges, and the document version the ranges belong to.
+ */
+export interface KeylessDiagnosticData {
+  rule: string;
+  /** Null for files analyzed from disk (workspace scan), which have no editor version. */
+  version: number | null;
+  fixes: DiagnosticFix[];
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+/** ruleDocsUrl checks the disk for the bundled page; once per rule is enough for a session. */
+const docsUrls = new Map<string, string>();
+
+function docsUrlOf(rule: string): string {
+  let url = docsUrls.get(rule);
+  if (url === undefined) {
+    url = ruleDocsUrl(rule);
+    docsUrls.set(rule, url);
+  }
+  return url;
+}
+
+export interface DiagnosticOptions {
+  target: DocumentTarget;
+  version: number | null;
+  /** Whether the client shows `relatedInformation`; without it the locations are left off. */
+  relatedInformation: boolean;
+}
+
+export function toDiagnostic(finding: Finding, options: DiagnosticOptions): Diagnostic {
+  const { target } = options;
+  const data: KeylessDiagnosticData = {
+    rule: finding.rule,
+    version: options.version,
+    fixes: finding.fixes.map((fix) => ({
+      title: fix.title,
+      safe: fix.safe,
+      edits: fix.edits.map((edit) => ({ uri: editTargetUri(edit.path, target), range: edit.range, newText: edit.newText })),
+    })),
+  };
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.rule,
+    codeDescription: { href: docsUrlOf(finding.rule) },
+    message: finding.message,
+    data,
+  };
+  if (options.relatedInformation && finding.related.length > 0) {
+    diagnostic.relatedInformation = finding.related.map(
+      (related): DiagnosticRelatedInformation => ({
+        location: { uri: editTargetUri(related.path, target), range: related.range },
+        message: related.message,
+      }),
+    );
+  }
+  return diagnostic;
+}
+
+/** One diagnostic per problem of a `.keyless.yaml`, spanning the rest of the problem's line. */
+export function configProblemDiagnostics(problems: readonly ConfigProblem[], text: string | undefined): Diagnostic[] {
+  const index = text === undefined ? undefined : new LineIndex(text);
+  return problems.map((problem) => {
+    const endCharacter = index === undefined ? problem.position.character : index.lineEnd(problem.position.line) - index.lineStart(problem.position.line);
+    return {
+      range: { start: problem.position, end: { line: problem.position.line, character: Math.max(problem.position.character, endCharacter) } },
+      severity: DiagnosticSeverity.Warning,
+      source: DIAGNOSTIC_SOURCE,
+      code: CONFIG_PROBLEM_CODE,
+      message: `Invalid .keyless.yaml: ${problem.message}`,
+    };
+  });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPosition(value: unknown): boolean {
+  return isObject(value) && typeof value.line === 'number' && typeof value.character === 'number';
+}
+
+function isRange(value: unknown): value is Range {
+  return isObject(value) && isPosition(value.start) && isPosition(value.end);
+}
+
+function isFixEdit(value: unknown): value is DiagnosticFixEdit {
+  return isObject(value) && typeof value.uri === 'string' && isRange(value.range) && typeof value.newText === 'string';
+}
+
+function isFix(value: unknown): value is DiagnosticFix {
+  return isObject(value) && typeof value.title === 'string' && typeof value.safe === 'boolean' && Array.isArray(value.edits) && value.edits.every(isFixEdit);
+}
+
+/** `data` comes back from the client in code action requests: check its shape before trusting it. */
+export function isKeylessDiagnosticData(value: unknown): value is KeylessDiagnosticData {
+  return (
+    isObject(value) &&
+    typeof value.rule === 'string' &&
+    (value.version === null || typeof value.version === 'number') &&
+    Array.isArray(value.fixes) &&
+    value.fixes.every(isFix)
+  );
+}

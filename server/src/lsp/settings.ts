@@ -1,0 +1,55 @@
+import { DEFAULT_CONFIG, type KeylessConfig, type RuleSetting } from '../engine/config';
+import { RULES_BY_ID } from '../rules';
+
+/**
+ * The `keyless.*` editor settings, as `workspace/configuration` returns them (section `keyless`).
+ * They arrive as untyped JSON from whatever the user wrote in settings.json, so every field is
+ * checked; a bad entry is dropped with a problem to log, the rest still apply.
+ */
+export interface EditorSettings {
+  enable: boolean;
+  /** The `keyless.rules` and `keyless.ignore` layer, merged over `.keyless.yaml`. */
+  config: KeylessConfig;
+  problems: string[];
+}
+
+export const DEFAULT_SETTINGS: EditorSettings = { enable: true, config: DEFAULT_CONFIG, problems: [] };
+
+const RULE_SETTINGS = new Set<string>(['off', 'error', 'warning', 'info']);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function readSettings(raw: unknown): EditorSettings {
+  if (!isRecord(raw)) return DEFAULT_SETTINGS;
+  const problems: string[] = [];
+  const enable = typeof raw.enable === 'boolean' ? raw.enable : true;
+  if (raw.enable !== undefined && raw.enable !== null && typeof raw.enable !== 'boolean') problems.push('keyless.enable must be true or false');
+  const rules: Record<string, RuleSetting> = {};
+  if (isRecord(raw.rules)) {
+    for (const [id, value] of Object.entries(raw.rules)) {
+      if (!RULES_BY_ID.has(id)) {
+        problems.push(`keyless.rules: unknown rule "${id}"`);
+      } else if (typeof value === 'string' && RULE_SETTINGS.has(value.toLowerCase())) {
+        rules[id] = value.toLowerCase() as RuleSetting;
+      } else if (value === false) {
+        rules[id] = 'off';
+      } else {
+        problems.push(`keyless.rules: rule "${id}" must be off, error, warning or info`);
+      }
+    }
+  } else if (raw.rules !== undefined && raw.rules !== null) {
+    problems.push('keyless.rules must map rule ids to off, error, warning or info');
+  }
+  const ignore: string[] = [];
+  if (Array.isArray(raw.ignore)) {
+    for (const glob of raw.ignore) {
+      if (typeof glob === 'string' && glob.trim() !== '') ignore.push(glob);
+      else problems.push('keyless.ignore entries must be glob pattern strings');
+    }
+  } else if (raw.ignore !== undefined && raw.ignore !== null) {
+    problems.push('keyless.ignore must be a list of glob patterns');
+  }
+  return { enable, config: { rules, ignore }, problems };
+}

@@ -1,0 +1,52 @@
+import type { Severity } from '../engine/finding';
+import { describeProblem, oneBased, type ScanResult } from './report';
+
+/**
+ * `--format json`: a stable contract for scripts. Exactly these fields and no others; adding one is
+ * a new `version`. Lines and columns are 1-based; `file` is as the user named it.
+ */
+export interface JsonReport {
+  version: 1;
+  findings: JsonFinding[];
+  errors: { file: string; message: string }[];
+}
+
+export interface JsonFinding {
+  rule: string;
+  severity: Severity;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  related: { file: string; line: number; column: number; message: string }[];
+}
+
+export function jsonReport(result: ScanResult): JsonReport {
+  const findings: JsonFinding[] = [];
+  const errors: JsonReport['errors'] = [];
+  for (const scanned of result.files) {
+    for (const f of scanned.findings) {
+      const start = oneBased(f.range.start);
+      const end = oneBased(f.range.end);
+      findings.push({
+        rule: f.rule,
+        severity: f.severity,
+        file: f.path,
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        message: f.message,
+        related: f.related.map((r) => ({ file: r.path, ...oneBased(r.range.start), message: r.message })),
+      });
+    }
+    if (scanned.problem) errors.push({ file: scanned.file, message: describeProblem(scanned.problem) });
+  }
+  return { version: 1, findings, errors };
+}
+
+export function formatJson(result: ScanResult): string {
+  return `${JSON.stringify(jsonReport(result), null, 2)}\n`;
+}
