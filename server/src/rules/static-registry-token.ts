@@ -17,9 +17,13 @@ export const staticRegistryToken: Rule = {
       .map((auth) => {
         const registry = REGISTRY_NAMES[auth.target as PackageRegistry];
         const job = auth.principal.kind === 'ci-job' && auth.principal.job !== '*' ? `Job "${auth.principal.job}"` : 'This pipeline';
+        const how =
+          auth.principal.kind === 'ci-job' && auth.principal.platform === 'gitlab-ci'
+            ? `request an \`id_tokens\` token for ${registry}, register this project as a trusted publisher, and drop the token`
+            : 'grant `id-token: write`, register this workflow as a trusted publisher, and drop the token';
         return {
           span: auth.anchor,
-          message: `${job} publishes to ${registry} (${auth.mechanism}) with a long-lived token (${credentialList(auth.credentials)}). ${registry} supports trusted publishing: grant \`id-token: write\`, register this workflow as a trusted publisher, and drop the token.`,
+          message: `${job} publishes to ${registry} (${auth.mechanism}) with a long-lived token (${credentialList(auth.credentials)}). ${registry} supports trusted publishing: ${how}.`,
         };
       });
   },
