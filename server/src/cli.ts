@@ -1,1 +1,358 @@
-// Entry point of the CLI (written in this change).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { homepage, version } from '../../package.json';
+import { syntaxOf } from './dialects/detect';
+import { Engine, MAX_FILE_BYTES } from './engine/analyze';
+import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from './engine/config';
+import { formatJson } from './output/json';
+import { configMessageLine, runMessageLines } from './output/messages';
+import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type ConfigMessage, type RuleFailure, type ScanResult, type ScannedFile, type Tool } from './output/report';
+import { formatSarif } from './output/sarif';
+import { formatSummary, formatText } from './output/text';
+import { loadConfig, toPosix, walkFiles } from './workspace/files';
+
+/**
+ * `keyless scan`: the command-line adapter. It parses arguments, finds and reads files, hands them
+ * to the engine and picks a formatter; what a finding is and how it is printed live elsewhere.
+ */
+
+const USAGE = `Usage: keyless scan [options] [PATH...]
+
+Finds static cloud credentials in Terraform, CloudFormation, GitHub Actions,
+GitLab CI and Kubernetes files. Each PATH is a file or a folder (default: the
+current folder). Folders are walked honouring .gitignore and skipping
+node_modules, .git and .terraform; a file named explicitly is always scanned.
+Settings come from ./${CONFIG_FILE_NAME} (rules: off/error/warning/info, ignore: globs).
+
+Options:
+  -f, --format FORMAT   report format: text (default), json or sarif
+  -o, --output FILE     write the report to FILE instead of standard output
+      --fail-on LEVEL   exit 1 when a finding is at or above LEVEL:
+                        error (default), warning, info, or never
+  -c, --config FILE     read settings from FILE instead of ./${CONFIG_FILE_NAME}
+  -h, --help            show this help and exit
+      --version         print the version and exit
+
+Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
+2 on a usage error or when a path cannot be read.
+`;
+
+const TOOL: Tool = { name: 'Keyless', version, informationUri: homepage };
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const THRESHOLDS = ['error', 'warning', 'info', 'never'] as const;
+type Threshold = (typeof THRESHOLDS)[number];
+
+/**
+ * Files read ahead of the engine. The engine is synchronous (one tree-sitter parser), so more
+ * workers only overlap reads with analysis; this bounds how many texts are in memory at once.
+ * Analysis in worker threads would sit behind the same loop.
+ */
+const READ_AHEAD = 4;
+
+export interface CliIo {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+interface ScanOptions {
+  paths: string[];
+  format: Format;
+  output: string | undefined;
+  failOn: Threshold;
+  config: string | undefined;
+}
+
+type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; options: ScanOptions };
+
+/** A mistake in the command line: exit 2 with a pointer to --help. */
+class UsageError extends Error {}
+/** A path or file the user named cannot be used: exit 2. */
+class InputError extends Error {}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`keyless: ${error.message}\nRun "keyless --help" for usage.\n`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (command.kind === 'version') {
+    io.stdout.write(`${version}\n`);
+    return 0;
+  }
+  try {
+    return await scan(command.options, io);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.stderr.write(`keyless: ${error.message}\n`);
+    return 2;
+  }
+}
+
+interface OptionSpec {
+  long: string;
+  short?: string;
+  takesValue: boolean;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { long: '--format', short: '-f', takesValue: true },
+  { long: '--output', short: '-o', takesValue: true },
+  { long: '--fail-on', takesValue: true },
+  { long: '--config', short: '-c', takesValue: true },
+  { long: '--help', short: '-h', takesValue: false },
+  { long: '--version', takesValue: false },
+];
+
+function parseArguments(argv: readonly string[]): Command {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    const spec = OPTIONS.find((o) => o.long === name || o.short === name);
+    if (!spec) throw new UsageError(`unknown option "${name}"`);
+    if (!spec.takesValue) {
+      if (equals !== -1) throw new UsageError(`option ${spec.long} takes no value`);
+      flags.add(spec.long);
+      continue;
+    }
+    const value = equals !== -1 ? arg.slice(equals + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`option ${spec.long} needs a value`);
+    values.set(spec.long, value);
+  }
+  if (flags.has('--help')) return { kind: 'help' };
+  if (flags.has('--version')) return { kind: 'version' };
+  const [command, ...paths] = positionals;
+  if (command === undefined) throw new UsageError('missing command (did you mean "keyless scan"?)');
+  if (command !== 'scan') throw new UsageError(`unknown command "${command}" (the command is "scan")`);
+  return {
+    kind: 'scan',
+    options: {
+      paths: paths.length > 0 ? paths : ['.'],
+      format: oneOf('--format', values.get('--format') ?? 'text', FORMATS),
+      output: values.get('--output'),
+      failOn: oneOf('--fail-on', values.get('--fail-on') ?? 'error', THRESHOLDS),
+      config: values.get('--config'),
+    },
+  };
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+async function scan(options: ScanOptions, io: CliIo): Promise<number> {
+  const cwd = path.resolve(io.cwd);
+  const { config, configFile, messages } = await readConfig(options.config, cwd);
+  for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
+  const targets = await resolveTargets(options.paths, cwd);
+  const isIgnored = pathMatcher(config.ignore);
+  const insideCwdIgnored = (relative: string): boolean => !isOutside(relative) && isIgnored(relative);
+
+  const files: ScannedFile[] = [];
+  const ruleFailures: RuleFailure[] = [];
+  let fileCount = 0;
+  const seen = new Set<string>();
+  const explicit: Candidate[] = [];
+  for (const target of targets) {
+    if (target.kind !== 'file' || seen.has(target.absolute)) continue;
+    seen.add(target.absolute);
+    const file = path.posix.normalize(toPosix(target.given));
+    const relative = toPosix(path.relative(cwd, target.absolute));
+    if (insideCwdIgnored(relative)) files.push(unanalyzedFile(file, undefined, [`not scanned: matches an "ignore" glob in ${configFile}`]));
+    else if (syntaxOf(target.absolute) === null) files.push(unanalyzedFile(file, undefined, ['not scanned: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files']));
+    else explicit.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
+  }
+
+  async function* candidates(): AsyncGenerator<Candidate> {
+    yield* explicit;
+    for (const target of targets) {
+      if (target.kind !== 'folder') continue;
+      const given = toPosix(target.given);
+      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: insideCwdIgnored })) {
+        if (seen.has(absolute)) continue;
+        seen.add(absolute);
+        const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
+        yield { absolute, file, enginePath: enginePathOf(cwd, absolute, file) };
+      }
+    }
+  }
+
+  const engine = await Engine.create();
+  const queue = candidates();
+  const worker = async (): Promise<void> => {
+    // An async generator queues concurrent `next()` calls, so workers share it safely.
+    for (let next = await queue.next(); !next.done; next = await queue.next()) {
+      fileCount++;
+      const scanned = await scanFile(next.value, engine, config, ruleFailures);
+      if (scanned.findings.length > 0 || scanned.problem || scanned.notes.length > 0) files.push(scanned);
+    }
+  };
+  await Promise.all(Array.from({ length: READ_AHEAD }, worker));
+
+  const result: ScanResult = {
+    cwd,
+    files: files.sort((a, b) => compareStrings(a.file, b.file)),
+    fileCount,
+    ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
+    configMessages: messages,
+  };
+  const report =
+    options.format === 'json'
+      ? formatJson(result)
+      : options.format === 'sarif'
+        ? formatSarif(result, TOOL)
+        : formatText(result, { color: options.output === undefined && io.stdout.isTTY === true && io.env.NO_COLOR === undefined });
+  if (options.output !== undefined) {
+    try {
+      await fs.writeFile(path.resolve(cwd, options.output), report);
+    } catch (error) {
+      throw new InputError(`cannot write ${options.output}: ${describeFsError(error)}`);
+    }
+  } else {
+    io.stdout.write(report);
+  }
+  for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
+  if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
+  return failsThreshold(result, options.failOn) ? 1 : 0;
+}
+
+interface Candidate {
+  absolute: string;
+  /** How the user reads it: as given, or joined to the folder as given; `/` separators. */
+  file: string;
+  /** What the engine sees (dialect detection reads it): relative to the workspace root when inside. */
+  enginePath: string;
+}
+
+async function scanFile(candidate: Candidate, engine: Engine, config: KeylessConfig, ruleFailures: RuleFailure[]): Promise<ScannedFile> {
+  const { absolute, file } = candidate;
+  let text: string;
+  try {
+    // UTF-8 decodes n bytes to at least n/3 UTF-16 units: past 3x the engine's limit the file is
+    // over it whatever it holds, and is skipped without being read into memory.
+    if ((await fs.stat(absolute)).size > 3 * MAX_FILE_BYTES) return unanalyzedFile(file, undefined, [`skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`]);
+    text = await fs.readFile(absolute, 'utf8');
+  } catch (error) {
+    return unanalyzedFile(file, { kind: 'unreadable', message: `cannot read the file: ${describeFsError(error)}` });
+  }
+  try {
+    const report = engine.analyze(
+      { path: candidate.enginePath, text },
+      { config, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
+    );
+    return scannedFile(file, report, text);
+  } catch (error) {
+    return unanalyzedFile(file, { kind: 'internal', message: `analysis failed (${errorName(error)}): this is a bug in Keyless` });
+  }
+}
+
+type Target = { kind: 'file' | 'folder'; given: string; absolute: string };
+
+/** Every path must exist before anything is scanned: a typo is a usage error, not an empty report. */
+async function resolveTargets(paths: readonly string[], cwd: string): Promise<Target[]> {
+  const targets: Target[] = [];
+  const problems: string[] = [];
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    try {
+      const stat = await fs.stat(absolute);
+      targets.push({ kind: stat.isDirectory() ? 'folder' : 'file', given, absolute });
+    } catch (error) {
+      problems.push(isNotFound(error) ? `no such file or directory: ${given}` : `cannot read ${given}: ${describeFsError(error)}`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\nkeyless: '));
+  return targets;
+}
+
+async function readConfig(file: string | undefined, cwd: string): Promise<{ config: KeylessConfig; configFile: string; messages: ConfigMessage[] }> {
+  if (file === undefined) {
+    const loaded = await loadConfig(cwd);
+    return { config: loaded.config, configFile: CONFIG_FILE_NAME, messages: loaded.problems.map((p) => ({ file: CONFIG_FILE_NAME, ...p })) };
+  }
+  let text: string;
+  try {
+    text = await fs.readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new InputError(isNotFound(error) ? `no such file or directory: ${file}` : `cannot read ${file}: ${describeFsError(error)}`);
+  }
+  const { config, problems } = parseConfig(text);
+  return { config, configFile: toPosix(file), messages: problems.map((p) => ({ file: toPosix(file), ...p })) };
+}
+
+function enginePathOf(cwd: string, absolute: string, file: string): string {
+  const relative = toPosix(path.relative(cwd, absolute));
+  return isOutside(relative) ? file : relative;
+}
+
+function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith('../') || path.isAbsolute(relative);
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+/** A reason without the OS message, which repeats the path. */
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ?? errorName(error);
+  }
+}
+
+/** The class of an error and nothing else: a message may quote the input. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+if (require.main === module) {
+  // `keyless scan | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2), { cwd: process.cwd(), env: process.env, stdout: process.stdout, stderr: process.stderr }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      const frames = error instanceof Error ? (error.stack ?? '').split('\n').slice(1).join('\n') : '';
+      process.stderr.write(`keyless: internal error (${errorName(error)})\n${frames}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { syntaxOf, type Dialect, type Syntax } from '../dialects/detect';
-import { extractFacts } from '../facts/extract';
+import { extractFacts } from './extract';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { loadHcl } from '../syntax/hcl';

@@ -9,9 +9,9 @@ import { kubernetesFacts } from '../dialects/kubernetes/facts';
 import { readObject, type KubeObject } from '../dialects/kubernetes/model';
 import { terraformFacts } from '../dialects/terraform/facts';
 import { terraformFromHcl, terraformFromJson } from '../dialects/terraform/model';
-import type { ParsedFile } from '../engine/parse';
+import type { ParsedFile } from './parse';
 import { scanText } from '../secrets/scan';
-import { emptyFacts, type Facts } from './model';
+import { emptyFacts, type Facts } from '../facts/model';
 
 /** The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets. */
 export function extractFacts(parsed: ParsedFile, text: string): Facts {
