@@ -32,6 +32,8 @@ export interface AnalyzeOptions {
   config?: KeylessConfig;
   /** Called when a rule throws; the other rules still report. */
   onRuleError?: (rule: Rule, error: unknown) => void;
+  /** The rules to run; all of them by default. */
+  rules?: readonly Rule[];
 }
 
 export interface FileReport {
@@ -70,7 +72,7 @@ export class Engine {
       if (parsed.note) report.notes.push(parsed.note);
       if (parsed.dialect === null) return report;
       const facts = extractFacts(parsed, text);
-      for (const rule of RULES) {
+      for (const rule of options.rules ?? RULES) {
         const setting = ruleSetting(config, rule.id, rule.severity);
         if (setting === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
         let found;
