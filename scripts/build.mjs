@@ -22,6 +22,13 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // Two packages resolve to builds that cannot be bundled into CJS: jsonc-parser's main entry is a
+  // UMD build that requires its own files at run time, and web-tree-sitter's ESM build reads
+  // `import.meta.url`. Point both at the builds that bundle.
+  alias: {
+    'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
+    'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/web-tree-sitter.cjs'),
+  },
 };
 
 await Promise.all([

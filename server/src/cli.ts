@@ -2,14 +2,15 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { homepage, version } from '../../package.json';
 import { syntaxOf } from './dialects/detect';
-import { Engine, MAX_FILE_BYTES } from './engine/analyze';
+import { Engine, MAX_FILE_BYTES, type AnalyzeOptions } from './engine/analyze';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from './engine/config';
 import { formatJson } from './output/json';
 import { configMessageLine, runMessageLines } from './output/messages';
 import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type ConfigMessage, type RuleFailure, type ScanResult, type ScannedFile, type Tool } from './output/report';
 import { formatSarif } from './output/sarif';
 import { formatSummary, formatText } from './output/text';
-import { loadConfig, toPosix, walkFiles } from './workspace/files';
+import type { Rule } from './rules/rule';
+import { gitIgnoredAbove, gitRootOf, loadConfig, toPosix, walkFiles } from './workspace/files';
 
 /**
  * `keyless scan`: the command-line adapter. It parses arguments, finds and reads files, hands them
@@ -21,8 +22,9 @@ const USAGE = `Usage: keyless scan [options] [PATH...]
 Finds static cloud credentials in Terraform, CloudFormation, GitHub Actions,
 GitLab CI and Kubernetes files. Each PATH is a file or a folder (default: the
 current folder). Folders are walked honouring .gitignore and skipping
-node_modules, .git and .terraform; a file named explicitly is always scanned.
-Settings come from ./${CONFIG_FILE_NAME} (rules: off/error/warning/info, ignore: globs).
+node_modules, .git and .terraform; a path named explicitly is scanned even
+when .gitignore excludes it. Settings come from ./${CONFIG_FILE_NAME} (rules:
+off, error, warning or info per rule id; ignore: globs relative to this folder).
 
 Options:
   -f, --format FORMAT   report format: text (default), json or sarif
@@ -73,7 +75,12 @@ class UsageError extends Error {}
 /** A path or file the user named cannot be used: exit 2. */
 class InputError extends Error {}
 
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+/** Which rules run: all of them unless a caller (a test) says otherwise. */
+export interface EngineChoices {
+  rules?: readonly Rule[];
+}
+
+export async function main(argv: readonly string[], io: CliIo, choices: EngineChoices = {}): Promise<number> {
   let command: Command;
   try {
     command = parseArguments(argv);
@@ -91,7 +98,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   try {
-    return await scan(command.options, io);
+    return await scan(command.options, io, choices);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr.write(`keyless: ${error.message}\n`);
@@ -163,60 +170,19 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-async function scan(options: ScanOptions, io: CliIo): Promise<number> {
+async function scan(options: ScanOptions, io: CliIo, choices: EngineChoices): Promise<number> {
   const cwd = path.resolve(io.cwd);
   const { config, configFile, messages } = await readConfig(options.config, cwd);
   for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
   const targets = await resolveTargets(options.paths, cwd);
-  const isIgnored = pathMatcher(config.ignore);
-  const insideCwdIgnored = (relative: string): boolean => !isOutside(relative) && isIgnored(relative);
-
-  const files: ScannedFile[] = [];
-  const ruleFailures: RuleFailure[] = [];
-  let fileCount = 0;
-  const seen = new Set<string>();
-  const explicit: Candidate[] = [];
-  for (const target of targets) {
-    if (target.kind !== 'file' || seen.has(target.absolute)) continue;
-    seen.add(target.absolute);
-    const file = path.posix.normalize(toPosix(target.given));
-    const relative = toPosix(path.relative(cwd, target.absolute));
-    if (insideCwdIgnored(relative)) files.push(unanalyzedFile(file, undefined, [`not scanned: matches an "ignore" glob in ${configFile}`]));
-    else if (syntaxOf(target.absolute) === null) files.push(unanalyzedFile(file, undefined, ['not scanned: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files']));
-    else explicit.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
-  }
-
-  async function* candidates(): AsyncGenerator<Candidate> {
-    yield* explicit;
-    for (const target of targets) {
-      if (target.kind !== 'folder') continue;
-      const given = toPosix(target.given);
-      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: insideCwdIgnored })) {
-        if (seen.has(absolute)) continue;
-        seen.add(absolute);
-        const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
-        yield { absolute, file, enginePath: enginePathOf(cwd, absolute, file) };
-      }
-    }
-  }
-
+  const selection = selectFiles(targets, cwd, config, configFile);
   const engine = await Engine.create();
-  const queue = candidates();
-  const worker = async (): Promise<void> => {
-    // An async generator queues concurrent `next()` calls, so workers share it safely.
-    for (let next = await queue.next(); !next.done; next = await queue.next()) {
-      fileCount++;
-      const scanned = await scanFile(next.value, engine, config, ruleFailures);
-      if (scanned.findings.length > 0 || scanned.problem || scanned.notes.length > 0) files.push(scanned);
-    }
-  };
-  await Promise.all(Array.from({ length: READ_AHEAD }, worker));
-
+  const analyzed = await analyzeAll(selection.candidates, engine, { config, rules: choices.rules });
   const result: ScanResult = {
     cwd,
-    files: files.sort((a, b) => compareStrings(a.file, b.file)),
-    fileCount,
-    ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
+    files: [...selection.skipped, ...analyzed.files].sort((a, b) => compareStrings(a.file, b.file)),
+    fileCount: analyzed.fileCount,
+    ruleFailures: analyzed.ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
     configMessages: messages,
   };
   const report =
@@ -247,21 +213,87 @@ interface Candidate {
   enginePath: string;
 }
 
-async function scanFile(candidate: Candidate, engine: Engine, config: KeylessConfig, ruleFailures: RuleFailure[]): Promise<ScannedFile> {
+/**
+ * The files to analyze: named files first (each once, unless the config ignores it or Keyless does
+ * not read its kind, which gets a note instead), then the folders' files, walked lazily so that a
+ * large tree is never listed in memory. A folder below the repository root also honours the
+ * .gitignore files above it, so `keyless scan infra` skips what `keyless scan .` skips there.
+ */
+function selectFiles(targets: readonly Target[], cwd: string, config: KeylessConfig, configFile: string): { skipped: ScannedFile[]; candidates: AsyncGenerator<Candidate> } {
+  const matchesIgnore = pathMatcher(config.ignore);
+  // The globs are relative to the workspace root: a path outside it cannot match them.
+  const isIgnored = (relative: string): boolean => !isOutside(relative) && matchesIgnore(relative);
+  const seen = new Set<string>();
+  const skipped: ScannedFile[] = [];
+  const named: Candidate[] = [];
+  for (const target of targets) {
+    if (target.kind !== 'file' || seen.has(target.absolute)) continue;
+    seen.add(target.absolute);
+    const file = path.posix.normalize(toPosix(target.given));
+    if (isIgnored(toPosix(path.relative(cwd, target.absolute)))) skipped.push(unanalyzedFile(file, undefined, [`not scanned: matches an "ignore" glob in ${configFile}`]));
+    else if (syntaxOf(target.absolute) === null) skipped.push(unanalyzedFile(file, undefined, ['not scanned: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files']));
+    else named.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
+  }
+  async function* candidates(): AsyncGenerator<Candidate> {
+    yield* named;
+    const top = (await gitRootOf(cwd)) ?? cwd;
+    for (const target of targets) {
+      if (target.kind !== 'folder') continue;
+      const given = toPosix(target.given);
+      const ignoredAbove = await gitIgnoredAbove(top, target.absolute);
+      // A folder named on the command line is scanned even when git ignores it, as a named file is.
+      const honourAbove = !ignoredAbove(`${toPosix(path.relative(top, target.absolute))}/`);
+      const walkIgnores = (relative: string): boolean =>
+        isIgnored(relative) || (honourAbove && ignoredAbove(toPosix(path.relative(top, path.resolve(cwd, relative)))));
+      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: walkIgnores })) {
+        if (seen.has(absolute)) continue;
+        seen.add(absolute);
+        const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
+        yield { absolute, file, enginePath: enginePathOf(cwd, absolute, file) };
+      }
+    }
+  }
+  return { skipped, candidates: candidates() };
+}
+
+/** Reads and analyzes every candidate, READ_AHEAD at a time; keeps only files with something to say. */
+async function analyzeAll(
+  candidates: AsyncGenerator<Candidate>,
+  engine: Engine,
+  options: AnalyzeOptions,
+): Promise<{ files: ScannedFile[]; fileCount: number; ruleFailures: RuleFailure[] }> {
+  const files: ScannedFile[] = [];
+  const ruleFailures: RuleFailure[] = [];
+  let fileCount = 0;
+  const worker = async (): Promise<void> => {
+    // An async generator queues concurrent `next()` calls, so workers share it safely.
+    for (let next = await candidates.next(); !next.done; next = await candidates.next()) {
+      fileCount++;
+      const scanned = await scanFile(next.value, engine, options, ruleFailures);
+      if (scanned.findings.length > 0 || scanned.problem || scanned.notes.length > 0) files.push(scanned);
+    }
+  };
+  await Promise.all(Array.from({ length: READ_AHEAD }, worker));
+  return { files, fileCount, ruleFailures };
+}
+
+async function scanFile(candidate: Candidate, engine: Engine, options: AnalyzeOptions, ruleFailures: RuleFailure[]): Promise<ScannedFile> {
   const { absolute, file } = candidate;
   let text: string;
   try {
     // UTF-8 decodes n bytes to at least n/3 UTF-16 units: past 3x the engine's limit the file is
     // over it whatever it holds, and is skipped without being read into memory.
     if ((await fs.stat(absolute)).size > 3 * MAX_FILE_BYTES) return unanalyzedFile(file, undefined, [`skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`]);
-    text = await fs.readFile(absolute, 'utf8');
+    const raw = await fs.readFile(absolute, 'utf8');
+    // Editors do not count a byte-order mark as a column; neither do the positions printed here.
+    text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   } catch (error) {
     return unanalyzedFile(file, { kind: 'unreadable', message: `cannot read the file: ${describeFsError(error)}` });
   }
   try {
     const report = engine.analyze(
       { path: candidate.enginePath, text },
-      { config, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
+      { ...options, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
     );
     return scannedFile(file, report, text);
   } catch (error) {
@@ -279,7 +311,10 @@ async function resolveTargets(paths: readonly string[], cwd: string): Promise<Ta
     const absolute = path.resolve(cwd, given);
     try {
       const stat = await fs.stat(absolute);
-      targets.push({ kind: stat.isDirectory() ? 'folder' : 'file', given, absolute });
+      // A FIFO or a device would block the read or never end: only files and folders are scanned.
+      if (stat.isDirectory()) targets.push({ kind: 'folder', given, absolute });
+      else if (stat.isFile()) targets.push({ kind: 'file', given, absolute });
+      else problems.push(`not a file or folder: ${given}`);
     } catch (error) {
       problems.push(isNotFound(error) ? `no such file or directory: ${given}` : `cannot read ${given}: ${describeFsError(error)}`);
     }

@@ -1,4 +1,5 @@
 import type { Finding } from '../engine/finding';
+import { looksRandom } from '../secrets/detectors';
 import { scanText } from '../secrets/scan';
 import { LineIndex, type Span } from '../syntax/text';
 
@@ -27,10 +28,31 @@ export function maskValue(value: string): string {
   return masked;
 }
 
-/** Anything that looks like a credential, wherever it sits: the last line of defence for free text. */
+/** Anything the detectors recognise, wherever it sits: the last line of defence for free text. */
 function lookalikeSpans(text: string): Span[] {
   // Every offset counts as a value here: a comment or a key holding a key id is masked all the same.
   return scanText(text, { containerAt: () => '' }).map((c) => c.valueSpan);
+}
+
+/** Runs of base64 characters long enough to be a key or a token. */
+const LONG_RUN = /[A-Za-z0-9+/=]{16,}/g;
+
+/**
+ * Random-looking runs in a quoted source line. A line is quoted because a rule anchored there, and
+ * rules see credentials the detectors cannot name (a secret passed positionally to a login command,
+ * a Vault token in `env:`): those are masked by shape. A lowercase hex run right after `@` or `:` is
+ * a pinned commit or an image digest, and stays readable.
+ */
+function randomRunSpans(line: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of line.matchAll(LONG_RUN)) {
+    const value = match[0];
+    const start = match.index ?? 0;
+    if (!looksRandom(value)) continue;
+    if (/^[0-9a-f]+$/.test(value) && /[@:]$/.test(line.slice(0, start))) continue;
+    spans.push({ start, end: start + value.length });
+  }
+  return spans;
 }
 
 /** Masks every credential-shaped value in a message, a note or a parser error. */
@@ -40,9 +62,10 @@ export function redactText(text: string): string {
 
 /**
  * The text of the given 0-based lines of `text`, with credential values masked: the values of
- * `hardcoded-secret` findings (and their related values), any other finding's span that lies on a
- * line holding such a value, and anything credential-shaped the rules did not report (a rule turned
- * off, a suppressed finding).
+ * `hardcoded-secret` findings (and their related values); the value of any other finding that lies
+ * on a line holding such a value (a span that encloses the secret is the block or pair around it,
+ * not a value, and keeps its text but for the secret); and anything credential-shaped the rules did
+ * not report (a rule turned off, a suppressed finding, a value no detector names).
  */
 export function maskedLines(text: string, findings: readonly Finding[], lines: Iterable<number>): Map<number, string> {
   const index = new LineIndex(text);
@@ -56,9 +79,12 @@ export function maskedLines(text: string, findings: readonly Finding[], lines: I
     const start = index.lineStart(line);
     const end = index.lineEnd(line);
     const spans = [...secretSpans];
-    if (secretLines.has(line)) spans.push(...findings.filter((f) => f.span.start >= start && f.span.end <= end).map((f) => f.span));
+    if (secretLines.has(line)) {
+      const encloses = (outer: Span): boolean => secretSpans.some((s) => outer.start <= s.start && s.end <= outer.end);
+      spans.push(...findings.filter((f) => f.span.start >= start && f.span.end <= end && !encloses(f.span)).map((f) => f.span));
+    }
     const masked = applyMasks(text, start, text.slice(start, end), spans);
-    result.set(line, applyMasks(masked, 0, masked, lookalikeSpans(masked)));
+    result.set(line, applyMasks(masked, 0, masked, [...lookalikeSpans(masked), ...randomRunSpans(masked)]));
   }
   return result;
 }

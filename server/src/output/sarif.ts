@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../engine/finding';
 import { RULES } from '../rules';
 import { ruleDocsMarkdown, ruleDocsWebUrl } from '../rules/docs';
 import type { Range } from '../syntax/text';
+import { redactText } from './redact';
 import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
 
 /**
@@ -66,7 +67,9 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
             semanticVersion: tool.version,
             informationUri: tool.informationUri,
             rules: RULES.map((rule) => {
-              const markdown = ruleDocsMarkdown(rule.id);
+              const page = ruleDocsMarkdown(rule.id);
+              // The pages show example keys; credential-shaped text leaves the process masked, whatever its source.
+              const markdown = page === undefined ? undefined : redactText(page);
               return {
                 id: rule.id,
                 name: pascalCase(rule.id),
@@ -197,9 +200,9 @@ function pascalCase(id: string): string {
     .join('');
 }
 
-/** The first paragraph of prose in a rule page, below its title. */
+/** The first paragraph of prose in a rule page: not its title, its `**Severity:** …` line, a list or a table. */
 function firstParagraph(markdown: string): string | undefined {
   const paragraphs = markdown.split(/\r?\n\s*\r?\n/).map((p) => p.trim());
-  const prose = paragraphs.find((p) => p !== '' && !/^(?:#|```|\||<|-{3,}|[-*+] |\d+\. )/.test(p));
+  const prose = paragraphs.find((p) => p !== '' && !/^(?:#|```|\||<|\*\*|-{3,}|[-*+] |\d+\. )/.test(p));
   return prose?.replace(/\s*\r?\n\s*/g, ' ');
 }

@@ -35,9 +35,9 @@ export const DETECTORS: readonly SecretDetector[] = [
   {
     kind: 'aws-secret-access-key',
     label: 'AWS secret access key',
-    // The name (env var, YAML/HCL/JSON key, ini entry) followed by a 40-character value.
+    // The name (env var, YAML/HCL/JSON key, ini entry, `aws configure set` argument) then a 40-character value.
     pattern:
-      /(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|secret_?key|SecretAccessKey)["']?\s*(?::|=|=>)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
+      /(?:aws_?secret_?access_?key|aws_?secret_?key|secret_?access_?key|secret_?key|SecretAccessKey)["']?(?:\s*(?::|=|=>)\s*|\s+)["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     group: 1,
     hint: (t) => /secret/i.test(t),
     // A SHA-1 is 40 characters too; an AWS secret mixes cases or carries '/' or '+'.

@@ -32,16 +32,15 @@ export function loadHcl(): Promise<Parser> {
 
 /**
  * The bundles in dist/ carry both .wasm files beside them (the build copies them); when the
- * sources run directly (tests, bench) they come from node_modules.
+ * sources run directly (tests, bench), they come from node_modules at the repository root.
  */
 function locateWasm(name: string): string {
   const beside = path.join(__dirname, name);
   if (fs.existsSync(beside)) return beside;
-  const fromPackage =
-    name === RUNTIME_WASM
-      ? path.join(path.dirname(require.resolve('web-tree-sitter')), name)
-      : path.join(path.dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), name);
-  return fromPackage;
+  const modules = path.resolve(__dirname, '..', '..', '..', 'node_modules');
+  return name === RUNTIME_WASM
+    ? path.join(modules, 'web-tree-sitter', name)
+    : path.join(modules, '@tree-sitter-grammars', 'tree-sitter-hcl', name);
 }
 
 export interface HclParseResult {

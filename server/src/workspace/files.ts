@@ -77,6 +77,39 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/** The nearest folder at or above `folder` that holds `.git` (a folder, or a file in a worktree). */
+export async function gitRootOf(folder: string): Promise<string | undefined> {
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    try {
+      await fs.stat(path.join(dir, '.git'));
+      return dir;
+    } catch {
+      if (path.dirname(dir) === dir) return undefined;
+    }
+  }
+}
+
+/**
+ * The .gitignore files of the folders from `top` down to the parent of `root`, which a walk that
+ * starts at `root` never reads but git applies all the same (`keyless scan infra` in a repository
+ * whose root .gitignore lists `generated/`). The test takes a path relative to `top`, with `/`.
+ */
+export async function gitIgnoredAbove(top: string, root: string): Promise<(relativeToTop: string) => boolean> {
+  const folders = toPosix(path.relative(top, root)).split('/').filter((part) => part !== '');
+  if (folders[0] === '..' || path.isAbsolute(path.relative(top, root))) return () => false;
+  const scopes: GitIgnoreScope[] = [];
+  for (let depth = 0; depth < folders.length; depth++) {
+    const base = folders.slice(0, depth).join('/');
+    try {
+      const text = await fs.readFile(path.join(top, ...folders.slice(0, depth), '.gitignore'), 'utf8');
+      scopes.push({ base: base === '' ? '' : `${base}/`, rules: ignore().add(text) });
+    } catch {
+      // no .gitignore in that folder
+    }
+  }
+  return (relativeToTop) => gitIgnored(scopes, relativeToTop);
+}
+
 export interface LoadedConfig {
   config: KeylessConfig;
   /** The config file's path, when there is one. */

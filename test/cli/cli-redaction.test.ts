@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { assertBuilt, fixture, runCli, workspace } from './helpers';
+
+// Secrets are toxic: no credential value reaches any output, in any format, on either stream,
+// including the source lines the text format quotes and the rule pages SARIF embeds.
+
+const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+const ENV_KEYS_WORKFLOW = `name: ci
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    env:
+      AWS_ACCESS_KEY_ID: ${KEY_ID}
+      AWS_SECRET_ACCESS_KEY: ${SECRET}
+    steps:
+      - run: aws s3 ls
+`;
+
+// The secret follows its name with a space, not ":" or "=": no detector names it, yet the line is
+// quoted for the login command's finding.
+const LOGIN_WORKFLOW = `name: login
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - run: aws configure set aws_access_key_id ${KEY_ID} && aws configure set aws_secret_access_key ${SECRET}
+`;
+
+function assertNoSecret(where: string, text: string): void {
+  assert.ok(!text.includes(KEY_ID), `${where} contains the access key id`);
+  assert.ok(!text.includes(SECRET), `${where} contains the secret access key`);
+}
+
+describe('keyless scan: credential values never leave the process', { concurrency: true }, () => {
+  before(assertBuilt);
+
+  const files = {
+    'infra/main.tf': fixture('provider.tf'),
+    'infra/one-line.tf': fixture('one-line-provider.tf'),
+    '.github/workflows/env.yml': ENV_KEYS_WORKFLOW,
+    '.github/workflows/login.yml': LOGIN_WORKFLOW,
+  };
+
+  for (const format of ['text', 'json', 'sarif']) {
+    test(`--format ${format}: neither the key id nor the secret in stdout, stderr or --output`, async () => {
+      const cwd = workspace(files);
+      assert.ok(fs.readFileSync(path.join(cwd, 'infra/main.tf'), 'utf8').includes(KEY_ID), 'the fixture holds the key');
+      const run = await runCli(['scan', '--format', format], { cwd });
+      assert.equal(run.code, 1);
+      assert.ok(run.stdout.length > 0);
+      assertNoSecret('stdout', run.stdout);
+      assertNoSecret('stderr', run.stderr);
+      const written = await runCli(['scan', '--format', format, '--output', 'report.out'], { cwd });
+      assertNoSecret('stderr', written.stderr);
+      assertNoSecret('the --output file', fs.readFileSync(path.join(cwd, 'report.out'), 'utf8'));
+    });
+  }
+
+  test('text: the quoted line keeps at most the first 4 and last 2 characters of each value', async () => {
+    const cwd = workspace(files);
+    const run = await runCli(['scan', '--format', 'text'], { cwd });
+    assert.ok(run.stdout.includes('  5 |   access_key = "AKIA**************LE"'), run.stdout);
+    assert.ok(run.stdout.includes('  2 | provider "aws" { access_key = "AKIA**************LE" }'), run.stdout);
+    assert.ok(run.stdout.includes('  7 |       AWS_ACCESS_KEY_ID: AKIA**************LE'), run.stdout);
+    assert.ok(run.stdout.includes(`aws_secret_access_key wJal${'*'.repeat(SECRET.length - 6)}EY`), run.stdout);
+  });
+
+  test('text: a value is masked even when hardcoded-secret is turned off or suppressed', async () => {
+    const off = workspace({ ...files, '.keyless.yaml': 'rules:\n  hardcoded-secret: off\n' });
+    const suppressed = workspace({ 'main.tf': `provider "aws" { access_key = "${KEY_ID}" } # keyless-ignore hardcoded-secret: rotated\n` });
+    for (const cwd of [off, suppressed]) {
+      const run = await runCli(['scan', '--format', 'text'], { cwd });
+      assert.equal(run.code, 1);
+      assert.ok(run.stdout.includes('provider-static-credentials'));
+      assert.ok(!run.stdout.includes(' hardcoded-secret '), 'the rule did not report');
+      assertNoSecret('stdout', run.stdout);
+    }
+  });
+});
