@@ -1,1 +1,684 @@
-// Entry point of the language server (written in this change).
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CodeActionKind,
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  ErrorCodes,
+  LSPErrorCodes,
+  MessageType,
+  ProposedFeatures,
+  ResponseError,
+  ShowMessageNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type ClientCapabilities,
+  type CodeAction,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type InitializeResult,
+  type WorkDoneProgressReporter,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import { version as keylessVersion } from '../../package.json';
+import { Engine, MAX_FILE_BYTES } from './engine/analyze';
+import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
+import { analyzeDocument, isIgnored } from './lsp/analysis';
+import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixEdits, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
+import { configProblemDiagnostics, isKeylessDiagnosticData, type DiagnosticFix } from './lsp/diagnostics';
+import { describeError } from './lsp/errors';
+import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
+import { DocumentScheduler } from './lsp/scheduler';
+import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
+import { loadConfig, walkFiles } from './workspace/files';
+
+/**
+ * The language server: the only module that talks to the LSP connection. It turns editor events
+ * into engine calls and engine findings into diagnostics and code actions; what it computes lives
+ * in `lsp/` and the engine.
+ */
+
+const SCAN_COMMAND = 'keyless.scanWorkspace';
+const CONFIG_WATCH_PATTERN = '**/.keyless.yaml';
+
+// --- connection and client ------------------------------------------------------------------
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+/** What the client said it can do, reduced to the questions this server asks. */
+interface ClientSupport {
+  /** Pull diagnostics (`textDocument/diagnostic`): answered instead of pushing. */
+  pull: boolean;
+  pullRefresh: boolean;
+  configuration: boolean;
+  configurationRegistration: boolean;
+  watchedFilesRegistration: boolean;
+  workspaceFolders: boolean;
+  relatedInformation: boolean;
+  documentChanges: boolean;
+}
+
+function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  const text = capabilities.textDocument;
+  const workspace = capabilities.workspace;
+  return {
+    pull: text?.diagnostic !== undefined,
+    pullRefresh: workspace?.diagnostics?.refreshSupport === true,
+    configuration: workspace?.configuration === true,
+    configurationRegistration: workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    watchedFilesRegistration: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    workspaceFolders: workspace?.workspaceFolders === true,
+    relatedInformation: text?.diagnostic?.relatedInformation === true || text?.publishDiagnostics?.relatedInformation === true,
+    documentChanges: workspace?.workspaceEdit?.documentChanges === true,
+  };
+}
+
+let engine: Engine | undefined;
+let client: ClientSupport = clientSupport({});
+let folders: WorkspaceFolder[] = [];
+let shutdownRequested = false;
+
+// --- logging: never document text, never credential values -----------------------------------
+
+function logError(what: string, error: unknown): void {
+  connection.console.error(`${what}\n${describeError(error)}`);
+}
+
+/** Every handler goes through one of these: a failure is logged, the server keeps serving. */
+function guarded<A extends unknown[]>(what: string, handler: (...args: A) => void | Promise<void>): (...args: A) => void {
+  return (...args) => {
+    try {
+      const result = handler(...args);
+      if (result instanceof Promise) result.catch((error: unknown) => logError(`${what} failed`, error));
+    } catch (error) {
+      logError(`${what} failed`, error);
+    }
+  };
+}
+
+async function guardedRequest<R>(what: string, fallback: R, handler: () => R | Promise<R>): Promise<R> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof ResponseError) throw error;
+    logError(`${what} failed`, error);
+    return fallback;
+  }
+}
+
+// --- configuration: defaults < .keyless.yaml of the folder < editor settings -------------------
+
+interface FolderConfig {
+  config: KeylessConfig;
+  problems: ConfigProblem[];
+  /** The file's text, for drawing problem ranges to the end of their line. */
+  text: string | undefined;
+  /** Read from an open editor (unsaved text) rather than from disk. */
+  fromEditor: boolean;
+}
+
+interface EffectiveConfig {
+  enable: boolean;
+  config: KeylessConfig;
+}
+
+const folderConfigs = new Map<string, Promise<FolderConfig>>();
+const settingsByScope = new Map<string, Promise<EditorSettings>>();
+/** Merged per folder ('' outside folders); cleared with every config change. */
+const effectiveConfigs = new Map<string, Promise<EffectiveConfig>>();
+/** `settings.keyless` of the last didChangeConfiguration, for clients without workspace/configuration. */
+let notifiedSettings: unknown;
+/** Bumped on every config change: a result computed under an older generation is stale. */
+let configGeneration = 0;
+/** Per folder: the problems already announced in a warning message, so it is shown once. */
+const warnedConfigProblems = new Map<string, string>();
+/** Per folder: the URI config problems were published on, to clear them when they are fixed. */
+const configDiagnosticUris = new Map<string, string>();
+const loggedSettingsProblems = new Set<string>();
+
+function scopeKey(folder: WorkspaceFolder | undefined): string {
+  return folder?.uri ?? '';
+}
+
+function openDocumentAt(file: string): TextDocument | undefined {
+  return documents.all().find((document) => {
+    const documentPath = uriToPath(document.uri);
+    return documentPath !== undefined && samePath(documentPath, file);
+  });
+}
+
+/** The folder whose `.keyless.yaml` this document is, if it is one. */
+function configFolderOf(uri: string): WorkspaceFolder | undefined {
+  const file = uriToPath(uri);
+  if (file === undefined) return undefined;
+  const folder = folderOf(file, folders);
+  return folder !== undefined && samePath(file, configFileOf(folder)) ? folder : undefined;
+}
+
+function settingsFor(folder: WorkspaceFolder | undefined): Promise<EditorSettings> {
+  const key = scopeKey(folder);
+  let settings = settingsByScope.get(key);
+  if (settings === undefined) {
+    settings = client.configuration
+      ? connection.workspace.getConfiguration(folder === undefined ? { section: 'keyless' } : { scopeUri: folder.uri, section: 'keyless' }).then(
+          (raw: unknown) => readSettings(raw),
+          (error: unknown) => {
+            logError('Reading the keyless settings failed; using the defaults', error);
+            return DEFAULT_SETTINGS;
+          },
+        )
+      : Promise.resolve(readSettings(notifiedSettings));
+    settings = settings.then((read) => {
+      for (const problem of read.problems) {
+        if (loggedSettingsProblems.has(problem)) continue;
+        loggedSettingsProblems.add(problem);
+        connection.console.warn(`Settings: ${problem} (ignored)`);
+      }
+      return read;
+    });
+    settingsByScope.set(key, settings);
+  }
+  return settings;
+}
+
+function folderConfigFor(folder: WorkspaceFolder): Promise<FolderConfig> {
+  let loading = folderConfigs.get(folder.uri);
+  if (loading === undefined) {
+    const attempt: Promise<FolderConfig> = readFolderConfig(folder).catch((error: unknown) => {
+      // Not cached: the next change of the file (or of anything) tries again.
+      if (folderConfigs.get(folder.uri) === attempt) folderConfigs.delete(folder.uri);
+      logError(`Reading ${configFileOf(folder)} failed; using the defaults`, error);
+      return { config: DEFAULT_CONFIG, problems: [], text: undefined, fromEditor: false };
+    });
+    loading = attempt;
+    folderConfigs.set(folder.uri, loading);
+  }
+  return loading;
+}
+
+async function readFolderConfig(folder: WorkspaceFolder): Promise<FolderConfig> {
+  const file = configFileOf(folder);
+  const open = openDocumentAt(file);
+  let state: FolderConfig;
+  if (open !== undefined) {
+    const text = open.getText();
+    state = { ...parseConfig(text), text, fromEditor: true };
+  } else {
+    const loaded = await loadConfig(folder.path);
+    const text = loaded.problems.length > 0 && loaded.file !== undefined ? await fs.readFile(loaded.file, 'utf8').catch(() => undefined) : undefined;
+    state = { config: loaded.config, problems: loaded.problems, text, fromEditor: false };
+  }
+  announceConfigProblems(folder, state, open?.uri ?? pathToUri(file));
+  return state;
+}
+
+/** Config problems become diagnostics on `.keyless.yaml` (pushed in both modes: the file may be closed). */
+function announceConfigProblems(folder: WorkspaceFolder, state: FolderConfig, uri: string): void {
+  const previousUri = configDiagnosticUris.get(folder.uri);
+  if (previousUri !== undefined && previousUri !== uri) void connection.sendDiagnostics({ uri: previousUri, diagnostics: [] });
+  if (state.problems.length > 0 || previousUri !== undefined) {
+    void connection.sendDiagnostics({ uri, diagnostics: configProblemDiagnostics(state.problems, state.text) });
+  }
+  if (state.problems.length > 0) configDiagnosticUris.set(folder.uri, uri);
+  else configDiagnosticUris.delete(folder.uri);
+
+  if (state.problems.length === 0) {
+    warnedConfigProblems.delete(folder.uri);
+    return;
+  }
+  // While the file is being edited its diagnostics are in front of the user; a message box on
+  // every half-typed line would only get in the way.
+  if (state.fromEditor) return;
+  const signature = state.problems.map((p) => `${p.position.line}:${p.message}`).join('\n');
+  if (warnedConfigProblems.get(folder.uri) === signature) return;
+  warnedConfigProblems.set(folder.uri, signature);
+  const first = state.problems[0]!;
+  const more = state.problems.length > 1 ? ` (and ${state.problems.length - 1} more)` : '';
+  // A notification, not showMessageRequest: there is nothing to answer, so nothing to wait for.
+  void connection.sendNotification(ShowMessageNotification.type, {
+    type: MessageType.Warning,
+    message: `Keyless: ${path.basename(folder.path)}/.keyless.yaml line ${first.position.line + 1}: ${first.message}${more}. The valid entries apply; the rest keep their defaults.`,
+  });
+}
+
+function effectiveConfigFor(folder: WorkspaceFolder | undefined): Promise<EffectiveConfig> {
+  const key = scopeKey(folder);
+  let effective = effectiveConfigs.get(key);
+  if (effective === undefined) {
+    effective = Promise.all([settingsFor(folder), folder === undefined ? undefined : folderConfigFor(folder)]).then(([settings, file]) => ({
+      enable: settings.enable,
+      config: mergeConfigs(DEFAULT_CONFIG, file?.config ?? DEFAULT_CONFIG, settings.config),
+    }));
+    effectiveConfigs.set(key, effective);
+  }
+  return effective;
+}
+
+/** Something the analysis depends on changed: every result is stale. */
+function configChanged(): void {
+  configGeneration++;
+  effectiveConfigs.clear();
+  if (client.pull) {
+    if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
+    return;
+  }
+  for (const document of documents.all()) if (isAnalyzable(document)) scheduler.schedule(document.uri);
+}
+
+async function reloadFolderConfig(folder: WorkspaceFolder): Promise<void> {
+  const before = await folderConfigs.get(folder.uri)?.catch(() => undefined);
+  folderConfigs.delete(folder.uri);
+  const after = await folderConfigFor(folder);
+  if (before === undefined || JSON.stringify(before.config) !== JSON.stringify(after.config)) configChanged();
+}
+
+// --- analysis of open documents --------------------------------------------------------------
+
+interface AnalysisResult {
+  version: number;
+  generation: number;
+  /** Unique per result, so a client's `previousResultId` can never match a different text. */
+  resultId: string;
+  diagnostics: Diagnostic[];
+}
+
+const results = new Map<string, AnalysisResult>();
+/** Pull requests waiting for the analysis of a document. */
+const waiters = new Map<string, ((result: AnalysisResult | undefined) => void)[]>();
+/** The document version whose notes were logged, so each note appears once per version. */
+const loggedNotes = new Map<string, number>();
+/** Closed files the workspace scan published diagnostics for. */
+const scanPublished = new Set<string>();
+let resultCounter = 0;
+
+function targetOf(document: TextDocument): DocumentTarget | undefined {
+  return documentTarget(document.uri, document.languageId, folders);
+}
+
+function isAnalyzable(document: TextDocument): boolean {
+  return configFolderOf(document.uri) === undefined && targetOf(document) !== undefined;
+}
+
+const scheduler = new DocumentScheduler({
+  versionOf: (uri) => documents.get(uri)?.version,
+  run: runScheduled,
+  onError: (uri, error) => logError(`Analysis of ${uri} failed`, error),
+});
+
+async function runScheduled(uri: string): Promise<void> {
+  const document = documents.get(uri);
+  if (document === undefined) return;
+  // An open `.keyless.yaml` counts as it is typed, before it is saved.
+  const configFolder = configFolderOf(uri);
+  if (configFolder !== undefined) return reloadFolderConfig(configFolder);
+  const target = targetOf(document);
+  if (target === undefined) return;
+  const version = document.version;
+  const generation = configGeneration;
+  // A newer version or config that came in meanwhile is scheduled itself: this result is dropped,
+  // and a pull request waiting on the document waits for that one.
+  const superseded = (): boolean => {
+    const current = documents.get(uri);
+    if (current !== undefined && current.version === version && configGeneration === generation) return false;
+    if (current !== undefined && waiters.has(uri)) scheduler.schedule(uri);
+    return true;
+  };
+  const effective = await effectiveConfigFor(target.folder);
+  if (superseded()) return;
+  let diagnostics: Diagnostic[] = [];
+  if (engine !== undefined && effective.enable && !isIgnored(effective.config, target)) {
+    try {
+      diagnostics = analyze(documents.get(uri)!, target, effective.config);
+    } catch (error) {
+      // Publishing nothing for this version keeps stale squiggles from lingering; other documents
+      // are unaffected.
+      logError(`Analysis of ${uri} (version ${version}) failed`, error);
+    }
+  }
+  if (superseded()) return;
+  settle(uri, { version, generation, resultId: String(++resultCounter), diagnostics });
+}
+
+/** Runs the engine on an open document and logs what is not a diagnostic. */
+function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Diagnostic[] {
+  const output = analyzeDocument({
+    engine: engine!,
+    text: document.getText(),
+    target,
+    version: document.version,
+    config,
+    relatedInformation: client.relatedInformation,
+  });
+  for (const failure of output.ruleErrors) {
+    logError(`Rule ${failure.rule} failed on ${document.uri}; the other rules still report`, failure.error);
+  }
+  if (output.parseErrors.length > 0) {
+    const shown = output.parseErrors.slice(0, 5).map((e) => `line ${e.range.start.line + 1}: ${e.message}`);
+    const more = output.parseErrors.length > shown.length ? `; ${output.parseErrors.length - shown.length} more` : '';
+    connection.console.debug(`${document.uri} (version ${document.version}) has syntax errors, read around them: ${shown.join('; ')}${more}`);
+  }
+  if (output.notes.length > 0 && loggedNotes.get(document.uri) !== document.version) {
+    loggedNotes.set(document.uri, document.version);
+    for (const note of output.notes) connection.console.info(`${document.uri}: ${note}`);
+  }
+  return output.diagnostics;
+}
+
+function settle(uri: string, result: AnalysisResult): void {
+  results.set(uri, result);
+  if (!client.pull) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+  const waiting = waiters.get(uri);
+  waiters.delete(uri);
+  for (const resolve of waiting ?? []) resolve(result);
+}
+
+function freshResult(document: TextDocument): AnalysisResult | undefined {
+  const result = results.get(document.uri);
+  return result !== undefined && result.version === document.version && result.generation === configGeneration ? result : undefined;
+}
+
+/** The next analysis of a document, for a pull request; undefined when the request is cancelled. */
+function nextResult(uri: string, token: CancellationToken): Promise<AnalysisResult | undefined> {
+  return new Promise((resolve) => {
+    const list = waiters.get(uri) ?? [];
+    list.push(resolve);
+    waiters.set(uri, list);
+    token.onCancellationRequested(() => {
+      const remaining = (waiters.get(uri) ?? []).filter((waiter) => waiter !== resolve);
+      if (remaining.length > 0) waiters.set(uri, remaining);
+      else waiters.delete(uri);
+      resolve(undefined);
+    });
+    scheduler.schedule(uri);
+  });
+}
+
+documents.onDidChangeContent(
+  guarded('Handling a document change', (event) => {
+    const { uri } = event.document;
+    if (configFolderOf(uri) !== undefined) {
+      scheduler.schedule(uri);
+      return;
+    }
+    if (!isAnalyzable(event.document)) return;
+    if (scanPublished.delete(uri) && client.pull) {
+      // Pull takes over now the file is open; the scan's pushed copy would show twice.
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    // With pull, the client asks when it wants diagnostics; analysis waits for that request.
+    if (!client.pull) scheduler.schedule(uri);
+  }),
+);
+
+documents.onDidClose(
+  guarded('Handling a closed document', (event) => {
+    const { uri } = event.document;
+    scheduler.unschedule(uri);
+    results.delete(uri);
+    loggedNotes.delete(uri);
+    const waiting = waiters.get(uri);
+    waiters.delete(uri);
+    for (const resolve of waiting ?? []) resolve(undefined);
+    const configFolder = configFolderOf(uri);
+    if (configFolder !== undefined) {
+      // Back to what is on disk: unsaved edits of the config no longer count.
+      void reloadFolderConfig(configFolder).catch((error: unknown) => logError('Reloading .keyless.yaml failed', error));
+      return;
+    }
+    if (!client.pull && targetOf(event.document) !== undefined) void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }),
+);
+
+// --- lifecycle -------------------------------------------------------------------------------
+
+connection.onInitialize(async (params): Promise<InitializeResult> => {
+  client = clientSupport(params.capabilities);
+  const initialFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+  folders = initialFolders.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
+  engine = await Engine.create();
+  const result: InitializeResult = {
+    serverInfo: { name: 'keyless', version: keylessVersion },
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+      executeCommandProvider: { commands: [SCAN_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    },
+  };
+  if (client.pull) {
+    result.capabilities.diagnosticProvider = { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: false };
+  }
+  return result;
+});
+
+connection.onInitialized(
+  guarded('Finishing initialization', () => {
+    if (client.workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guarded('Handling workspace folder changes', changeFolders));
+    // Read every folder's config now, so that a broken one is reported before any file is opened.
+    for (const folder of folders) void folderConfigFor(folder);
+    // Each registration on its own: a client that refuses one still gets the others.
+    const registrations: Promise<unknown>[] = [];
+    if (client.configurationRegistration) registrations.push(connection.client.register(DidChangeConfigurationNotification.type, { section: 'keyless' }));
+    if (client.watchedFilesRegistration) {
+      registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_WATCH_PATTERN }] }));
+    }
+    for (const registration of registrations) registration.catch((error: unknown) => logError('A capability registration failed', error));
+  }),
+);
+
+function changeFolders(event: WorkspaceFoldersChangeEvent): void {
+  const removed = new Set(event.removed.map((folder) => folder.uri));
+  for (const uri of removed) {
+    folderConfigs.delete(uri);
+    settingsByScope.delete(uri);
+    const configUri = configDiagnosticUris.get(uri);
+    if (configUri !== undefined) void connection.sendDiagnostics({ uri: configUri, diagnostics: [] });
+    configDiagnosticUris.delete(uri);
+  }
+  const added = event.added.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
+  const gone = folders.filter((folder) => removed.has(folder.uri));
+  folders = [...folders.filter((folder) => !removed.has(folder.uri)), ...added];
+  // Scan results of a folder that left the workspace are no longer anyone's to update.
+  for (const uri of scanPublished) {
+    const file = uriToPath(uri);
+    if (file === undefined || folderOf(file, gone) === undefined || folderOf(file, folders) !== undefined) continue;
+    scanPublished.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+  for (const folder of added) void folderConfigFor(folder);
+  configChanged();
+}
+
+connection.onShutdown(() => {
+  shutdownRequested = true;
+  scheduler.stop();
+});
+
+// The client starting us over node IPC may die without saying goodbye: its channel closing is the
+// signal. (Over stdio, the end of stdin is, and vscode-languageserver handles that itself.)
+if (process.argv.includes('--node-ipc')) {
+  process.on('disconnect', () => process.exit(shutdownRequested ? 0 : 1));
+}
+
+process.on('uncaughtException', (error) => logError('Unexpected error (the server keeps running)', error));
+process.on('unhandledRejection', (reason) => logError('Unhandled rejection (the server keeps running)', reason));
+
+// --- configuration events --------------------------------------------------------------------
+
+connection.onDidChangeConfiguration(
+  guarded('Handling a settings change', (params) => {
+    const settings: unknown = params.settings;
+    notifiedSettings = typeof settings === 'object' && settings !== null && 'keyless' in settings ? settings.keyless : undefined;
+    settingsByScope.clear();
+    loggedSettingsProblems.clear();
+    configChanged();
+  }),
+);
+
+connection.onDidChangeWatchedFiles(
+  guarded('Handling changed files', async (params) => {
+    const touched = new Map<string, WorkspaceFolder>();
+    for (const change of params.changes) {
+      const folder = configFolderOf(change.uri);
+      // An open config is read from the editor, which is ahead of the disk.
+      if (folder !== undefined && documents.get(change.uri) === undefined && openDocumentAt(configFileOf(folder)) === undefined) touched.set(folder.uri, folder);
+    }
+    for (const folder of touched.values()) await reloadFolderConfig(folder);
+  }),
+);
+
+// --- pull diagnostics ------------------------------------------------------------------------
+
+connection.languages.diagnostics.on((params, token) =>
+  guardedRequest<DocumentDiagnosticReport>(`Diagnostics for ${params.textDocument.uri}`, { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
+    const document = documents.get(params.textDocument.uri);
+    if (document === undefined || !isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const result = freshResult(document) ?? (await nextResult(document.uri, token));
+    if (result === undefined) {
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled or the document closed');
+    }
+    if (params.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
+  }),
+);
+
+// --- code actions ----------------------------------------------------------------------------
+
+connection.onCodeAction((params) =>
+  guardedRequest<CodeAction[]>(`Code actions for ${params.textDocument.uri}`, [], async () => {
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    if (wantsKind(only, CodeActionKind.QuickFix)) {
+      actions.push(...quickFixes(params.textDocument.uri, params.context.diagnostics, { documentChanges: client.documentChanges }));
+    }
+    // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
+    if (only !== undefined && wantsKind(only, FIX_ALL_KIND)) {
+      const fixAll = await fixAllAction(params.textDocument.uri);
+      if (fixAll !== undefined) actions.push(fixAll);
+    }
+    return actions;
+  }),
+);
+
+/** Every safe fix of the document, from its newest analysis (run now if the last one is stale). */
+async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
+  const document = documents.get(uri);
+  if (document === undefined || !isAnalyzable(document)) return undefined;
+  const target = targetOf(document)!;
+  const version = document.version;
+  let diagnostics = freshResult(document)?.diagnostics;
+  if (diagnostics === undefined) {
+    const effective = await effectiveConfigFor(target.folder);
+    const current = documents.get(uri);
+    if (current === undefined || current.version !== version || !effective.enable || isIgnored(effective.config, target)) return undefined;
+    diagnostics = analyze(current, target, effective.config);
+  }
+  const fixes: DiagnosticFix[] = diagnostics.flatMap((diagnostic) => (isKeylessDiagnosticData(diagnostic.data) ? diagnostic.data.fixes : []));
+  const edits = safeFixEdits(fixes);
+  if (edits.length === 0) return undefined;
+  return {
+    title: 'Fix all safely fixable Keyless problems',
+    kind: FIX_ALL_KIND,
+    edit: toWorkspaceEdit(edits, { documentChanges: client.documentChanges, versionOf: (editUri) => (editUri === uri ? version : null) }),
+  };
+}
+
+// --- workspace scan --------------------------------------------------------------------------
+
+interface ScanCounts {
+  files: number;
+  findings: number;
+}
+
+connection.onExecuteCommand((params, token, progress) => {
+  if (params.command !== SCAN_COMMAND) {
+    throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command: ${params.command}`);
+  }
+  return guardedRequest<ScanCounts>('The workspace scan', { files: 0, findings: 0 }, () => scanWorkspace(token, progress));
+});
+
+const PROGRESS_INTERVAL_MS = 200;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Analyzes the files of every workspace folder that are not open (open ones have live
+ * diagnostics) and publishes diagnostics for those with findings: pushed even under pull, since a
+ * client never pulls a closed file. The counts cover the files the scan analyzed.
+ */
+async function scanWorkspace(token: CancellationToken, progress: WorkDoneProgressReporter): Promise<ScanCounts> {
+  const counts: ScanCounts = { files: 0, findings: 0 };
+  if (engine === undefined) return counts;
+  progress.begin('Keyless: scanning the workspace', undefined, undefined, false);
+  let lastReport = performance.now();
+  try {
+    for (const folder of folders) {
+      const effective = await effectiveConfigFor(folder);
+      if (!effective.enable) continue;
+      const configFile = configFileOf(folder);
+      for await (const file of walkFiles(folder.path, { isIgnored: pathMatcher(effective.config.ignore) })) {
+        if (token.isCancellationRequested || shutdownRequested) return counts;
+        if (samePath(file, configFile) || openDocumentAt(file) !== undefined) continue;
+        const found = await scanFile(file, effective.config);
+        if (found !== undefined) {
+          counts.files++;
+          counts.findings += found;
+        }
+        // A progress message per file would flood the client on a large workspace.
+        if (performance.now() - lastReport > PROGRESS_INTERVAL_MS) {
+          lastReport = performance.now();
+          progress.report(`${counts.files} files: ${path.relative(folder.path, file)}`);
+        }
+        await yieldToEventLoop();
+      }
+    }
+    return counts;
+  } finally {
+    progress.done();
+  }
+}
+
+/** The number of findings in one closed file; undefined when it could not be read. */
+async function scanFile(file: string, config: KeylessConfig): Promise<number | undefined> {
+  const uri = pathToUri(file);
+  const target = documentTarget(uri, '', folders);
+  if (target === undefined) return undefined;
+  let text: string;
+  try {
+    // A UTF-8 file is never more bytes than 4 per UTF-16 unit: anything bigger is over the
+    // engine's limit anyway and is not worth reading into memory.
+    if ((await fs.stat(file)).size > 4 * MAX_FILE_BYTES) {
+      connection.console.info(`${uri}: skipped, larger than the analysis limit`);
+      return undefined;
+    }
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    connection.console.warn(`${uri}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
+    return undefined;
+  }
+  try {
+    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation });
+    for (const failure of output.ruleErrors) logError(`Rule ${failure.rule} failed on ${uri}; the other rules still report`, failure.error);
+    for (const note of output.notes) connection.console.info(`${uri}: ${note}`);
+    if (output.diagnostics.length > 0) {
+      scanPublished.add(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: output.diagnostics });
+    } else if (scanPublished.delete(uri)) {
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+    return output.findings.length;
+  } catch (error) {
+    logError(`Analysis of ${uri} failed`, error);
+    return undefined;
+  }
+}
+
+documents.listen(connection);
+connection.listen();

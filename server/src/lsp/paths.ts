@@ -10,15 +10,15 @@ import { toPosix } from '../workspace/files';
  */
 
 /** Language ids an editor gives documents Keyless reads, for documents without a telling name. */
-const LANGUAGE_SYNTAX: Readonly<Record<string, Syntax>> = {
-  yaml: 'yaml',
+const LANGUAGE_SYNTAX: ReadonlyMap<string, Syntax> = new Map([
+  ['yaml', 'yaml'],
   // The GitHub Actions extension gives workflow files their own language id.
-  'github-actions-workflow': 'yaml',
-  json: 'json',
-  jsonc: 'json',
-  terraform: 'hcl',
-  'terraform-vars': 'hcl',
-};
+  ['github-actions-workflow', 'yaml'],
+  ['json', 'json'],
+  ['jsonc', 'json'],
+  ['terraform', 'hcl'],
+  ['terraform-vars', 'hcl'],
+]);
 
 /** The file-system path of a `file:` URI; undefined for other schemes (untitled, git, …). */
 export function uriToPath(uri: string): string | undefined {
@@ -90,7 +90,7 @@ export function documentTarget(uri: string, languageId: string, folders: readonl
   const file = uriToPath(uri);
   const name = file ?? uriPathName(uri);
   const byName = syntaxOf(name);
-  const byLanguage = LANGUAGE_SYNTAX[languageId];
+  const byLanguage = LANGUAGE_SYNTAX.get(languageId);
   if (byName === null && byLanguage === undefined) return undefined;
   const folder = file === undefined ? undefined : folderOf(file, folders);
   const relativePath = file !== undefined && folder !== undefined ? toPosix(path.relative(folder.path, file)) : undefined;

@@ -45,10 +45,6 @@ export class DocumentScheduler {
     this.pending.delete(uri);
   }
 
-  isPending(uri: string): boolean {
-    return this.pending.has(uri);
-  }
-
   /** After shutdown: nothing new starts; the job in flight finishes and is the last. */
   stop(): void {
     this.stopped = true;
