@@ -16,7 +16,7 @@ export interface JsonParseResult {
 export function parseJson(text: string): JsonParseResult {
   let rawErrors: JsoncError[] = [];
   let tree: JsonNode | undefined;
-  const state = { truncated: false };
+  const state: ConvertState = { truncated: false, length: text.length };
   // A byte-order mark is not JSON, and jsonc-parser reports it as an invalid symbol: read it as
   // the whitespace it stands for, which keeps every offset.
   if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
@@ -36,9 +36,11 @@ export function parseJson(text: string): JsonParseResult {
       return failed(retryError instanceof RangeError ? 'the document is nested too deeply' : String(retryError));
     }
   }
+  // jsonc-parser reaches past the end for an unterminated block comment: clamp to the text.
+  const clamp = (offset: number): number => Math.min(Math.max(0, offset), text.length);
   const errors: ParseError[] = rawErrors.map((e) => ({
     message: describeError(e.error),
-    span: { start: e.offset, end: e.offset + e.length },
+    span: { start: clamp(e.offset), end: clamp(e.offset + e.length) },
   }));
   const root = tree ? convert(tree, 0, state) : null;
   if (state.truncated) errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: { start: 0, end: 0 } });
@@ -87,8 +89,19 @@ function blank(text: string): string {
   return text.replace(/[^\r\n]/g, ' ');
 }
 
-function convert(node: JsonNode, depth: number, state: { truncated: boolean }): DataNode {
-  const span = { start: node.offset, end: node.offset + node.length };
+interface ConvertState {
+  truncated: boolean;
+  /** The text's length: jsonc-parser's nodes can reach past it (an unterminated block comment). */
+  length: number;
+}
+
+function spanOf(node: JsonNode, length: number): { start: number; end: number } {
+  const start = Math.min(node.offset, length);
+  return { start, end: Math.min(Math.max(start, node.offset + node.length), length) };
+}
+
+function convert(node: JsonNode, depth: number, state: ConvertState): DataNode {
+  const span = spanOf(node, state.length);
   if (depth > MAX_DEPTH) {
     state.truncated = true;
     return { kind: 'scalar', value: null, style: 'plain', span };
@@ -99,13 +112,13 @@ function convert(node: JsonNode, depth: number, state: { truncated: boolean }): 
       for (const property of node.children ?? []) {
         const [keyNode, valueNode] = property.children ?? [];
         if (!keyNode) continue;
-        const keySpan = { start: keyNode.offset, end: keyNode.offset + keyNode.length };
+        const keySpan = spanOf(keyNode, state.length);
         const value = valueNode ? convert(valueNode, depth + 1, state) : null;
         pairs.push({
           key: typeof keyNode.value === 'string' ? keyNode.value : String(keyNode.value ?? ''),
           keySpan,
           value,
-          span: { start: property.offset, end: property.offset + property.length },
+          span: spanOf(property, state.length),
         });
       }
       return { kind: 'map', pairs, span };

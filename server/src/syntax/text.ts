@@ -48,7 +48,11 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low]! };
+    let character = clamped - this.lineStarts[low]!;
+    // An offset between the \r and the \n of a CRLF (parsers put errors there) is inside the line
+    // break, where LSP has no position: it maps to the end of the line.
+    if (character > 0 && this.text.charCodeAt(clamped) === 10 && this.text.charCodeAt(clamped - 1) === 13) character--;
+    return { line: low, character };
   }
 
   offsetAt(position: Position): number {

@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The files the property suites start from: every file below every `fixtures` folder of test/
+ * (read when the suite runs, so fixtures added later join without a change here) and every file
+ * of ../shared/corpus.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
+
+export interface Seed {
+  /** The path the engine sees: below `fixtures/` (as the rule fixture harness does) or below the corpus. */
+  path: string;
+  /** Where it was read from, for messages. */
+  source: string;
+  text: string;
+}
+
+function walk(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) return walk(full);
+      return entry.isFile() ? [full] : [];
+    });
+}
+
+const slash = (p: string): string => p.split(path.sep).join('/');
+
+/** Every file below every `fixtures` folder of test/. */
+export function fixtureSeeds(): Seed[] {
+  const seeds: Seed[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory() || entry.name === 'node_modules') continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === 'fixtures') {
+        for (const file of walk(full)) seeds.push({ path: slash(path.relative(full, file)), source: slash(path.relative(ROOT, file)), text: fs.readFileSync(file, 'utf8') });
+      } else {
+        visit(full);
+      }
+    }
+  };
+  visit(path.join(ROOT, 'test'));
+  return seeds;
+}
+
+export function corpusSeeds(): Seed[] | undefined {
+  if (!fs.existsSync(CORPUS)) return undefined;
+  return walk(CORPUS).map((file) => ({
+    path: slash(path.relative(CORPUS, file)),
+    source: `shared/corpus/${slash(path.relative(CORPUS, file))}`,
+    text: fs.readFileSync(file, 'utf8'),
+  }));
+}
