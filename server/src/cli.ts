@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { homepage, version } from '../../package.json';
 import { syntaxOf } from './dialects/detect';
-import { Engine, MAX_FILE_BYTES, type AnalyzeOptions } from './engine/analyze';
+import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE, type AnalyzeOptions } from './engine/analyze';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from './engine/config';
 import { formatJson } from './output/json';
 import { configMessageLine, runMessageLines } from './output/messages';
@@ -281,9 +281,8 @@ async function scanFile(candidate: Candidate, engine: Engine, options: AnalyzeOp
   const { absolute, file } = candidate;
   let text: string;
   try {
-    // UTF-8 decodes n bytes to at least n/3 UTF-16 units: past 3x the engine's limit the file is
-    // over it whatever it holds, and is skipped without being read into memory.
-    if ((await fs.stat(absolute)).size > 3 * MAX_FILE_BYTES) return unanalyzedFile(file, undefined, [`skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`]);
+    // The limit is in bytes: a file over it is skipped without being read into memory.
+    if ((await fs.stat(absolute)).size > MAX_FILE_BYTES) return unanalyzedFile(file, undefined, [TOO_LARGE_NOTE]);
     const raw = await fs.readFile(absolute, 'utf8');
     // Editors do not count a byte-order mark as a column; neither do the positions printed here.
     text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;

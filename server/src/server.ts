@@ -25,7 +25,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
-import { Engine, MAX_FILE_BYTES } from './engine/analyze';
+import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
 import { analyzeDocument, isIgnored } from './lsp/analysis';
 import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixEdits, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
@@ -652,10 +652,9 @@ async function scanFile(file: string, config: KeylessConfig): Promise<number | u
   if (target === undefined) return undefined;
   let text: string;
   try {
-    // A UTF-8 file is never more bytes than 4 per UTF-16 unit: anything bigger is over the
-    // engine's limit anyway and is not worth reading into memory.
-    if ((await fs.stat(file)).size > 4 * MAX_FILE_BYTES) {
-      connection.console.info(`${uri}: skipped, larger than the analysis limit`);
+    // The limit is in bytes: a file over it is not worth reading into memory.
+    if ((await fs.stat(file)).size > MAX_FILE_BYTES) {
+      connection.console.info(`${uri}: ${TOO_LARGE_NOTE}`);
       return undefined;
     }
     text = await fs.readFile(file, 'utf8');

@@ -127,7 +127,7 @@ describe('keyless scan: files', { concurrency: true }, () => {
     const cwd = workspace({ 'big.yaml': padding.repeat(5 * 1024), 'huge.yaml': padding.repeat(13 * 1024), 'main.tf': fixture('clean.tf') });
     const run = await runCli(['scan'], { cwd });
     assert.equal(run.code, 0);
-    assert.equal(run.stderr, 'note: big.yaml: skipped: larger than 4 MB\nnote: huge.yaml: skipped: larger than 4 MB\nno findings in 3 files\n');
+    assert.equal(run.stderr, 'note: big.yaml: skipped: larger than 2 MB\nnote: huge.yaml: skipped: larger than 2 MB\nno findings in 3 files\n');
   });
 
   test('a byte-order mark is not a column', async () => {

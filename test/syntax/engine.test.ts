@@ -192,7 +192,6 @@ describe('engine on hostile input', () => {
 
   test(
     'a UTF-8 BOM before a YAML key: findings on the same lines and columns',
-    { todo: 'Engine.analyze blanks the BOM with a space, which indents line 1 of a YAML file by one column and breaks its structure (dialect null, no findings); `yaml` handles a BOM itself with exact offsets' },
     () => {
       const pod = POD.slice(POD.indexOf('\n') + 1);
       const podFindings = POD_FINDINGS.map((f) => f.replace(/@(\d+)/, (_, line: string) => `@${Number(line) - 1}`));
@@ -258,7 +257,6 @@ describe('engine on hostile input', () => {
 
   test(
     'a resource missing its closing brace: the provider after it is still reported',
-    { todo: 'tree-sitter nests the provider block inside the unclosed resource; the Terraform reader looks at top-level blocks only, so provider-static-credentials disappears while a block is being typed' },
     () => {
       const text = `resource "aws_s3_bucket" "b" {\n  bucket = "x"\n\n${TERRAFORM}`;
       const report = analyze('tf/main.tf', text);
@@ -297,7 +295,7 @@ spec:
     }
   });
 
-  test('a file over 4 MB is skipped with a note, at once', SLOW, () => {
+  test('a file over 2 MB is skipped with a note, at once', SLOW, () => {
     const text = `${POD}${'# padding padding padding padding padding padding padding padding\n'.repeat(Math.ceil(MAX_FILE_BYTES / 66))}`;
     assert.ok(text.length > MAX_FILE_BYTES);
     for (const path of ['k8s/big.yaml', 'big.json', 'big.tf']) {
@@ -305,7 +303,7 @@ spec:
       assert.ok(ms < 1_000, `${path}: ${ms.toFixed(0)} ms`);
       assert.equal(value.dialect, null);
       assert.deepEqual(value.findings, []);
-      assert.deepEqual(value.notes, ['skipped: larger than 4 MB']);
+      assert.deepEqual(value.notes, ['skipped: larger than 2 MB']);
     }
   });
 
@@ -314,7 +312,7 @@ spec:
     const { value, mb } = heapGrowth(() => timed(() => analyze(manifest.path, manifest.text)));
     assert.ok(value.ms < 10_000, `analyzed in ${value.ms.toFixed(0)} ms`);
     assert.ok(mb < 64, `heap grew ${mb.toFixed(1)} MB`);
-    assert.deepEqual(value.value.notes, ['skipped: larger than 4 MB']);
+    assert.deepEqual(value.value.notes, ['skipped: larger than 2 MB']);
     assert.deepEqual(value.value.findings, []);
   });
 

@@ -15,8 +15,20 @@ import { isSuppressed, suppressionInsertion } from './suppressions';
  * gives findings; it never reads files, logs, or knows who is asking.
  */
 
-/** Files above this size are skipped with a note: bounded time and memory for any input. */
-export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/**
+ * Files above this size (UTF-8 bytes) are skipped with a note: bounded time and memory for any
+ * input. Parsing 2 MB of YAML takes about 2 s; real workflows, templates and manifests are far
+ * smaller.
+ */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+export const TOO_LARGE_NOTE = `skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`;
+
+export function exceedsSizeLimit(text: string): boolean {
+  // UTF-8 takes 1 to 3 bytes per UTF-16 unit: only lengths in between need counting.
+  if (text.length > MAX_FILE_BYTES) return true;
+  if (text.length * 3 <= MAX_FILE_BYTES) return false;
+  return Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES;
+}
 /** Parsing stops past this budget (HCL honours it mid-parse; YAML and JSON are bounded by size). */
 export const PARSE_BUDGET_MS = 2_000;
 
@@ -58,17 +70,19 @@ export class Engine {
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
     const syntax = file.syntax ?? syntaxOf(file.path);
     if (!syntax) return report;
-    if (file.text.length > MAX_FILE_BYTES) {
-      report.notes.push(`skipped: larger than ${MAX_FILE_BYTES / 1024 / 1024} MB`);
+    if (exceedsSizeLimit(file.text)) {
+      report.notes.push(TOO_LARGE_NOTE);
       return report;
     }
-    // A byte-order mark is not content; dropping it would shift every offset, so it is blanked.
-    const text = file.text.charCodeAt(0) === 0xfeff ? ` ${file.text.slice(1)}` : file.text;
+    // All three parsers accept a leading byte-order mark with exact offsets: the text goes in as is.
+    const text = file.text;
     const index = new LineIndex(text);
     const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
     try {
       report.dialect = parsed.dialect;
-      report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
+      // Syntax errors of a YAML or JSON file Keyless does not analyze (a broken docker-compose.yml,
+      // a Helm template) are not its business; HCL files are always Terraform.
+      if (parsed.dialect !== null || syntax === 'hcl') report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
       if (parsed.note) report.notes.push(parsed.note);
       if (parsed.dialect === null) return report;
       const facts = extractFacts(parsed, text);

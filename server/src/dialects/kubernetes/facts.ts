@@ -38,7 +38,7 @@ export function kubernetesFacts(objects: readonly KubeObject[], text: string): F
   }
   const authentications: Authentication[] = [];
   for (const object of objects) {
-    const workload = readWorkload(object);
+    const workload = readWorkload(object, text);
     if (!workload) continue;
     for (const container of workload.containers) authentications.push(...containerAuthentications(workload, container, secrets, text));
   }
@@ -55,12 +55,12 @@ function containerAuthentications(workload: Workload, container: Container, secr
   for (const env of container.env) {
     const variable = POD_KEY_VARIABLES[env.name];
     if (variable) {
-      add(variable.cloud, { origin: 'reference', kind: variable.kind, name: env.name, nameSpan: pairAnchor(env.namePair, text) });
+      add(variable.cloud, { origin: 'reference', kind: variable.kind, name: env.name, nameSpan: env.anchor });
       continue;
     }
     const keyFile = KEY_FILE_VARIABLES[env.name];
     if (keyFile && env.value && mountedFromSecret(env.value, workload, container)) {
-      add(keyFile.cloud, { origin: 'reference', kind: keyFile.kind, name: env.name, nameSpan: pairAnchor(env.namePair, text) });
+      add(keyFile.cloud, { origin: 'reference', kind: keyFile.kind, name: env.name, nameSpan: env.anchor });
     }
   }
   for (const source of container.envFrom) {

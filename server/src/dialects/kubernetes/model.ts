@@ -1,4 +1,5 @@
 import type { Span } from '../../syntax/text';
+import { pairAnchor } from '../ci/locate';
 import { deref, get, getPair, getPath, isMap, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 
 /**
@@ -33,8 +34,11 @@ export interface Container {
 
 export interface EnvVar {
   name: string;
-  /** The entry's `name:` pair: where findings about it start. */
-  namePair: Pair;
+  /**
+   * Where findings about it start: the entry's `name:` line, or the `*alias` line when the entry
+   * is an alias (a shared entry is reported where each container uses it).
+   */
+  anchor: Span;
   value: string | undefined;
   /** The Secret a `valueFrom.secretKeyRef` reads, when it does. */
   secretRef: { name: string | undefined; key: string | undefined } | undefined;
@@ -93,18 +97,18 @@ export function readObject(node: DataNode, text: string): KubeObject | null {
   };
 }
 
-export function readWorkload(object: KubeObject): Workload | null {
+export function readWorkload(object: KubeObject, text: string): Workload | null {
   const path = POD_SPEC_PATHS[object.kind] ?? TEMPLATE_POD_SPEC;
   const parent = getPath(object.node, path.slice(0, -1));
   const podSpecPair = getPair(parent, path[path.length - 1]!);
   const podSpec = deref(podSpecPair?.value);
   if (!podSpecPair || !isMap(podSpec) || !getPair(podSpec, 'containers')) return null;
-  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((key) => itemsOf(get(podSpec, key)).map(readContainer)).filter((c): c is Container => c !== null);
+  const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((key) => itemsOf(get(podSpec, key)).map((c) => readContainer(c, text))).filter((c): c is Container => c !== null);
   const volumes = itemsOf(get(podSpec, 'volumes')).map(readVolume).filter((v): v is Volume => v !== null);
   return { ...object, podSpecPair, podSpec, containers, volumes };
 }
 
-function readContainer(node: DataNode): Container | null {
+function readContainer(node: DataNode, text: string): Container | null {
   const map = deref(node);
   if (!isMap(map)) return null;
   const env: EnvVar[] = [];
@@ -115,7 +119,7 @@ function readContainer(node: DataNode): Container | null {
     const secretKeyRef = getPath(item, ['valueFrom', 'secretKeyRef']);
     env.push({
       name,
-      namePair,
+      anchor: item.kind === 'alias' ? item.span : pairAnchor(namePair, text),
       value: str(get(item, 'value')),
       secretRef: secretKeyRef ? { name: str(get(secretKeyRef, 'name')), key: str(get(secretKeyRef, 'key')) } : undefined,
     });

@@ -56,8 +56,25 @@ export function literalString(expr: TfExpr | undefined): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // HCL
 
+/** Block types that exist only at the top level of a module. */
+const TOP_LEVEL_ONLY = new Set(['resource', 'data', 'provider', 'module', 'variable', 'output', 'locals', 'terraform', 'moved', 'import', 'removed', 'check']);
+
 export function terraformFromHcl(root: SyntaxNode, text: string): TerraformFile {
-  return { blocks: bodyItems(root, text).blocks };
+  const blocks = bodyItems(root, text).blocks;
+  // While a block is being typed its closing brace is missing, and tree-sitter nests every block
+  // after it inside it. A top-level-only block found inside a broken block is where it would be
+  // once the brace is typed: at the top level.
+  const hoisted: TfBlock[] = [];
+  for (const block of blocks) if (block instanceof HclBlock && block.broken) hoistTopLevel(block, hoisted, 0);
+  return { blocks: hoisted.length > 0 ? [...blocks, ...hoisted].sort((a, b) => a.span.start - b.span.start) : blocks };
+}
+
+function hoistTopLevel(block: TfBlock, into: TfBlock[], depth: number): void {
+  if (depth > 8) return;
+  for (const nested of block.blocks()) {
+    if (TOP_LEVEL_ONLY.has(nested.type)) into.push(nested);
+    hoistTopLevel(nested, into, depth + 1);
+  }
 }
 
 interface BodyItems {
@@ -95,8 +112,12 @@ class HclBlock implements TfBlock {
   readonly headerSpan: Span;
   private items: BodyItems | undefined;
 
+  /** The block contains a syntax error (a missing brace, most often). */
+  readonly broken: boolean;
+
   constructor(private readonly node: SyntaxNode, private readonly text: string) {
     this.span = { start: node.startIndex, end: node.endIndex };
+    this.broken = node.hasError;
     let type = '';
     let headerEnd = node.endIndex;
     for (let i = 0; i < node.childCount; i++) {
