@@ -26,6 +26,7 @@ import {
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
 import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
+import { YamlParseCache } from './syntax/yaml-incremental';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
 import { analyzeDocument, isIgnored } from './lsp/analysis';
 import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixEdits, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
@@ -292,6 +293,8 @@ const results = new Map<string, AnalysisResult>();
 const waiters = new Map<string, ((result: AnalysisResult | undefined) => void)[]>();
 /** The document version whose notes were logged, so each note appears once per version. */
 const loggedNotes = new Map<string, number>();
+/** Per open document, its YAML pieces from the last analysis: a keystroke re-parses one piece. */
+const yamlCaches = new Map<string, YamlParseCache>();
 /** Closed files the workspace scan published diagnostics for. */
 const scanPublished = new Set<string>();
 let resultCounter = 0;
@@ -346,6 +349,11 @@ async function runScheduled(uri: string): Promise<void> {
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
 function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Diagnostic[] {
+  let yamlCache = yamlCaches.get(document.uri);
+  if (!yamlCache) {
+    yamlCache = new YamlParseCache();
+    yamlCaches.set(document.uri, yamlCache);
+  }
   const output = analyzeDocument({
     engine: engine!,
     text: document.getText(),
@@ -353,6 +361,7 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
     version: document.version,
     config,
     relatedInformation: client.relatedInformation,
+    yamlCache,
   });
   for (const failure of output.ruleErrors) {
     logError(`Rule ${failure.rule} failed on ${document.uri}; the other rules still report`, failure.error);
@@ -420,6 +429,7 @@ documents.onDidClose(
     const { uri } = event.document;
     scheduler.unschedule(uri);
     results.delete(uri);
+    yamlCaches.delete(uri);
     loggedNotes.delete(uri);
     const waiting = waiters.get(uri);
     waiters.delete(uri);

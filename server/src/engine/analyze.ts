@@ -4,6 +4,7 @@ import { extractFacts } from './extract';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { loadHcl } from '../syntax/hcl';
+import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { LineIndex, type Range } from '../syntax/text';
 import { DEFAULT_CONFIG, ruleSetting, type KeylessConfig } from './config';
 import type { Finding } from './finding';
@@ -46,6 +47,11 @@ export interface AnalyzeOptions {
   onRuleError?: (rule: Rule, error: unknown) => void;
   /** The rules to run; all of them by default. */
   rules?: readonly Rule[];
+  /**
+   * The pieces of this file's YAML parsed last time: given (one per open document, as the language
+   * server does), a change re-parses only the pieces it touched.
+   */
+  yamlCache?: YamlParseCache;
 }
 
 export interface FileReport {
@@ -77,7 +83,7 @@ export class Engine {
     // All three parsers accept a leading byte-order mark with exact offsets: the text goes in as is.
     const text = file.text;
     const index = new LineIndex(text);
-    const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
+    const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS, options.yamlCache);
     try {
       report.dialect = parsed.dialect;
       // Syntax errors of a YAML or JSON file Keyless does not analyze (a broken docker-compose.yml,

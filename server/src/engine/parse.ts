@@ -6,6 +6,7 @@ import type { ParseError } from '../syntax/parse-error';
 import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
+import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
 import { dataLocator, hclLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
@@ -36,7 +37,7 @@ export interface ParsedFile {
   dispose(): void;
 }
 
-export function parseFile(path: string, text: string, syntax: Syntax, hclParser: Parser, deadline: number): ParsedFile {
+export function parseFile(path: string, text: string, syntax: Syntax, hclParser: Parser, deadline: number, yamlCache?: YamlParseCache): ParsedFile {
   if (syntax === 'hcl') return parseHclFile(text, hclParser, deadline);
   if (syntax === 'json') {
     const { root, errors } = parseJson(text);
@@ -44,7 +45,7 @@ export function parseFile(path: string, text: string, syntax: Syntax, hclParser:
     const documents = [{ root, span: { start: 0, end: text.length } }];
     return dataFile('json', text, documents, errors, detection.dialect, detection.dialect === null ? detection.note : undefined);
   }
-  const { documents, errors } = parseYaml(text);
+  const { documents, errors } = yamlCache ? parseYamlIncremental(text, yamlCache) : parseYaml(text);
   const detection = detectYaml(path, text, documents.map((d) => d.root));
   return dataFile('yaml', text, documents, errors, detection.dialect, detection.dialect === null ? detection.note : undefined);
 }

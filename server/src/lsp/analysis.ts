@@ -3,6 +3,7 @@ import type { Engine } from '../engine/analyze';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
 import type { Finding } from '../engine/finding';
 import type { Range } from '../syntax/text';
+import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { toDiagnostic } from './diagnostics';
 import type { DocumentTarget } from './paths';
 
@@ -19,6 +20,8 @@ export interface AnalysisInput {
   version: number | null;
   config: KeylessConfig;
   relatedInformation: boolean;
+  /** The document's YAML pieces from its last analysis; absent for files read from disk. */
+  yamlCache?: YamlParseCache;
 }
 
 export interface AnalysisOutput {
@@ -47,7 +50,7 @@ export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
   const ruleErrors: { rule: string; error: unknown }[] = [];
   const report = input.engine.analyze(
     { path: input.target.enginePath, text: input.text, ...(input.target.syntaxOverride ? { syntax: input.target.syntaxOverride } : {}) },
-    { config: input.config, onRuleError: (rule, error) => ruleErrors.push({ rule: rule.id, error }) },
+    { config: input.config, onRuleError: (rule, error) => ruleErrors.push({ rule: rule.id, error }), ...(input.yamlCache ? { yamlCache: input.yamlCache } : {}) },
   );
   const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation };
   return {

@@ -60,6 +60,8 @@ export interface YamlDocument {
 export interface YamlParseResult {
   documents: YamlDocument[];
   errors: ParseError[];
+  /** Aliases whose anchor is not defined before them (not an error for `yaml`, which resolves lazily). */
+  unresolvedAliases: number;
 }
 
 export function parseYaml(text: string): YamlParseResult {
@@ -76,10 +78,11 @@ export function parseYaml(text: string): YamlParseResult {
   } catch (error) {
     // `yaml` reports problems as errors on the document; a throw is a bug or a resource limit
     // (stack overflow). Either way the file yields no tree, and says why.
-    return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 } }] };
+    return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 } }], unresolvedAliases: 0 };
   }
   // `parseAllDocuments` returns an EmptyStream (an array with an `empty` flag) for blank input.
   const documents: YamlDocument[] = [];
+  let unresolvedAliases = 0;
   for (const doc of raw) {
     for (const e of doc.errors) {
       // `yaml` catches its own stack overflow on deep nesting and reports the engine's message
@@ -93,16 +96,18 @@ export function parseYaml(text: string): YamlParseResult {
     const root = doc.contents ? converter.convert(doc.contents as YamlNode, 0) : null;
     const range = doc.range ?? [0, 0, 0];
     documents.push({ root, span: { start: range[0], end: range[2] } });
+    unresolvedAliases += converter.unresolvedAliases;
     if (converter.truncated) {
       errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: converter.truncated });
     }
   }
-  return { documents, errors };
+  return { documents, errors, unresolvedAliases };
 }
 
 class Converter {
   private readonly anchors = new Map<string, DataNode>();
   truncated: { start: number; end: number } | undefined;
+  unresolvedAliases = 0;
 
   convert(node: YamlNode, depth: number): DataNode {
     const range = node.range ?? [0, 0, 0];
@@ -113,7 +118,9 @@ class Converter {
       result = { kind: 'scalar', value: null, style: 'plain', span };
     } else if (isAlias(node)) {
       const alias = node as Alias;
-      result = { kind: 'alias', name: alias.source, target: this.anchors.get(alias.source) ?? null, span };
+      const target = this.anchors.get(alias.source) ?? null;
+      if (target === null) this.unresolvedAliases++;
+      result = { kind: 'alias', name: alias.source, target, span };
     } else if (isYamlScalar(node)) {
       const scalar = node as Scalar;
       const value = scalar.value;
