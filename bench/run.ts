@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: how much the analysis costs over bare parsing, where the rest of the time
- * goes, and how fast the language server answers a keystroke. Prints markdown tables (the README
- * pastes them) and writes bench/results.json.
+ * goes, and how fast the language server answers a keystroke. Prints markdown tables, writes them
+ * into the README's performance section, and writes bench/results.json.
  *
  * Targets: analysis ≤ 1.5 × bare parse; didChange → publishDiagnostics p95 ≤ 50 ms.
  * Environment: KEYLESS_BENCH_RUNS (default 30) timed runs after KEYLESS_BENCH_WARMUP (default 5);
@@ -443,7 +443,9 @@ async function main(): Promise<void> {
 
   const results = inputs.map((input) => benchInput(input, engine, hcl));
   const lsp = await benchLsp(workflow);
-  console.log(table(results, lsp));
+  const report = table(results, lsp);
+  console.log(report);
+  updateReadme(report);
 
   const out = {
     date: new Date().toISOString(),
@@ -458,6 +460,22 @@ async function main(): Promise<void> {
     lsp,
   };
   fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
+}
+
+/** The README's performance section is the printed tables, replaced between its two markers. */
+function updateReadme(report: string): void {
+  const readme = path.join(__dirname, '..', 'README.md');
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to < from) {
+    console.log('README.md has no bench markers: not updated');
+    return;
+  }
+  fs.writeFileSync(readme, `${text.slice(0, from + start.length)}\n${report.trim()}\n${text.slice(to)}`);
+  console.log('README.md performance section updated');
 }
 
 main().catch((error: unknown) => {
