@@ -1,4 +1,5 @@
 import type { Span } from '../../syntax/text';
+import { environmentName } from '../ci/environment';
 import { deref, get, getPair, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 
 /**
@@ -120,11 +121,6 @@ function runsOnLabels(node: DataNode | null): string[] {
   if (isScalar(value)) return [String(value.value ?? '').toLowerCase()];
   if (isMap(value)) return [...itemsOf(get(value, 'labels')), ...(get(value, 'group') ? [get(value, 'group')!] : [])].map((n) => (str(n) ?? '').toLowerCase());
   return itemsOf(value).map((n) => (str(n) ?? '').toLowerCase());
-}
-
-function environmentName(node: DataNode | null): string | undefined {
-  const value = deref(node);
-  return isMap(value) ? str(get(value, 'name')) : str(value);
 }
 
 /** The value of a step input, e.g. `with: { aws-access-key-id: … }`. */

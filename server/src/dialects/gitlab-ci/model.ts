@@ -1,4 +1,5 @@
 import type { Span } from '../../syntax/text';
+import { environmentName } from '../ci/environment';
 import { deref, get, getPair, isMap, isScalar, isSeq, pairsOf, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import { GITLAB_KEYWORDS } from '../detect';
 
@@ -62,11 +63,6 @@ function scriptLines(node: DataNode | null, depth = 0): ScriptLine[] {
   if (isScalar(value) && typeof value.value === 'string') return [{ node: value, script: value.value }];
   if (isSeq(value) && depth < 4) return value.items.flatMap((item) => scriptLines(item, depth + 1));
   return [];
-}
-
-function environmentName(node: DataNode | null): string | undefined {
-  const value = deref(node);
-  return isMap(value) ? str(get(value, 'name')) : str(value);
 }
 
 /** A variable's value: `KEY: value`, or `KEY: { value: …, description: … }`. */
