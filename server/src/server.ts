@@ -20,21 +20,23 @@ import {
   type CodeAction,
   type Diagnostic,
   type DocumentDiagnosticReport,
+  type Hover,
   type InitializeResult,
   type WorkDoneProgressReporter,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
 import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
-import { YamlParseCache } from './syntax/yaml-incremental';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
 import { analyzeDocument, isIgnored } from './lsp/analysis';
 import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixEdits, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
 import { configProblemDiagnostics, isKeylessDiagnosticData, type DiagnosticFix } from './lsp/diagnostics';
 import { describeError } from './lsp/errors';
+import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
+import { YamlParseCache } from './syntax/yaml-incremental';
 import { loadConfig, walkFiles } from './workspace/files';
 
 /**
@@ -295,6 +297,14 @@ const waiters = new Map<string, ((result: AnalysisResult | undefined) => void)[]
 const loggedNotes = new Map<string, number>();
 /** Per open document, its YAML pieces from the last analysis: a keystroke re-parses one piece. */
 const yamlCaches = new Map<string, YamlParseCache>();
+function yamlCacheFor(uri: string): YamlParseCache {
+  let cache = yamlCaches.get(uri);
+  if (!cache) {
+    cache = new YamlParseCache();
+    yamlCaches.set(uri, cache);
+  }
+  return cache;
+}
 /** Closed files the workspace scan published diagnostics for. */
 const scanPublished = new Set<string>();
 let resultCounter = 0;
@@ -349,11 +359,7 @@ async function runScheduled(uri: string): Promise<void> {
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
 function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Diagnostic[] {
-  let yamlCache = yamlCaches.get(document.uri);
-  if (!yamlCache) {
-    yamlCache = new YamlParseCache();
-    yamlCaches.set(document.uri, yamlCache);
-  }
+  const yamlCache = yamlCacheFor(document.uri);
   const output = analyzeDocument({
     engine: engine!,
     text: document.getText(),
@@ -456,6 +462,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+      hoverProvider: true,
       executeCommandProvider: { commands: [SCAN_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
@@ -554,6 +561,24 @@ connection.languages.diagnostics.on((params, token) =>
     }
     if (params.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
+  }),
+);
+
+// --- hover -----------------------------------------------------------------------------------
+
+connection.onHover((params) =>
+  guardedRequest<Hover | null>(`Hover in ${params.textDocument.uri}`, null, async () => {
+    const document = documents.get(params.textDocument.uri);
+    if (document === undefined || !isAnalyzable(document)) return null;
+    const target = targetOf(document)!;
+    const effective = await effectiveConfigFor(target.folder);
+    if (!effective.enable || isIgnored(effective.config, target)) return null;
+    const info = engine!.hover(
+      { path: target.enginePath, text: document.getText(), ...(target.syntaxOverride ? { syntax: target.syntaxOverride } : {}) },
+      params.position,
+      { config: effective.config, yamlCache: yamlCacheFor(document.uri) },
+    );
+    return info ? toHover(info) : null;
   }),
 );
 

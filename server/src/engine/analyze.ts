@@ -5,7 +5,9 @@ import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 import { loadHcl } from '../syntax/hcl';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
-import { LineIndex, type Range } from '../syntax/text';
+import { LineIndex, type Position, type Range } from '../syntax/text';
+import type { Facts } from '../facts/model';
+import { describeAt } from './describe';
 import { DEFAULT_CONFIG, ruleSetting, type KeylessConfig } from './config';
 import type { Finding } from './finding';
 import { parseFile } from './parse';
@@ -72,13 +74,33 @@ export class Engine {
   }
 
   analyze(file: SourceFile, options: AnalyzeOptions = {}): FileReport {
+    return this.inspect(file, options).report;
+  }
+
+  /**
+   * What Keyless knows about the place at `position` (0-based line and character): the identity
+   * facts whose spans cover it, in words, and the findings that cover it. Undefined where there
+   * is nothing to say.
+   */
+  hover(file: SourceFile, position: Position, options: AnalyzeOptions = {}): HoverInfo | undefined {
+    const { report, facts, index } = this.inspect(file, options);
+    if (!facts || !index) return undefined;
+    const offset = index.offsetAt(position);
+    const described = describeAt(facts, offset);
+    const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
+    if (!described && findings.length === 0) return undefined;
+    const span = described?.span ?? findings[0]!.span;
+    return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+  }
+
+  private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
     const config = options.config ?? DEFAULT_CONFIG;
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
     const syntax = file.syntax ?? syntaxOf(file.path);
-    if (!syntax) return report;
+    if (!syntax) return { report };
     if (exceedsSizeLimit(file.text)) {
       report.notes.push(TOO_LARGE_NOTE);
-      return report;
+      return { report };
     }
     // All three parsers accept a leading byte-order mark with exact offsets: the text goes in as is.
     const text = file.text;
@@ -90,7 +112,7 @@ export class Engine {
       // a Helm template) are not its business; HCL files are always Terraform.
       if (parsed.dialect !== null || syntax === 'hcl') report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
       if (parsed.note) report.notes.push(parsed.note);
-      if (parsed.dialect === null) return report;
+      if (parsed.dialect === null) return { report };
       const facts = extractFacts(parsed, text);
       for (const rule of options.rules ?? RULES) {
         const setting = ruleSetting(config, rule.id, rule.severity);
@@ -126,9 +148,17 @@ export class Engine {
         }
       }
       report.findings.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
-      return report;
+      return { report, facts, index };
     } finally {
       parsed.dispose();
     }
   }
+}
+
+/** What a hover shows: sentences about the identity facts at a place, and the findings there. */
+export interface HoverInfo {
+  range: Range;
+  /** Markdown sentences, most specific first. */
+  descriptions: string[];
+  findings: Finding[];
 }
