@@ -26,6 +26,7 @@ describe('lifecycle', () => {
         capabilities: {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
           codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.keyless'], resolveProvider: false },
+          hoverProvider: true,
           executeCommandProvider: { commands: ['keyless.scanWorkspace'] },
           workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         },
