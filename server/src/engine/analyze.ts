@@ -8,7 +8,7 @@ import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { LineIndex, type Position, type Range } from '../syntax/text';
 import type { Facts } from '../facts/model';
 import { describeAt } from './describe';
-import { DEFAULT_CONFIG, ruleSetting, type KeylessConfig } from './config';
+import { DEFAULT_CONFIG, type KeylessConfig } from './config';
 import type { Finding } from './finding';
 import { parseFile } from './parse';
 import { isSuppressed, suppressionInsertion } from './suppressions';
@@ -115,8 +115,8 @@ export class Engine {
       if (parsed.dialect === null) return { report };
       const facts = extractFacts(parsed, text);
       for (const rule of options.rules ?? RULES) {
-        const setting = ruleSetting(config, rule.id, rule.severity);
-        if (setting === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
+        const configured = config.rules[rule.id];
+        if (configured === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
         let found;
         try {
           found = rule.check({ path: file.path, dialect: parsed.dialect, facts });
@@ -129,7 +129,7 @@ export class Engine {
           const insertion = suppressionInsertion(rule.id, f.span.start, parsed, index);
           report.findings.push({
             rule: rule.id,
-            severity: setting,
+            severity: configured ?? f.severity ?? rule.severity,
             message: f.message,
             path: file.path,
             span: f.span,

@@ -1,5 +1,6 @@
 import { kubernetesObjects } from '../dialects/detect';
 import { cloudFormationFacts } from '../dialects/cloudformation/facts';
+import { policyFileFacts } from '../dialects/iam/policy-file';
 import { readTemplate } from '../dialects/cloudformation/model';
 import { githubActionsAuthentications } from '../dialects/github-actions/facts';
 import { readWorkflow } from '../dialects/github-actions/model';
@@ -11,15 +12,12 @@ import { terraformFacts } from '../dialects/terraform/facts';
 import { terraformFromHcl, terraformFromJson } from '../dialects/terraform/model';
 import type { ParsedFile } from './parse';
 import { scanText } from '../secrets/scan';
-import { emptyFacts, type Facts } from '../facts/model';
+import { emptyFacts, mergeFacts, type Facts } from '../facts/model';
 
 /** The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets. */
 export function extractFacts(parsed: ParsedFile, text: string): Facts {
   const facts = emptyFacts();
-  const merge = (more: Facts): void => {
-    facts.authentications.push(...more.authentications);
-    facts.credentials.push(...more.credentials);
-  };
+  const merge = (more: Partial<Facts>): void => mergeFacts(facts, more);
   switch (parsed.dialect) {
     case 'github-actions':
       for (const doc of parsed.documents) {
@@ -44,15 +42,17 @@ export function extractFacts(parsed: ParsedFile, text: string): Facts {
     case 'cloudformation':
       for (const doc of parsed.documents) {
         const template = readTemplate(doc.root, text);
-        if (template) merge(cloudFormationFacts(template));
+        if (template) merge(cloudFormationFacts(template, text));
       }
       break;
     case 'terraform': {
       const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
-      merge(terraformFacts(file));
+      merge(terraformFacts(file, text));
       break;
     }
     case 'iam-policy':
+      merge(policyFileFacts(parsed.documents[0]?.root ?? null, text));
+      break;
     case null:
       break;
   }

@@ -96,14 +96,142 @@ export interface Authentication {
   anchor: Span;
   /** The credentials it uses, first one first. */
   credentials: Credential[];
+  /** What a federated login asks for, where the platform lets the job say it. */
+  session?: SessionRequest;
+}
+
+/** The session a federated CI login requests: its name, its length, and whether the job may mint the token. */
+export interface SessionRequest {
+  /** `role-session-name`, `--role-session-name`; absent when the login does not name the session. */
+  name?: ValueAt;
+  /** `role-duration-seconds`, `--duration-seconds`. */
+  durationSeconds?: ValueAt;
+  /** GitHub Actions only: whether the job's effective permissions grant `id-token: write`. */
+  idTokenGranted?: boolean;
+  /** Where the assumed role is named (`role-to-assume`, `--role-arn`), when it is. */
+  role?: ValueAt;
+}
+
+/** A string written in the source, with where. */
+export interface ValueAt {
+  value: string;
+  span: Span;
+}
+
+/** One condition of an IAM statement: `"StringLike": { "<key>": [<values>] }`. */
+export interface PolicyCondition {
+  /** `StringEquals`, `StringLike`, … without qualifier and `IfExists`. */
+  operator: string;
+  qualifier?: 'ForAllValues' | 'ForAnyValue';
+  ifExists: boolean;
+  key: string;
+  keySpan: Span;
+  values: ValueAt[];
+}
+
+/**
+ * An IAM policy statement, from any syntax: `jsonencode`, a heredoc, an `aws_iam_policy_document`
+ * data source, a CloudFormation `PolicyDocument`, a bare policy file. A statement without `Effect`
+ * is an Allow (the data source's default; raw JSON without it is invalid, but reads the same).
+ */
+export interface PolicyStatement {
+  effect: 'Allow' | 'Deny';
+  actions: ValueAt[];
+  notActions: ValueAt[];
+  resources: ValueAt[];
+  notResources: ValueAt[];
+  /** `Principal` / `principals {}`: by type (`AWS`, `Service`, `Federated`, `*`). */
+  principals: { type: string; values: ValueAt[] }[];
+  conditions: PolicyCondition[];
+  /** The line that opens the statement: `{`, `statement {`, `- Effect:`. */
+  anchor: Span;
+}
+
+/** Who a policy document belongs to, and where that owner is declared. */
+export interface PolicyOwner {
+  kind: 'role-trust' | 'identity-policy' | 'policy-document';
+  /** `aws_iam_role`, `AWS::IAM::Role`, `aws_iam_policy_document`, `policy file`. */
+  resourceType: string;
+  name: string;
+  /** The owner's first line: `resource "aws_iam_role" "x" {`, the logical id, `data "…" "x" {`. */
+  anchor: Span;
+}
+
+export interface PolicyDocument {
+  owner: PolicyOwner;
+  statements: PolicyStatement[];
+}
+
+/** OIDC issuers Keyless knows the subject format of. */
+export type OidcIssuer = 'github' | 'gitlab' | 'terraform-cloud' | 'eks' | 'other';
+
+/**
+ * Who may assume an identity through an external OIDC issuer: an AWS role's web-identity
+ * statement, a GCP workload identity pool provider, an Azure federated identity credential.
+ */
+export type Trust = AwsWebIdentityTrust | GcpProviderTrust | AzureFederatedCredentialTrust;
+
+export interface AwsWebIdentityTrust {
+  kind: 'aws-web-identity';
+  issuer: OidcIssuer;
+  /** The issuer host as written in the principal (`token.actions.githubusercontent.com`). */
+  issuerHost: string;
+  owner: PolicyOwner;
+  statement: PolicyStatement;
+}
+
+export interface GcpProviderTrust {
+  kind: 'gcp-workload-identity-provider';
+  issuer: OidcIssuer;
+  name: string;
+  anchor: Span;
+  attributeCondition?: ValueAt;
+  /** Repository or subject the pool's service-account bindings name (`attribute.repository/ORG/REPO`), in the same file. */
+  boundPrincipals: ValueAt[];
+}
+
+export interface AzureFederatedCredentialTrust {
+  kind: 'azure-federated-credential';
+  issuer: OidcIssuer;
+  name: string;
+  anchor: Span;
+  subject?: ValueAt;
+  audiences: ValueAt[];
+}
+
+/** A cloud identity the file declares: an IAM role, with what bounds its sessions. */
+export interface Identity {
+  kind: 'aws-role';
+  resourceType: string;
+  name: string;
+  anchor: Span;
+  maxSessionDuration?: ValueAt;
+}
+
+/** A projected service-account token a pod requests, with its lifetime. */
+export interface ProjectedToken {
+  workload: string;
+  expirationSeconds: ValueAt;
 }
 
 export interface Facts {
   authentications: Authentication[];
   /** Literal and minted credentials; referenced ones live on their Authentication. */
   credentials: Credential[];
+  policies: PolicyDocument[];
+  trusts: Trust[];
+  identities: Identity[];
+  projectedTokens: ProjectedToken[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [] };
+  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], projectedTokens: [] };
+}
+
+/** Adds `more` to `facts`, list by list. */
+export function mergeFacts(facts: Facts, more: Partial<Facts>): void {
+  for (const key of Object.keys(more) as (keyof Facts)[]) {
+    const list = more[key];
+    if (list) (facts[key] as unknown[]).push(...list);
+  }
 }

@@ -1,10 +1,15 @@
 import { hardcodedSecret } from './hardcoded-secret';
 import { longLivedKey } from './long-lived-key';
+import { longSession } from './long-session';
+import { oidcMissingIdTokenPermission } from './oidc-missing-id-token-permission';
+import { oidcTrustMissingAudience } from './oidc-trust-missing-audience';
+import { oidcTrustUnscoped } from './oidc-trust-unscoped';
 import { podStaticCloudCredentials } from './pod-static-cloud-credentials';
 import { providerStaticCredentials } from './provider-static-credentials';
 import type { Rule } from './rule';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
+import { unattributedSession } from './unattributed-session';
 
 /** Every rule Keyless ships, in catalog order (RULES.md). Adding a rule means adding it here. */
 export const RULES: readonly Rule[] = [
@@ -14,6 +19,11 @@ export const RULES: readonly Rule[] = [
   providerStaticCredentials,
   longLivedKey,
   podStaticCloudCredentials,
+  oidcMissingIdTokenPermission,
+  oidcTrustUnscoped,
+  oidcTrustMissingAudience,
+  longSession,
+  unattributedSession,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

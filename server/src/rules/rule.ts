@@ -28,6 +28,8 @@ export interface RuleFinding {
   span: Span;
   message: string;
   related?: { span: Span; message: string }[];
+  /** When this finding is graver or milder than the rule's default (a configured severity still wins). */
+  severity?: Severity;
 }
 
 /** The other credentials of one authentication, as related locations of its finding. */

@@ -1,6 +1,6 @@
-import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind } from '../../facts/model';
+import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
-import { deref, isScalar, str } from '../../syntax/tree';
+import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
@@ -24,14 +24,15 @@ export function githubActionsAuthentications(workflow: Workflow, text: string): 
   const principal = (job: string, step?: string): Principal => ({ kind: 'ci-job', platform: 'github-actions', job, ...(step ? { step } : {}) });
   for (const auth of keyVariableAuthentications(workflow.env, principal('*'), text, 'env')) add(auth);
   for (const job of workflow.jobs) {
+    const idToken = idTokenGranted(workflow, job);
     for (const auth of keyVariableAuthentications(job.env, principal(job.id), text, 'env')) add(auth);
     for (const step of job.steps) {
       const stepName = step.name ?? step.uses?.action ?? `step ${step.index + 1}`;
       for (const auth of keyVariableAuthentications(step.env, principal(job.id, stepName), text, 'env')) add(auth);
-      const viaAction = actionAuthentication(job, step, text);
+      const viaAction = actionAuthentication(job, step, text, idToken);
       if (viaAction) add(viaAction);
-      for (const auth of runAuthentications(workflow, job, step, text)) add(auth);
-      const publish = publishActionAuthentication(job, step, text);
+      for (const auth of runAuthentications(workflow, job, step, text, idToken)) add(auth);
+      const publish = publishActionAuthentication(job, step, text, idToken);
       if (publish) add(publish);
     }
   }
@@ -83,7 +84,7 @@ const LOGIN_ACTIONS: LoginAction[] = [
   },
 ];
 
-function actionAuthentication(job: Job, step: Step, text: string): Authentication | undefined {
+function actionAuthentication(job: Job, step: Step, text: string, idToken: boolean | undefined): Authentication | undefined {
   if (!step.uses) return undefined;
   const login = LOGIN_ACTIONS.find((l) => usesAction(step, ...l.actions));
   if (!login) return undefined;
@@ -99,18 +100,48 @@ function actionAuthentication(job: Job, step: Step, text: string): Authenticatio
   const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? step.uses.action };
   const anchor = pairAnchor(step.uses.pair, text);
   if (credentials.some((c) => !isCompanion(c.kind)) && !vaultFederated) {
-    return { principal, target: login.target, method: 'static', mechanism: step.uses.action, anchor, credentials };
+    const session = login.target === 'aws' ? awsSession(step) : undefined;
+    return { principal, target: login.target, method: 'static', mechanism: step.uses.action, anchor, credentials, ...(session ? { session } : {}) };
   }
   if (login.federatedInputs.some((name) => input(step, name)) || vaultFederated) {
-    return { principal, target: login.target, method: 'oidc', mechanism: step.uses.action, anchor, credentials: [] };
+    const session: SessionRequest = { ...(login.target === 'aws' ? awsSession(step) : {}), ...(idToken !== undefined ? { idTokenGranted: idToken } : {}) };
+    return { principal, target: login.target, method: 'oidc', mechanism: step.uses.action, anchor, credentials: [], session };
   }
   return undefined;
+}
+
+/** What configure-aws-credentials is asked for: the role, the session's name and length. */
+function awsSession(step: Step): SessionRequest | undefined {
+  const role = valueAt(input(step, 'role-to-assume'));
+  if (!role) return undefined;
+  const name = valueAt(input(step, 'role-session-name'));
+  const duration = valueAt(input(step, 'role-duration-seconds'));
+  return { role, ...(name ? { name } : {}), ...(duration ? { durationSeconds: duration } : {}) };
+}
+
+function valueAt(pair: Pair | undefined): ValueAt | undefined {
+  const node = deref(pair?.value);
+  if (!isScalar(node) || node.value === null) return undefined;
+  return { value: String(node.value), span: node.span };
+}
+
+/**
+ * Whether the job may request an OIDC token: `id-token: write` in its effective permissions (its
+ * own block if it has one, else the workflow's; `write-all` counts). GitHub's default token
+ * permissions never include it. Undefined for composite actions, whose caller decides.
+ */
+export function idTokenGranted(workflow: Workflow, job: Job): boolean | undefined {
+  if (workflow.kind === 'composite-action') return undefined;
+  const block = deref((job.permissions ?? workflow.permissions)?.value);
+  if (!block) return false;
+  if (isScalar(block)) return block.value === 'write-all';
+  return str(get(block, 'id-token')) === 'write';
 }
 
 // ---------------------------------------------------------------------------------------------
 // run: scripts
 
-function runAuthentications(workflow: Workflow, job: Job, step: Step, text: string): Authentication[] {
+function runAuthentications(workflow: Workflow, job: Job, step: Step, text: string, idToken: boolean | undefined): Authentication[] {
   if (!step.run) return [];
   const result: Authentication[] = [];
   const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? `step ${step.index + 1}` };
@@ -129,7 +160,13 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
     if (!publish) continue;
     if (publish.registry === 'npm' && !publishesToNpmjs(job, step)) continue;
     const token = tokenFor(publish.tokenVariables, publish.tokenArgument, workflow, job, step, text);
-    if (token) result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
+    if (token) {
+      result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
+    } else if ((publish.registry === 'npm' && command.words.includes('--provenance')) || publish.tool === 'uv publish') {
+      // Without a token, these mint one from the job's OIDC identity (npm provenance, uv's trusted publishing).
+      const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 2)));
+      result.push({ principal, target: publish.registry, method: 'trusted-publishing', mechanism: publish.tool, anchor, credentials: [], ...(idToken !== undefined ? { session: { idTokenGranted: idToken } } : {}) });
+    }
   }
   if (NPMRC_TOKEN.test(step.run.script) && publishesToNpmjs(job, step)) {
     const anchor = locateInScalar(text, step.run.node, NPMRC_TOKEN);
@@ -185,7 +222,28 @@ const PUBLISH_ACTIONS: PublishAction[] = [
   { action: 'js-devtools/npm-publish', registry: 'npm', tokenInput: 'token', registryInputs: ['registry'], trusted: /^https?:\/\/registry\.npmjs\.org\/?$/i },
 ];
 
-function publishActionAuthentication(job: Job, step: Step, text: string): Authentication | undefined {
+/** Actions that mint a registry token from the job's OIDC identity, when their inputs say so. */
+const TRUSTED_PUBLISHING_ACTIONS: { action: string; registry: PackageRegistry; when: (step: Step) => boolean }[] = [
+  { action: 'pypa/gh-action-pypi-publish', registry: 'pypi', when: (step) => !input(step, 'password') },
+  { action: 'rubygems/release-gem', registry: 'rubygems', when: (step) => str(input(step, 'setup-trusted-publisher')?.value) !== 'false' },
+  { action: 'rubygems/configure-rubygems-credentials', registry: 'rubygems', when: (step) => !input(step, 'api-token') && input(step, 'role-to-assume') !== undefined },
+  { action: 'rust-lang/crates-io-auth-action', registry: 'crates', when: () => true },
+  { action: 'nuget/login', registry: 'nuget', when: () => true },
+];
+
+function publishActionAuthentication(job: Job, step: Step, text: string, idToken: boolean | undefined): Authentication | undefined {
+  const trusted = TRUSTED_PUBLISHING_ACTIONS.find((p) => usesAction(step, p.action) && p.when(step));
+  if (trusted && step.uses) {
+    return {
+      principal: { kind: 'ci-job', platform: 'github-actions', job: job.id, step: step.name ?? step.uses.action },
+      target: trusted.registry,
+      method: 'trusted-publishing',
+      mechanism: step.uses.action,
+      anchor: pairAnchor(step.uses.pair, text),
+      credentials: [],
+      ...(idToken !== undefined ? { session: { idTokenGranted: idToken } } : {}),
+    };
+  }
   const publish = PUBLISH_ACTIONS.find((p) => usesAction(step, p.action));
   if (!publish || !step.uses) return undefined;
   const token = input(step, publish.tokenInput);

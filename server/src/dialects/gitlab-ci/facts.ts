@@ -1,9 +1,10 @@
-import type { Authentication, Cloud, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
+import type { Authentication, Cloud, PackageRegistry, Principal, ReferencedCredential, SessionRequest, ValueAt } from '../../facts/model';
+import type { Span } from '../../syntax/text';
 import type { Pair } from '../../syntax/tree';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
 import { keyVariableAuthentications } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { shellCommands } from '../ci/shell';
+import { flagValue, shellCommands, type ShellCommand } from '../ci/shell';
 import { variableValue, type Pipeline, type ScriptLine } from './model';
 
 /** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */
@@ -45,6 +46,11 @@ function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], pr
         result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
         continue;
       }
+      const assumed = webIdentityAssumption(command, line, text);
+      if (assumed) {
+        result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session: assumed.session });
+        continue;
+      }
       const publish = publishCommand(command);
       if (!publish || !GITLAB_TRUSTED_PUBLISHING.has(publish.registry)) continue;
       const token = tokenFor(publish.tokenVariables, publish.tokenArgument, variableScopes, line, text);
@@ -70,4 +76,22 @@ function tokenFor(variables: readonly string[], argument: string | undefined, sc
     return { origin: 'reference', kind: 'registry-token', name: pair.key, nameSpan: pairAnchor(pair, text) };
   }
   return undefined;
+}
+
+/** `aws sts assume-role-with-web-identity --role-arn … --role-session-name …`: a federated login, and the session it asks for. */
+function webIdentityAssumption(command: ShellCommand, line: ScriptLine, text: string): { anchor: Span; session: SessionRequest } | undefined {
+  const at = command.words.findIndex((w, i) => w === 'assume-role-with-web-identity' && command.words[i - 1] === 'sts');
+  if (at === -1) return undefined;
+  const words = command.words.slice(at);
+  const located = (flag: string): ValueAt | undefined => {
+    const value = flagValue(words, flag);
+    return value === undefined ? undefined : { value, span: locateInScalar(text, line.node, value) };
+  };
+  const name = located('--role-session-name');
+  const duration = located('--duration-seconds');
+  const role = located('--role-arn');
+  return {
+    anchor: locateInScalar(text, line.node, 'assume-role-with-web-identity'),
+    session: { ...(name ? { name } : {}), ...(duration ? { durationSeconds: duration } : {}), ...(role ? { role } : {}) },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
+import type { Authentication, Cloud, Credential, Facts, ProjectedToken, ReferencedCredential, SecretKind } from '../../facts/model';
 import { scanDecodedValue } from '../../secrets/scan';
 import { deref, isScalar, str } from '../../syntax/tree';
 import { pairAnchor } from '../ci/locate';
@@ -24,7 +24,7 @@ const KEY_FILE_VARIABLES: Readonly<Record<string, { cloud: Cloud; kind: SecretKi
   AZURE_CLIENT_CERTIFICATE_PATH: { cloud: 'azure', kind: 'azure-client-secret' },
 };
 
-export function kubernetesFacts(objects: readonly KubeObject[], text: string): Facts {
+export function kubernetesFacts(objects: readonly KubeObject[], text: string): Partial<Facts> {
   const secrets = new Map<string, SecretObject>();
   const credentials: Credential[] = [];
   for (const object of objects) {
@@ -37,12 +37,14 @@ export function kubernetesFacts(objects: readonly KubeObject[], text: string): F
     credentials.push(...decodedSecretValues(secret));
   }
   const authentications: Authentication[] = [];
+  const projectedTokens: ProjectedToken[] = [];
   for (const object of objects) {
     const workload = readWorkload(object, text);
     if (!workload) continue;
     for (const container of workload.containers) authentications.push(...containerAuthentications(workload, container, secrets, text));
+    for (const expiration of workload.projectedTokenExpirations) projectedTokens.push({ workload: `${workload.kind}/${workload.name}`, expirationSeconds: expiration });
   }
-  return { authentications, credentials };
+  return { authentications, credentials, projectedTokens };
 }
 
 function containerAuthentications(workload: Workload, container: Container, secrets: Map<string, SecretObject>, text: string): Authentication[] {

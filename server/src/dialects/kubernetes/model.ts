@@ -1,6 +1,7 @@
 import type { Span } from '../../syntax/text';
 import { pairAnchor } from '../ci/locate';
-import { deref, get, getPair, getPath, isMap, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
+import { deref, get, getPair, getPath, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
+import type { ValueAt } from '../../facts/model';
 
 /**
  * Kubernetes objects as the rules see them: workloads with their pod spec and containers, and
@@ -22,6 +23,8 @@ export interface Workload extends KubeObject {
   podSpec: MapNode;
   containers: Container[];
   volumes: Volume[];
+  /** `expirationSeconds` of projected service-account tokens in its volumes. */
+  projectedTokenExpirations: ValueAt[];
 }
 
 export interface Container {
@@ -105,7 +108,14 @@ export function readWorkload(object: KubeObject, text: string): Workload | null 
   if (!podSpecPair || !isMap(podSpec) || !getPair(podSpec, 'containers')) return null;
   const containers = ['initContainers', 'containers', 'ephemeralContainers'].flatMap((key) => itemsOf(get(podSpec, key)).map((c) => readContainer(c, text))).filter((c): c is Container => c !== null);
   const volumes = itemsOf(get(podSpec, 'volumes')).map(readVolume).filter((v): v is Volume => v !== null);
-  return { ...object, podSpecPair, podSpec, containers, volumes };
+  const projectedTokenExpirations: ValueAt[] = [];
+  for (const volume of itemsOf(get(podSpec, 'volumes'))) {
+    for (const source of itemsOf(getPath(volume, ['projected', 'sources']))) {
+      const expiration = getPath(source, ['serviceAccountToken', 'expirationSeconds']);
+      if (isScalar(expiration) && expiration.value !== null) projectedTokenExpirations.push({ value: String(expiration.value), span: expiration.span });
+    }
+  }
+  return { ...object, podSpecPair, podSpec, containers, volumes, projectedTokenExpirations };
 }
 
 function readContainer(node: DataNode, text: string): Container | null {

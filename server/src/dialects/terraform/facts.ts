@@ -1,4 +1,5 @@
 import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
+import { terraformIamFacts } from './iam';
 import type { TerraformFile, TfExpr } from './model';
 
 /**
@@ -33,7 +34,7 @@ const MINTING_RESOURCES: Readonly<Record<string, { cloud: Cloud; kind: SecretKin
   azuread_service_principal_password: { cloud: 'azure', kind: 'azure-client-secret' },
 };
 
-export function terraformFacts(file: TerraformFile): Facts {
+export function terraformFacts(file: TerraformFile, text: string): Partial<Facts> {
   const authentications: Authentication[] = [];
   const credentials: Credential[] = [];
   for (const block of file.blocks) {
@@ -65,7 +66,7 @@ export function terraformFacts(file: TerraformFile): Facts {
       if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud });
     }
   }
-  return { authentications, credentials };
+  return { authentications, credentials, ...terraformIamFacts(file, text) };
 }
 
 /** `""` and `null` configure nothing. */

@@ -30,7 +30,16 @@ export interface TfAttribute {
 }
 
 export type TfExpr =
-  | { kind: 'string'; value: string; span: Span; template: boolean; heredoc: boolean }
+  | {
+      kind: 'string';
+      /** The text as written between the quotes or heredoc markers (escapes not processed). */
+      value: string;
+      span: Span;
+      template: boolean;
+      heredoc: boolean;
+      /** Where `value` starts in the file, when `value` is the source text itself (no escapes). */
+      valueStart?: number;
+    }
   | { kind: 'number' | 'bool' | 'null'; text: string; span: Span }
   | { kind: 'object'; entries: TfObjectEntry[]; span: Span }
   | { kind: 'tuple'; items: TfExpr[]; span: Span }
@@ -205,8 +214,10 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
   switch (node.type) {
     case 'literal_value':
       return node.namedChildCount === 1 ? hclExpression(node.namedChild(0)!, text) : { kind: 'other', text: node.text, span };
-    case 'string_lit':
-      return { kind: 'string', value: stringLiteralText(node, text), span, template: false, heredoc: false };
+    case 'string_lit': {
+      const value = stringLiteralText(node, text);
+      return { kind: 'string', value, span, template: false, heredoc: false, ...(value.includes('\\') ? {} : { valueStart: span.start + 1 }) };
+    }
     case 'numeric_lit':
       return { kind: 'number', text: node.text, span };
     case 'bool_lit':
@@ -233,7 +244,8 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
           else end = child.startIndex;
         } else if (child.type === 'template_interpolation' || child.type === 'template_directive') template = true;
       }
-      return { kind: 'string', value: text.slice(start, Math.max(start, end)), span, template, heredoc };
+      const value = text.slice(start, Math.max(start, end));
+      return { kind: 'string', value, span, template, heredoc, ...(heredoc || !value.includes('\\') ? { valueStart: start } : {}) };
     }
     case 'collection_value': {
       const inner = node.namedChild(0);
@@ -375,7 +387,9 @@ function jsonExpression(node: DataNode): TfExpr {
     if (typeof value.value === 'string') {
       const whole = /^\$\{([^{}]*)\}$/.exec(value.value);
       if (whole && /^[A-Za-z_][\w.\[\]"*-]*$/.test(whole[1]!.trim())) return { kind: 'reference', text: whole[1]!.trim(), span };
-      return { kind: 'string', value: value.value, span, template: value.value.includes('${'), heredoc: false };
+      // Without escapes the JSON string's value is its source text, one character after the quote.
+      const unescaped = value.span.end - value.span.start === value.value.length + 2;
+      return { kind: 'string', value: value.value, span, template: value.value.includes('${'), heredoc: false, ...(unescaped ? { valueStart: span.start + 1 } : {}) };
     }
     if (typeof value.value === 'number') return { kind: 'number', text: String(value.value), span };
     if (typeof value.value === 'boolean') return { kind: 'bool', text: String(value.value), span };

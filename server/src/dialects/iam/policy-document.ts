@@ -1,0 +1,112 @@
+import type { PolicyCondition, PolicyDocument, PolicyOwner, PolicyStatement, ValueAt } from '../../facts/model';
+import type { Span } from '../../syntax/text';
+import type { TfBlock, TfExpr } from '../terraform/model';
+import { entry, stringsOf, type PolicyValue } from './policy-value';
+
+/**
+ * IAM policy documents, read into `PolicyStatement`s: from JSON-shaped values (`jsonencode`,
+ * heredocs, CloudFormation, policy files) and from Terraform's `aws_iam_policy_document` blocks.
+ */
+
+export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text: string): PolicyDocument {
+  const statement = entry(value, 'Statement');
+  const items = statement?.kind === 'array' ? statement.items : statement ? [statement] : [];
+  const statements: PolicyStatement[] = [];
+  for (const item of items) {
+    if (item.kind !== 'object') continue;
+    const effect = stringsOf(entry(item, 'Effect'))[0]?.value;
+    statements.push({
+      effect: effect === 'Deny' ? 'Deny' : 'Allow',
+      actions: stringsOf(entry(item, 'Action')),
+      notActions: stringsOf(entry(item, 'NotAction')),
+      resources: stringsOf(entry(item, 'Resource')),
+      notResources: stringsOf(entry(item, 'NotResource')),
+      principals: principalsOf(entry(item, 'Principal')),
+      conditions: conditionsOf(entry(item, 'Condition')),
+      anchor: firstLine(text, item.span.start),
+    });
+  }
+  return { owner, statements };
+}
+
+function principalsOf(value: PolicyValue | undefined): PolicyStatement['principals'] {
+  if (!value) return [];
+  if (value.kind === 'string') return [{ type: '*', values: [{ value: value.value, span: value.span }] }];
+  if (value.kind !== 'object') return [];
+  return value.entries.map((e) => ({ type: e.key, values: stringsOf(e.value) }));
+}
+
+function conditionsOf(value: PolicyValue | undefined): PolicyCondition[] {
+  if (value?.kind !== 'object') return [];
+  const conditions: PolicyCondition[] = [];
+  for (const operatorEntry of value.entries) {
+    const parsed = parseOperator(operatorEntry.key);
+    if (operatorEntry.value.kind !== 'object') continue;
+    for (const keyEntry of operatorEntry.value.entries) {
+      conditions.push({ ...parsed, key: keyEntry.key, keySpan: keyEntry.keySpan, values: stringsOf(keyEntry.value) });
+    }
+  }
+  return conditions;
+}
+
+/** `ForAllValues:StringLikeIfExists` → qualifier, operator, ifExists. */
+export function parseOperator(raw: string): Pick<PolicyCondition, 'operator' | 'qualifier' | 'ifExists'> {
+  let rest = raw;
+  let qualifier: PolicyCondition['qualifier'];
+  const colon = rest.indexOf(':');
+  if (colon !== -1) {
+    const prefix = rest.slice(0, colon);
+    if (prefix === 'ForAllValues' || prefix === 'ForAnyValue') qualifier = prefix;
+    rest = rest.slice(colon + 1);
+  }
+  const ifExists = rest.endsWith('IfExists');
+  const operator = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
+  return { operator, ...(qualifier ? { qualifier } : {}), ifExists };
+}
+
+/** `data "aws_iam_policy_document"`: `statement {}` blocks with their attributes and nested blocks. */
+export function readPolicyDocumentBlock(block: TfBlock, owner: PolicyOwner): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  for (const statement of block.blocks('statement')) {
+    const effect = literalOf(statement.attribute('effect')?.value);
+    statements.push({
+      effect: effect === 'Deny' ? 'Deny' : 'Allow',
+      // `action` is not Terraform's spelling, but real files (and Checkov's fixtures) carry it.
+      actions: listOf(statement.attribute('actions')?.value ?? statement.attribute('action')?.value),
+      notActions: listOf(statement.attribute('not_actions')?.value),
+      resources: listOf(statement.attribute('resources')?.value),
+      notResources: listOf(statement.attribute('not_resources')?.value),
+      principals: statement.blocks('principals').map((p) => ({ type: literalOf(p.attribute('type')?.value) ?? '', values: listOf(p.attribute('identifiers')?.value) })),
+      conditions: statement.blocks('condition').map((c) => {
+        const variable = c.attribute('variable')?.value;
+        return {
+          ...parseOperator(literalOf(c.attribute('test')?.value) ?? ''),
+          key: literalOf(variable) ?? '',
+          keySpan: variable?.span ?? c.headerSpan,
+          values: listOf(c.attribute('values')?.value),
+        };
+      }),
+      anchor: statement.headerSpan,
+    });
+  }
+  return { owner, statements };
+}
+
+function literalOf(expr: TfExpr | undefined): string | undefined {
+  return expr?.kind === 'string' ? expr.value : undefined;
+}
+
+function listOf(expr: TfExpr | undefined): ValueAt[] {
+  if (!expr) return [];
+  if (expr.kind === 'string') return [{ value: expr.value, span: expr.span }];
+  if (expr.kind === 'tuple') return expr.items.flatMap((item) => (item.kind === 'string' ? [{ value: item.value, span: item.span }] : []));
+  return [];
+}
+
+/** From `start` to the end of its line. */
+export function firstLine(text: string, start: number): Span {
+  let end = text.indexOf('\n', start);
+  if (end === -1) end = text.length;
+  if (text[end - 1] === '\r') end--;
+  return { start, end: Math.max(start, end) };
+}
