@@ -1,16 +1,26 @@
 // One esbuild script for the three bundles: the VS Code client, the language server and the CLI.
 // The server and the CLI share the engine; both carry the tree-sitter runtime and HCL grammar
-// .wasm files, copied next to them so that `locateWasm` finds them in dist/.
+// .wasm files, copied next to them so that `locateWasm` finds them in dist/. Next to the bundles it
+// writes what ships with them: ThirdPartyNotices.txt (from esbuild's metafile: every npm package
+// that went into a bundle, with its licence text) and the walkthrough pages.
+//
+//   node scripts/build.mjs [--production] [--outdir DIR]
+//
+// --production minifies and leaves out source maps (the .vsix); --outdir builds somewhere other
+// than dist/ (scripts/package.mjs builds into a staging folder, so dist/ keeps the development
+// build that the tests and other work run against).
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundledPackageDirs, licenseProblems, readPackage, renderNotices } from './licenses.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
-const dist = join(root, 'dist');
+const outdirIndex = process.argv.indexOf('--outdir');
+const dist = outdirIndex === -1 ? join(root, 'dist') : resolve(process.argv[outdirIndex + 1]);
 mkdirSync(dist, { recursive: true });
 
 const common = {
@@ -22,6 +32,10 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // The metafile says which files went into each bundle: the third-party notice is built from it.
+  // Its paths are relative to absWorkingDir, so pin that to the repository root.
+  metafile: true,
+  absWorkingDir: root,
   // Two packages resolve to builds that cannot be bundled into CJS: jsonc-parser's main entry is a
   // UMD build that requires its own files at run time, and web-tree-sitter's ESM build reads
   // `import.meta.url`. Point both at the builds that bundle.
@@ -31,15 +45,64 @@ const common = {
   },
 };
 
-await Promise.all([
-  esbuild.build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(dist, 'client.js'), external: ['vscode'] }),
+// A dependency too large to load with the server at start (the AWS SDK, for live cloud data) gets
+// its own entry point and outfile here, which the server `require`s at run time on first use:
+// esbuild's `splitting` would make such chunks by itself, but only for ESM output, and these
+// bundles are CJS.
+const results = await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: [join(root, 'client/src/extension.ts')],
+    outfile: join(dist, 'client.js'),
+    external: ['vscode'],
+    // The walkthrough's example workflow is a YAML file (walkthrough/), inlined as a string.
+    loader: { '.yml': 'text' },
+  }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/server.ts')], outfile: join(dist, 'server.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 
-copyFileSync(join(dirname(require.resolve('web-tree-sitter')), 'web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
-copyFileSync(
-  join(dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), 'tree-sitter-terraform.wasm'),
-  join(dist, 'tree-sitter-terraform.wasm'),
-);
+// The two .wasm files are copied, not bundled, so the metafile does not see them: their packages
+// join the notice here.
+const wasm = [
+  { dir: dirname(require.resolve('web-tree-sitter')), file: 'web-tree-sitter.wasm' },
+  { dir: dirname(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json')), file: 'tree-sitter-terraform.wasm' },
+];
+for (const { dir, file } of wasm) copyFileSync(join(dir, file), join(dist, file));
+
+writeNotices();
+copyWalkthrough();
+
+function writeNotices() {
+  const dirs = bundledPackageDirs(results.map((result) => result.metafile));
+  const bundles = new Map([...dirs].map(([dir, names]) => [resolve(root, dir), names]));
+  for (const { dir, file } of wasm) bundles.set(dir, new Set([...(bundles.get(dir) ?? []), file]));
+  const packages = [...bundles].map(([dir, names]) => readPackage(dir, names));
+  const problems = licenseProblems(packages);
+  if (problems.length > 0) {
+    console.error(`build: bundled packages under a licence that is not allowed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  const product = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  writeFileSync(join(dist, 'ThirdPartyNotices.txt'), renderNotices({ name: product.displayName ?? product.name, version: product.version, license: product.license }, packages));
+}
+
+/**
+ * The walkthrough's step pages, into dist/walkthrough/ (dist/ is what the package holds). A line
+ * `<!-- include: FILE -->` becomes FILE from walkthrough/ as a code block, so the example the page
+ * shows is the one the "Open an example" command opens.
+ */
+function copyWalkthrough() {
+  const source = join(root, 'walkthrough');
+  const target = join(dist, 'walkthrough');
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(source).filter((n) => n.endsWith('.md'))) {
+    const text = readFileSync(join(source, name), 'utf8').replace(/^<!-- include: (\S+) -->$/gm, (_, file) => {
+      const included = readFileSync(join(source, file), 'utf8').trimEnd();
+      const language = file.endsWith('.yml') || file.endsWith('.yaml') ? 'yaml' : '';
+      return `\`\`\`${language}\n${included}\n\`\`\``;
+    });
+    writeFileSync(join(target, name), text);
+  }
+}

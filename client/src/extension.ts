@@ -14,6 +14,7 @@ import {
 
 const SCAN_WORKSPACE = 'keyless.scanWorkspace';
 const RESTART_SERVER = 'keyless.restartServer';
+const OPEN_EXAMPLE = 'keyless.openExample';
 /** Sent when the user grants trust; `initializationOptions.trusted` carries the state at start. */
 const TRUST_CHANGED = 'keyless/trustChanged';
 
@@ -26,6 +27,10 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   // `.tf.json` is analyzed even when another extension gives it a language other than JSON.
   { scheme: 'file', pattern: '**/*.tf.json' },
 ];
+
+// The walkthrough's example workflow, inlined from walkthrough/example-workflow.yml by esbuild's
+// text loader (scripts/build.mjs): the walkthrough page shows the same file, so the two cannot drift.
+const EXAMPLE_WORKFLOW: string = require('../../walkthrough/example-workflow.yml');
 
 let client: LanguageClient | undefined;
 
@@ -97,6 +102,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
+  context.subscriptions.push(vscode.commands.registerCommand(OPEN_EXAMPLE, openExample));
 
   await startServer(async () => {
     client = createClient();
@@ -154,6 +160,20 @@ async function scanWorkspace(run: () => Promise<unknown>): Promise<unknown> {
     .showInformationMessage(`Keyless scanned ${files}: ${findings}.`, ...(result.findings > 0 ? [showProblems] : []))
     .then((choice) => (choice === showProblems ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined));
   return result;
+}
+
+/**
+ * keyless.openExample, the walkthrough's first step: the example in an untitled YAML editor, so
+ * nothing is written to the workspace. The server knows a workflow by its content, and the
+ * document selector includes untitled documents, so the finding appears as for a saved file.
+ */
+async function openExample(): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument({ language: 'yaml', content: EXAMPLE_WORKFLOW });
+  // The cursor starts on the step Keyless reports, so that Ctrl+. (or the walkthrough's "Show
+  // quick fixes" button) offers that finding's fixes without the user looking for the line.
+  const reported = document.positionAt(Math.max(0, EXAMPLE_WORKFLOW.indexOf('uses: aws-actions/configure-aws-credentials')));
+  await vscode.window.showTextDocument(document, { selection: new vscode.Range(reported, reported) });
+  return document;
 }
 
 function showError(message: string, error: unknown, outputChannel: vscode.LogOutputChannel): void {

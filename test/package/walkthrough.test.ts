@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Engine } from '../../server/src/engine/analyze';
+
+/**
+ * The walkthrough promises that the example it opens is reported. The command opens it as an
+ * untitled YAML document, which reaches the engine named by its URI path and with the syntax of
+ * its language id, as here; the workflow is recognised by its content alone.
+ */
+test('the walkthrough example, as an untitled document, gets static-cloud-credentials with a suppress fix', async () => {
+  const text = readFileSync(path.join(__dirname, '..', '..', 'walkthrough', 'example-workflow.yml'), 'utf8');
+  const engine = await Engine.create();
+  const report = engine.analyze({ path: 'Untitled-1', text, syntax: 'yaml' });
+  assert.equal(report.dialect, 'github-actions');
+  assert.deepEqual(report.findings.map((f) => f.rule), ['static-cloud-credentials']);
+  const [finding] = report.findings;
+  assert.match(text.split('\n')[finding!.range.start.line]!, /uses: aws-actions\/configure-aws-credentials@v4/);
+  assert.deepEqual(finding!.fixes.map((f) => f.title), ['Suppress static-cloud-credentials on this line']);
+});
