@@ -9,7 +9,11 @@ import { LineIndex, type Position, type Range } from '../syntax/text';
 import type { Facts } from '../facts/model';
 import { describeAt } from './describe';
 import { DEFAULT_CONFIG, type KeylessConfig } from './config';
-import type { Finding } from './finding';
+import type { Finding, Fix, TextEdit } from './finding';
+import { FIXERS } from '../fixes';
+import type { FixProposal } from '../fixes/fixer';
+import type { RuleFinding } from '../rules/rule';
+import { EMPTY_WORKSPACE, type WorkspaceContext } from './workspace';
 import { parseFile } from './parse';
 import { isSuppressed, suppressionInsertion } from './suppressions';
 
@@ -54,6 +58,8 @@ export interface AnalyzeOptions {
    * server does), a change re-parses only the pieces it touched.
    */
   yamlCache?: YamlParseCache;
+  /** The rest of the workspace, for fixes that look or write beyond this file. */
+  workspace?: WorkspaceContext;
 }
 
 export interface FileReport {
@@ -126,7 +132,12 @@ export class Engine {
         }
         for (const f of found) {
           if (isSuppressed(rule.id, f.span.start, parsed, index)) continue;
+          const fixes = fixesFor(rule, f, { path: file.path, text, dialect: parsed.dialect, index, workspace: options.workspace ?? EMPTY_WORKSPACE, onError: options.onRuleError });
           const insertion = suppressionInsertion(rule.id, f.span.start, parsed, index);
+          if (insertion) {
+            const at = { start: insertion.offset, end: insertion.offset };
+            fixes.push({ title: `Suppress ${rule.id} on this line`, safe: false, edits: [{ path: file.path, span: at, range: index.rangeOf(at), newText: insertion.text }] });
+          }
           report.findings.push({
             rule: rule.id,
             severity: configured ?? f.severity ?? rule.severity,
@@ -135,15 +146,7 @@ export class Engine {
             span: f.span,
             range: index.rangeOf(f.span),
             related: (f.related ?? []).map((r) => ({ path: file.path, span: r.span, range: index.rangeOf(r.span), message: r.message })),
-            fixes: insertion
-              ? [
-                  {
-                    title: `Suppress ${rule.id} on this line`,
-                    safe: false,
-                    edits: [{ path: file.path, span: { start: insertion.offset, end: insertion.offset }, range: index.rangeOf({ start: insertion.offset, end: insertion.offset }), newText: insertion.text }],
-                  },
-                ]
-              : [],
+            fixes,
           });
         }
       }
@@ -153,6 +156,50 @@ export class Engine {
       parsed.dispose();
     }
   }
+}
+
+/**
+ * The fixes its dialect's fixers propose for one finding, positioned: edits of this file through
+ * its line index, of other files through the workspace's texts, of created files from their start.
+ * A proposal that edits a file the engine cannot position is dropped, and a fixer that throws
+ * counts as a failing rule: the finding is still reported.
+ */
+function fixesFor(
+  rule: Rule,
+  finding: RuleFinding,
+  at: { path: string; text: string; dialect: Dialect; index: LineIndex; workspace: WorkspaceContext; onError: AnalyzeOptions['onRuleError'] },
+): Fix[] {
+  const fixers = FIXERS.get(rule.id);
+  if (!fixers) return [];
+  const fixes: Fix[] = [];
+  const indexes = new Map<string, LineIndex>([[at.path, at.index]]);
+  for (const fixer of fixers) {
+    let proposals: FixProposal[];
+    try {
+      proposals = fixer({ ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect: at.dialect, workspace: at.workspace });
+    } catch (error) {
+      at.onError?.(rule, error);
+      continue;
+    }
+    proposal: for (const proposal of proposals) {
+      const created = new Map((proposal.creates ?? []).map((c) => [c.path, c.text]));
+      const edits: TextEdit[] = [];
+      for (const [path, text] of created) edits.push({ path, span: { start: 0, end: 0 }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text });
+      for (const edit of proposal.edits) {
+        const path = edit.path ?? at.path;
+        let index = indexes.get(path);
+        if (!index) {
+          const other = at.workspace.files.get(path);
+          if (!other) continue proposal;
+          index = new LineIndex(other.text);
+          indexes.set(path, index);
+        }
+        edits.push({ path, span: edit.span, range: index.rangeOf(edit.span), newText: edit.newText });
+      }
+      fixes.push({ title: proposal.title, safe: proposal.safe, edits, ...(created.size > 0 ? { creates: [...created.keys()] } : {}) });
+    }
+  }
+  return fixes;
 }
 
 /** What a hover shows: sentences about the identity facts at a place, and the findings there. */

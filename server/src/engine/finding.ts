@@ -31,6 +31,8 @@ export interface Fix {
   title: string;
   safe: boolean;
   edits: TextEdit[];
+  /** Files the fix creates (their whole text is the edit that inserts at 0 in them). */
+  creates?: string[];
 }
 
 export interface Finding extends Location {

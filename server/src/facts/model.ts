@@ -67,6 +67,8 @@ export interface ReferencedCredential {
 
 export interface MintedCredential {
   origin: 'minted';
+  /** The resource as read (a Terraform block, a template resource), for fixers; opaque to rules. */
+  syntax?: unknown;
   kind: SecretKind;
   /** The resource type as written: `aws_iam_access_key`, `AWS::IAM::AccessKey`, `Secret`. */
   resourceType: string;
@@ -98,6 +100,8 @@ export interface Authentication {
   credentials: Credential[];
   /** What a federated login asks for, where the platform lets the job say it. */
   session?: SessionRequest;
+  /** Where it was read (a workflow step, a pipeline job, a provider block), for its dialect's fixers; opaque to rules. */
+  syntax?: unknown;
 }
 
 /** The session a federated CI login requests: its name, its length, and whether the job may mint the token. */
@@ -135,6 +139,8 @@ export interface PolicyCondition {
  * is an Allow (the data source's default; raw JSON without it is invalid, but reads the same).
  */
 export interface PolicyStatement {
+  /** Where it was read (a `statement {}` block, a JSON object), for fixers; opaque to rules. */
+  syntax?: unknown;
   effect: 'Allow' | 'Deny';
   actions: ValueAt[];
   notActions: ValueAt[];
@@ -202,6 +208,8 @@ export interface AzureFederatedCredentialTrust {
 /** A cloud identity the file declares: an IAM role, with what bounds its sessions. */
 export interface Identity {
   kind: 'aws-role';
+  /** The role as read, for fixers; opaque to rules. */
+  syntax?: unknown;
   resourceType: string;
   name: string;
   anchor: Span;

@@ -45,6 +45,7 @@ function toFinding(group: LiteralCredential[]): RuleFinding {
     span: first.valueSpan,
     message: `${capitalize(what)}${together} is written in the file: anyone who can read the repository can use it. Revoke it, then read it from a secret store or, better, switch to federation.`,
     related: rest.map((r) => ({ span: r.valueSpan, message: `${r.label}${r.preview ? ` "${r.preview}"` : ''}` })),
+    about: group,
   };
 }
 

@@ -20,6 +20,7 @@ export const longLivedKey: Rule = {
       .filter((c): c is MintedCredential => c.origin === 'minted')
       .map((minted) => ({
         span: minted.anchor,
+        about: minted,
         message:
           minted.cloud === 'kubernetes'
             ? `Secret "${minted.resourceName}" of type kubernetes.io/service-account-token holds a service-account token that never expires. Use ${REPLACEMENT.kubernetes}.`

@@ -15,7 +15,7 @@ export const longSession: Rule = {
     const flag = (value: ValueAt | undefined, what: string): void => {
       const seconds = value ? Number(value.value) : NaN;
       if (!value || !Number.isFinite(seconds) || seconds <= ONE_HOUR) return;
-      findings.push({ span: value.span, message: `${what} is ${seconds} seconds (${(seconds / 3600).toFixed(seconds % 3600 === 0 ? 0 : 1)} h): a stolen credential stays valid that long. Lower it to ${ONE_HOUR} or less.` });
+      findings.push({ span: value.span, about: value, message: `${what} is ${seconds} seconds (${(seconds / 3600).toFixed(seconds % 3600 === 0 ? 0 : 1)} h): a stolen credential stays valid that long. Lower it to ${ONE_HOUR} or less.` });
     };
     for (const identity of facts.identities) flag(identity.maxSessionDuration, `The maximum session duration of ${identity.resourceType} "${identity.name}"`);
     for (const auth of facts.authentications) flag(auth.session?.durationSeconds, `The session this job requests (${auth.mechanism})`);

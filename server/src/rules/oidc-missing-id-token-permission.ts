@@ -19,6 +19,7 @@ export const oidcMissingIdTokenPermission: Rule = {
         const what = isCloud(auth.target) ? `log in to ${CLOUD_NAMES[auth.target]} by OIDC` : `publish to ${REGISTRY_NAMES[auth.target]} by trusted publishing`;
         return {
           span: auth.anchor,
+          about: auth,
           message: `Job "${job}" uses \`${auth.mechanism}\` to ${what}, but its permissions do not grant \`id-token: write\`: GitHub will not issue the token and the step fails. Add \`id-token: write\` to the job's permissions, with \`contents: read\` (declaring one scope sets the others to none).`,
         };
       });

@@ -22,6 +22,7 @@ export const oidcTrustMissingAudience: Rule = {
       return [
         {
           span: trust.statement.anchor,
+          about: trust,
           message: `This trust of ${trust.owner.resourceType} "${trust.owner.name}" accepts ${trust.issuerHost} tokens minted for any audience. Add a StringEquals condition on \`${trust.issuerHost}:aud\` = ${AUDIENCE[trust.issuer]}.`,
         },
       ];

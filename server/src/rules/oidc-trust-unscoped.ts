@@ -29,7 +29,7 @@ export const oidcTrustUnscoped: Rule = {
   title: 'An OIDC trust lets more than one repository or service account in',
   dialects: ['terraform', 'cloudformation', 'iam-policy'],
   check({ facts }) {
-    return facts.trusts.flatMap((trust) => judge(trust));
+    return facts.trusts.flatMap((trust) => judge(trust).map((finding) => ({ ...finding, about: trust })));
   },
 };
 

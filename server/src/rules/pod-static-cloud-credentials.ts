@@ -24,6 +24,7 @@ export const podStaticCloudCredentials: Rule = {
           span: auth.anchor,
           message: `${where} receives long-lived ${CLOUD_NAMES[cloud]} credentials (${credentialList(auth.credentials)}). Bind a workload identity to its service account instead, ${WORKLOAD_IDENTITY[cloud] ?? 'federated credentials'}, and remove the keys.`,
           related: otherCredentials(auth, (name) => `${name}: part of the same credential`),
+          about: auth,
         };
       });
   },

@@ -29,6 +29,7 @@ export const providerStaticCredentials: Rule = {
           related: auth.credentials
             .filter((c) => c.origin === 'reference')
             .map((c) => ({ span: c.nameSpan, message: `${c.name}: a static credential argument` })),
+          about: auth,
         };
       });
   },

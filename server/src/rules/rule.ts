@@ -24,12 +24,19 @@ export interface RuleContext {
   facts: Facts;
 }
 
+/**
+ * The fact a finding is about (an Authentication, a Trust, a Credential, …): fixers receive it to
+ * know what to rewrite. Rules set it; the engine passes it on and never reads it.
+ */
+export type FindingSubject = object;
+
 export interface RuleFinding {
   span: Span;
   message: string;
   related?: { span: Span; message: string }[];
   /** When this finding is graver or milder than the rule's default (a configured severity still wins). */
   severity?: Severity;
+  about?: FindingSubject;
 }
 
 /** The other credentials of one authentication, as related locations of its finding. */

@@ -33,6 +33,7 @@ export const staticCloudCredentials: Rule = {
         span: auth.anchor,
         message: `${job} authenticates to ${CLOUD_NAMES[cloud]} with long-lived credentials${via}. Keys like these leak through logs and forks and never expire: ${FEDERATION[platform][cloud]}.`,
         related: otherCredentials(auth, (name) => `${name}: part of the same credential`),
+        about: auth,
       };
     });
   },

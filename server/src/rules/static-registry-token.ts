@@ -24,6 +24,7 @@ export const staticRegistryToken: Rule = {
         return {
           span: auth.anchor,
           message: `${job} publishes to ${registry} (${auth.mechanism}) with a long-lived token (${credentialList(auth.credentials)}). ${registry} supports trusted publishing: ${how}.`,
+          about: auth,
         };
       });
   },

@@ -16,6 +16,7 @@ export const unattributedSession: Rule = {
         const gitlab = auth.principal.kind === 'ci-job' && auth.principal.platform === 'gitlab-ci';
         return {
           span: auth.anchor,
+          about: auth,
           message: gitlab
             ? 'The role is assumed without `--role-session-name`: CloudTrail cannot tie its actions to this pipeline. Add `--role-session-name "gitlab-${CI_PIPELINE_ID}-${CI_JOB_ID}"`.'
             : 'The role is assumed without `role-session-name`: CloudTrail cannot tie its actions to this run. Add `role-session-name: gha-${{ github.run_id }}-${{ github.run_attempt }}`.',

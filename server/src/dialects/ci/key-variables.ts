@@ -14,6 +14,7 @@ export function keyVariableAuthentications(
   text: string,
   mechanism: string,
   valueOf: (pair: Pair) => string | undefined = (pair) => str(pair.value),
+  syntax?: unknown,
 ): Authentication[] {
   const byCloud = new Map<Cloud, ReferencedCredential[]>();
   for (const pair of variables) {
@@ -26,7 +27,7 @@ export function keyVariableAuthentications(
   const result: Authentication[] = [];
   for (const [cloud, credentials] of byCloud) {
     if (!credentials.some((c) => !isCompanion(c.kind))) continue;
-    result.push({ principal, target: cloud, method: 'static', mechanism, anchor: credentials[0]!.nameSpan, credentials });
+    result.push({ principal, target: cloud, method: 'static', mechanism, anchor: credentials[0]!.nameSpan, credentials, ...(syntax ? { syntax } : {}) });
   }
   return result;
 }

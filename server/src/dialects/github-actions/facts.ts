@@ -5,7 +5,7 @@ import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin 
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
 import { shellCommands } from '../ci/shell';
-import { input, usesAction, type Job, type Step, type Workflow } from './model';
+import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
 
 /**
  * How each job of a workflow authenticates: to clouds (through login actions, key variables in
@@ -22,18 +22,20 @@ export function githubActionsAuthentications(workflow: Workflow, text: string): 
   };
 
   const principal = (job: string, step?: string): Principal => ({ kind: 'ci-job', platform: 'github-actions', job, ...(step ? { step } : {}) });
-  for (const auth of keyVariableAuthentications(workflow.env, principal('*'), text, 'env')) add(auth);
+  const site = (fields: Omit<WorkflowSite, 'kind' | 'workflow'>): WorkflowSite => ({ kind: 'github-actions', workflow, ...fields });
+  for (const auth of keyVariableAuthentications(workflow.env, principal('*'), text, 'env', undefined, site({ env: workflow.env }))) add(auth);
   for (const job of workflow.jobs) {
     const idToken = idTokenGranted(workflow, job);
-    for (const auth of keyVariableAuthentications(job.env, principal(job.id), text, 'env')) add(auth);
+    for (const auth of keyVariableAuthentications(job.env, principal(job.id), text, 'env', undefined, site({ job, env: job.env }))) add(auth);
     for (const step of job.steps) {
       const stepName = step.name ?? step.uses?.action ?? `step ${step.index + 1}`;
-      for (const auth of keyVariableAuthentications(step.env, principal(job.id, stepName), text, 'env')) add(auth);
+      for (const auth of keyVariableAuthentications(step.env, principal(job.id, stepName), text, 'env', undefined, site({ job, step, env: step.env }))) add(auth);
+      const here = site({ job, step });
       const viaAction = actionAuthentication(job, step, text, idToken);
-      if (viaAction) add(viaAction);
-      for (const auth of runAuthentications(workflow, job, step, text, idToken)) add(auth);
+      if (viaAction) add({ ...viaAction, syntax: here });
+      for (const auth of runAuthentications(workflow, job, step, text, idToken)) add({ ...auth, syntax: here });
       const publish = publishActionAuthentication(job, step, text, idToken);
-      if (publish) add(publish);
+      if (publish) add({ ...publish, syntax: here });
     }
   }
   return found;

@@ -47,6 +47,20 @@ export interface StepUses {
   ref: string | undefined;
 }
 
+/** Where a fact of a workflow was read: what the fixers of GitHub Actions edit. */
+export interface WorkflowSite {
+  kind: 'github-actions';
+  workflow: Workflow;
+  job?: Job;
+  step?: Step;
+  /** The `env:` entries the fact's keys sit in (workflow, job or step level). */
+  env?: Pair[];
+}
+
+export function isWorkflowSite(value: unknown): value is WorkflowSite {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'github-actions';
+}
+
 export function readWorkflow(root: DataNode | null): Workflow | null {
   const map = deref(root);
   if (!isMap(map)) return null;

@@ -5,7 +5,7 @@ import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin 
 import { keyVariableAuthentications } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
 import { flagValue, shellCommands, type ShellCommand } from '../ci/shell';
-import { variableValue, type Pipeline, type ScriptLine } from './model';
+import { variableValue, type Pipeline, type PipelineSite, type ScriptLine } from './model';
 
 /** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */
 const GITLAB_TRUSTED_PUBLISHING: ReadonlySet<PackageRegistry> = new Set(['npm', 'pypi']);
@@ -23,16 +23,17 @@ export function gitlabAuthentications(pipeline: Pipeline, text: string): Authent
   };
   const principal = (job: string): Principal => ({ kind: 'ci-job', platform: 'gitlab-ci', job });
 
-  for (const auth of keyVariableAuthentications(pipeline.variables, principal('*'), text, 'variables', variableValue)) add(auth);
-  for (const auth of scriptAuthentications(pipeline.defaultScripts, [pipeline.variables], principal('*'), text)) add(auth);
+  const site = (fields: Omit<PipelineSite, 'kind' | 'pipeline'>): PipelineSite => ({ kind: 'gitlab-ci', pipeline, ...fields });
+  for (const auth of keyVariableAuthentications(pipeline.variables, principal('*'), text, 'variables', variableValue, site({ variables: pipeline.variables }))) add(auth);
+  for (const auth of scriptAuthentications(pipeline.defaultScripts, [pipeline.variables], principal('*'), text, (line) => site({ line }))) add(auth);
   for (const job of pipeline.jobs) {
-    for (const auth of keyVariableAuthentications(job.variables, principal(job.name), text, 'variables', variableValue)) add(auth);
-    for (const auth of scriptAuthentications(job.scripts, [job.variables, pipeline.variables], principal(job.name), text)) add(auth);
+    for (const auth of keyVariableAuthentications(job.variables, principal(job.name), text, 'variables', variableValue, site({ job, variables: job.variables }))) add(auth);
+    for (const auth of scriptAuthentications(job.scripts, [job.variables, pipeline.variables], principal(job.name), text, (line) => site({ job, line }))) add(auth);
   }
   return found;
 }
 
-function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], principal: Principal, text: string): Authentication[] {
+function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], principal: Principal, text: string, siteOf: (line: ScriptLine) => PipelineSite): Authentication[] {
   const result: Authentication[] = [];
   // Several commands of one job that configure one cloud's key (id, then secret) are one problem.
   const loggedIn = new Set<Cloud>();
@@ -43,22 +44,22 @@ function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], pr
         if (loggedIn.has(login.cloud)) continue;
         loggedIn.add(login.cloud);
         const anchor = locateInScalar(text, line.node, commandPattern(command.words.slice(0, 4)));
-        result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
+        result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [], syntax: siteOf(line) });
         continue;
       }
       const assumed = webIdentityAssumption(command, line, text);
       if (assumed) {
-        result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session: assumed.session });
+        result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session: assumed.session, syntax: siteOf(line) });
         continue;
       }
       const publish = publishCommand(command);
       if (!publish || !GITLAB_TRUSTED_PUBLISHING.has(publish.registry)) continue;
       const token = tokenFor(publish.tokenVariables, publish.tokenArgument, variableScopes, line, text);
-      if (token) result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
+      if (token) result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token], syntax: siteOf(line) });
     }
     if (NPMRC_TOKEN.test(line.script)) {
       const anchor = locateInScalar(text, line.node, NPMRC_TOKEN);
-      result.push({ principal, target: 'npm', method: 'static', mechanism: '.npmrc _authToken', anchor, credentials: [{ origin: 'reference', kind: 'npm-token', name: '_authToken', nameSpan: anchor }] });
+      result.push({ principal, target: 'npm', method: 'static', mechanism: '.npmrc _authToken', anchor, credentials: [{ origin: 'reference', kind: 'npm-token', name: '_authToken', nameSpan: anchor }], syntax: siteOf(line) });
     }
   }
   return result;

@@ -33,6 +33,20 @@ export interface ScriptLine {
 
 const SCRIPT_KEYS = ['before_script', 'script', 'after_script'];
 
+/** Where a fact of a pipeline was read: what the fixers of GitLab CI edit. */
+export interface PipelineSite {
+  kind: 'gitlab-ci';
+  pipeline: Pipeline;
+  /** Absent for global `variables:` and `default:` scripts. */
+  job?: PipelineJob;
+  line?: ScriptLine;
+  variables?: Pair[];
+}
+
+export function isPipelineSite(value: unknown): value is PipelineSite {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'gitlab-ci';
+}
+
 export function readPipeline(root: DataNode | null): Pipeline | null {
   const map = deref(root);
   if (!isMap(map)) return null;

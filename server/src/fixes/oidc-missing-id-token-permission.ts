@@ -1,0 +1,25 @@
+import type { Authentication } from '../facts/model';
+import { isWorkflowSite } from '../dialects/github-actions/model';
+import type { Fixer } from './fixer';
+import { grantIdToken } from './github-permissions';
+
+/**
+ * Grants the job `id-token: write` at the narrowest level. Safe when it merges into permissions
+ * the job already declares (or inherits); unsafe when the job ran on the repository's default
+ * permissions, which the new block replaces.
+ */
+export const fixMissingIdTokenPermission: Fixer = ({ about, text }) => {
+  const site = (about as Authentication | undefined)?.syntax;
+  if (!isWorkflowSite(site) || !site.job) return [];
+  const grant = grantIdToken(text, site.workflow, site.job);
+  if (!grant || grant.edits.length === 0) return [];
+  return [
+    {
+      title: grant.narrowsDefaults
+        ? `Add id-token: write to job "${site.job.id}" (its permissions become explicit: review the inferred scopes)`
+        : `Add id-token: write to job "${site.job.id}"`,
+      safe: !grant.narrowsDefaults,
+      edits: grant.edits,
+    },
+  ];
+};
