@@ -99,6 +99,18 @@ export class Engine {
     return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
   }
 
+  /** A file's dialect and facts, without running rules: what a workspace index keeps of each file. */
+  facts(file: SourceFile): { dialect: Dialect; facts: Facts } | undefined {
+    const syntax = file.syntax ?? syntaxOf(file.path);
+    if (!syntax || exceedsSizeLimit(file.text)) return undefined;
+    const parsed = parseFile(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
+    try {
+      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: extractFacts(parsed, file.text) };
+    } finally {
+      parsed.dispose();
+    }
+  }
+
   private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
     const config = options.config ?? DEFAULT_CONFIG;
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
