@@ -7,6 +7,8 @@
  * engine must report for them: rule id and 0-based line, as in a FileReport's ranges. The same
  * options always give the same text, so numbers from two runs compare.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export interface ExpectedFinding {
   rule: string;
@@ -27,6 +29,11 @@ export interface GenerateOptions {
   /** Stop adding units once the text has at least this many UTF-16 code units. */
   bytes?: number;
   seed?: number;
+  /**
+   * false: only the units that plant no credential (clean files, as most files of a real tree
+   * are). Default true.
+   */
+  plant?: boolean;
 }
 
 /** mulberry32: tiny, fast and good enough to vary names and values reproducibly. */
@@ -132,7 +139,8 @@ export function generateWorkflow(options: GenerateOptions = {}): Generated {
       `    runs-on: ${pick(rand, RUNNERS)}`,
       '    timeout-minutes: 30',
     );
-    switch (n % 6) {
+    // Kinds 4 and 5 plant nothing.
+    switch (options.plant === false ? 4 + (n % 2) : n % 6) {
       case 0: {
         b.add('    steps:', '      - uses: actions/checkout@v4', '      - name: Configure AWS');
         const uses = b.add('        uses: aws-actions/configure-aws-credentials@v4');
@@ -261,7 +269,8 @@ export function generateTerraform(options: GenerateOptions = {}): Generated {
     '',
   );
   for (let n = 0; !b.full; n++) {
-    switch (n % 7) {
+    // Kinds 0 and 3 plant credentials; the others do not.
+    switch (options.plant === false ? [1, 2, 4, 5, 6][n % 5] : n % 7) {
       case 0: {
         const block = b.add(`provider "aws" {`);
         b.expect('provider-static-credentials', block);
@@ -454,6 +463,7 @@ export function generateKubernetes(options: GenerateOptions = {}): Generated {
       '            - name: LOG_LEVEL',
       '              value: info',
     );
+    if (options.plant === false) continue;
     if (n % 5 === 0) {
       const name = b.add('            - name: AWS_ACCESS_KEY_ID');
       b.expect('pod-static-cloud-credentials', name);
@@ -477,4 +487,223 @@ export function generateKubernetes(options: GenerateOptions = {}): Generated {
     }
   }
   return b.result('generated/manifests.yaml');
+}
+
+// ---------------------------------------------------------------------------------------------
+// CloudFormation
+
+/**
+ * A template of IAM roles, buckets and functions, with an `AWS::IAM::AccessKey` (long-lived-key, on
+ * its logical id) every fifth resource group when planting.
+ */
+export function generateCloudFormation(options: GenerateOptions = {}): Generated {
+  const rand = random(options.seed ?? 4);
+  const b = new Builder(options);
+  b.add('AWSTemplateFormatVersion: "2010-09-09"', 'Description: generated', 'Resources:');
+  for (let n = 0; !b.full; n++) {
+    switch (options.plant === false ? 1 + (n % 3) : n % 5) {
+      case 0: {
+        b.add(`  User${n}:`, '    Type: AWS::IAM::User');
+        const key = b.add(`  Key${n}:`);
+        b.expect('long-lived-key', key);
+        b.add('    Type: AWS::IAM::AccessKey', '    Properties:', `      UserName: !Ref User${n}`);
+        break;
+      }
+      case 1: {
+        b.add(
+          `  Role${n}:`,
+          '    Type: AWS::IAM::Role',
+          '    Properties:',
+          `      RoleName: role-${n}`,
+          '      AssumeRolePolicyDocument:',
+          "        Version: '2012-10-17'",
+          '        Statement:',
+          '          - Effect: Allow',
+          '            Principal:',
+          '              Service: lambda.amazonaws.com',
+          "            Action: 'sts:AssumeRole'",
+          '      Policies:',
+          `        - PolicyName: policy-${n}`,
+          '          PolicyDocument:',
+          "            Version: '2012-10-17'",
+          '            Statement:',
+          '              - Effect: Allow',
+          `                Action: ['${pick(rand, POLICY_ACTIONS)}']`,
+          `                Resource: !Sub 'arn:aws:s3:::bucket-${n}/*'`,
+        );
+        break;
+      }
+      case 2: {
+        b.add(
+          `  Bucket${n}:`,
+          '    Type: AWS::S3::Bucket',
+          '    Properties:',
+          `      BucketName: !Sub 'bucket-${n}-\${AWS::Region}'`,
+          '      VersioningConfiguration:',
+          '        Status: Enabled',
+          '      Tags:',
+          '        - Key: team',
+          `          Value: team-${n % 5}`,
+        );
+        break;
+      }
+      default: {
+        b.add(
+          `  Function${n}:`,
+          '    Type: AWS::Lambda::Function',
+          '    Properties:',
+          '      Runtime: nodejs20.x',
+          '      Handler: index.handler',
+          `      Role: !GetAtt Role${n - 2}.Arn`,
+          '      Timeout: 30',
+          '      Environment:',
+          '        Variables:',
+          `          REGION: ${pick(rand, REGIONS)}`,
+          '          LOG_LEVEL: info',
+          '      Code:',
+          '        ZipFile: |',
+          '          exports.handler = async () => ({ statusCode: 200 });',
+        );
+      }
+    }
+  }
+  return b.result('generated/template.yaml');
+}
+
+// ---------------------------------------------------------------------------------------------
+// GitLab CI
+
+/** A pipeline of build, test and deploy jobs; deploy jobs with AWS key variables when planting. */
+export function generateGitLab(options: GenerateOptions = {}): Generated {
+  const rand = random(options.seed ?? 5);
+  const b = new Builder(options);
+  b.add('stages: [build, test, deploy]', 'default:', '  image: node:20', '');
+  for (let n = 0; !b.full; n++) {
+    switch (options.plant === false ? n % 2 : n % 3) {
+      case 0: {
+        b.add(
+          `build-${n}:`,
+          '  stage: build',
+          '  script:',
+          '    - npm ci',
+          '    - npm run build',
+          '  artifacts:',
+          '    paths: [dist/]',
+          '',
+        );
+        break;
+      }
+      case 1: {
+        b.add(
+          `test-${n}:`,
+          '  stage: test',
+          '  parallel: 3',
+          '  script:',
+          '    - npm ci',
+          `    - npm test -- --shard=${n}`,
+          '  rules:',
+          '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
+          '',
+        );
+        break;
+      }
+      default: {
+        b.add(`deploy-${n}:`, '  stage: deploy', '  image: amazon/aws-cli', '  variables:');
+        const key = b.add('    AWS_ACCESS_KEY_ID: $PROD_AWS_KEY_ID');
+        b.expect('static-cloud-credentials', key);
+        b.add(
+          '    AWS_SECRET_ACCESS_KEY: $PROD_AWS_SECRET',
+          `    AWS_DEFAULT_REGION: ${pick(rand, REGIONS)}`,
+          '  script:',
+          `    - aws s3 sync dist s3://site-${n}`,
+          '',
+        );
+      }
+    }
+  }
+  return b.result('.gitlab-ci.yml');
+}
+
+// ---------------------------------------------------------------------------------------------
+// A tree of many files
+
+export interface TreeOptions {
+  files: number;
+  seed?: number;
+}
+
+export interface TreeSummary {
+  files: number;
+  bytes: number;
+  lines: number;
+}
+
+/**
+ * A folder of repositories as an organisation's checkout looks: per repository a few workflows, a
+ * GitLab pipeline, Terraform (some `.tf.json`), Kubernetes manifests and CloudFormation templates
+ * (YAML and JSON). Sizes are log-uniform from 10 to 300 lines, with one file in a hundred of 1,000
+ * to 3,000 lines; about one file in four plants credentials (planted manifests also carry a Secret
+ * with a key pair in `stringData`). Only files Keyless reads are written,
+ * so every tool compared over the tree reads the same files. Deterministic for a seed.
+ */
+export function writeTree(root: string, options: TreeOptions): TreeSummary {
+  const rand = random(options.seed ?? 7);
+  const summary: TreeSummary = { files: 0, bytes: 0, lines: 0 };
+  const perRepo = 50;
+  for (let i = 0; summary.files < options.files; i++) {
+    const repo = `repo-${String(Math.floor(i / perRepo)).padStart(3, '0')}`;
+    const slot = i % perRepo;
+    const large = rand() < 0.01;
+    const lines = large ? 1000 + Math.floor(rand() * 2000) : Math.round(Math.exp(Math.log(10) + rand() * (Math.log(300) - Math.log(10))));
+    const plant = rand() < 0.25;
+    const seed = (options.seed ?? 7) * 100_003 + i;
+    const o: GenerateOptions = { lines, seed, plant };
+    let file: { path: string; text: string };
+    if (slot < 4) file = { path: `.github/workflows/wf-${slot}.yml`, text: generateWorkflow(o).text };
+    else if (slot === 4) file = { path: '.gitlab-ci.yml', text: generateGitLab(o).text };
+    else if (slot < 22) file = { path: `infra/mod-${slot % 4}/file-${slot}.tf`, text: generateTerraform(o).text };
+    else if (slot < 24) file = { path: `infra/json/file-${slot}.tf.json`, text: terraformJson(o) };
+    else if (slot < 40) file = { path: `k8s/app-${slot % 3}/manifest-${slot}.yaml`, text: generateKubernetes(o).text + (plant ? awsSecret(seed) : '') };
+    else if (slot < 46) file = { path: `cloudformation/stack-${slot}.yaml`, text: generateCloudFormation(o).text };
+    else file = { path: `cloudformation/stack-${slot}.json`, text: cloudFormationJson(o) };
+    const full = path.join(root, repo, file.path);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    fs.writeFileSync(full, file.text);
+    summary.files++;
+    summary.bytes += Buffer.byteLength(file.text);
+    summary.lines += file.text.split('\n').length - 1;
+  }
+  return summary;
+}
+
+/**
+ * A Secret holding an AWS key pair in `stringData`, the form secret scanners that match
+ * `AWS_SECRET_ACCESS_KEY: <40 characters>` recognise (secretlint's recommended preset reports the
+ * secret, not a lone key id), appended to a planted manifest.
+ */
+function awsSecret(seed: number): string {
+  const rand = random(seed);
+  return ['---', 'apiVersion: v1', 'kind: Secret', 'metadata:', `  name: aws-${seed}`, 'stringData:', `  AWS_ACCESS_KEY_ID: ${accessKeyId(rand)}`, `  AWS_SECRET_ACCESS_KEY: ${secretAccessKey(rand)}`, ''].join('\n');
+}
+
+/** Terraform JSON: a provider (with a literal key when planting) and buckets, to about `lines`. */
+function terraformJson(options: GenerateOptions): string {
+  const rand = random(options.seed ?? 8);
+  const resources: Record<string, unknown> = {};
+  for (let n = 0; n * 9 < (options.lines ?? 100); n++) resources[`bucket_${n}`] = { bucket: `bucket-${n}`, tags: { Owner: `team-${n % 5}` } };
+  const provider = options.plant === false ? { region: pick(rand, REGIONS) } : { region: pick(rand, REGIONS), access_key: accessKeyId(rand), secret_key: '${var.aws_secret_key}' };
+  return `${JSON.stringify({ provider: { aws: provider }, resource: { aws_s3_bucket: resources } }, null, 2)}\n`;
+}
+
+/** A CloudFormation template in JSON, to about `lines`; an access key when planting. */
+function cloudFormationJson(options: GenerateOptions): string {
+  const resources: Record<string, unknown> = {};
+  if (options.plant !== false) {
+    resources.User = { Type: 'AWS::IAM::User' };
+    resources.Key = { Type: 'AWS::IAM::AccessKey', Properties: { UserName: { Ref: 'User' } } };
+  }
+  for (let n = 0; n * 12 < (options.lines ?? 100); n++) {
+    resources[`Bucket${n}`] = { Type: 'AWS::S3::Bucket', Properties: { BucketName: `bucket-${n}`, VersioningConfiguration: { Status: 'Enabled' }, Tags: [{ Key: 'team', Value: `team-${n % 5}` }] } };
+  }
+  return `${JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: resources }, null, 2)}\n`;
 }

@@ -1,12 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isMainThread, workerData } from 'node:worker_threads';
 import { homepage, version } from '../../package.json';
 import { syntaxOf } from './dialects/detect';
-import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE, type AnalyzeOptions } from './engine/analyze';
+import { analyzeAll, AUTO_WORKER_THRESHOLD, workerPlan, type WorkerPlan } from './cli/pool';
+import { describeFsError, errorName, type Candidate } from './cli/scan-file';
+import { isScanWorkerData, runScanWorker } from './cli/worker';
+import { Engine } from './engine/analyze';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from './engine/config';
 import { formatJson } from './output/json';
 import { configMessageLine, runMessageLines } from './output/messages';
-import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type ConfigMessage, type RuleFailure, type ScanResult, type ScannedFile, type Tool } from './output/report';
+import { compareStrings, failsThreshold, unanalyzedFile, type ConfigMessage, type ScanResult, type ScannedFile, type Tool } from './output/report';
 import { formatSarif } from './output/sarif';
 import { formatSummary, formatText } from './output/text';
 import type { Rule } from './rules/rule';
@@ -35,6 +39,11 @@ Options:
   -h, --help            show this help and exit
       --version         print the version and exit
 
+Environment:
+  KEYLESS_WORKERS       worker threads analyzing beside the main thread: 0 for
+                        none; default one per CPU core beyond the first, once a
+                        scan reaches ${AUTO_WORKER_THRESHOLD} files
+
 Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
 2 on a usage error or when a path cannot be read.
 `;
@@ -45,13 +54,6 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
 const THRESHOLDS = ['error', 'warning', 'info', 'never'] as const;
 type Threshold = (typeof THRESHOLDS)[number];
-
-/**
- * Files read ahead of the engine. The engine is synchronous (one tree-sitter parser), so more
- * workers only overlap reads with analysis; this bounds how many texts are in memory at once.
- * Analysis in worker threads would sit behind the same loop.
- */
-const READ_AHEAD = 4;
 
 export interface CliIo {
   cwd: string;
@@ -97,8 +99,13 @@ export async function main(argv: readonly string[], io: CliIo, choices: EngineCh
     io.stdout.write(`${version}\n`);
     return 0;
   }
+  const plan = workerPlan(io.env.KEYLESS_WORKERS, __filename);
+  if ('error' in plan) {
+    io.stderr.write(`keyless: ${plan.error}\n`);
+    return 2;
+  }
   try {
-    return await scan(command.options, io, choices);
+    return await scan(command.options, io, choices, plan);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr.write(`keyless: ${error.message}\n`);
@@ -170,14 +177,14 @@ function oneOf<T extends string>(option: string, value: string, allowed: readonl
   throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
-async function scan(options: ScanOptions, io: CliIo, choices: EngineChoices): Promise<number> {
+async function scan(options: ScanOptions, io: CliIo, choices: EngineChoices, plan: WorkerPlan): Promise<number> {
   const cwd = path.resolve(io.cwd);
   const { config, configFile, messages } = await readConfig(options.config, cwd);
   for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
   const targets = await resolveTargets(options.paths, cwd);
   const selection = selectFiles(targets, cwd, config, configFile);
   const engine = await Engine.create();
-  const analyzed = await analyzeAll(selection.candidates, engine, { config, rules: choices.rules });
+  const analyzed = await analyzeAll(selection.candidates, engine, { config, rules: choices.rules }, plan);
   const result: ScanResult = {
     cwd,
     files: [...selection.skipped, ...analyzed.files].sort((a, b) => compareStrings(a.file, b.file)),
@@ -203,14 +210,6 @@ async function scan(options: ScanOptions, io: CliIo, choices: EngineChoices): Pr
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
   if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
   return failsThreshold(result, options.failOn) ? 1 : 0;
-}
-
-interface Candidate {
-  absolute: string;
-  /** How the user reads it: as given, or joined to the folder as given; `/` separators. */
-  file: string;
-  /** What the engine sees (dialect detection reads it): relative to the workspace root when inside. */
-  enginePath: string;
 }
 
 /**
@@ -254,50 +253,6 @@ function selectFiles(targets: readonly Target[], cwd: string, config: KeylessCon
     }
   }
   return { skipped, candidates: candidates() };
-}
-
-/** Reads and analyzes every candidate, READ_AHEAD at a time; keeps only files with something to say. */
-async function analyzeAll(
-  candidates: AsyncGenerator<Candidate>,
-  engine: Engine,
-  options: AnalyzeOptions,
-): Promise<{ files: ScannedFile[]; fileCount: number; ruleFailures: RuleFailure[] }> {
-  const files: ScannedFile[] = [];
-  const ruleFailures: RuleFailure[] = [];
-  let fileCount = 0;
-  const worker = async (): Promise<void> => {
-    // An async generator queues concurrent `next()` calls, so workers share it safely.
-    for (let next = await candidates.next(); !next.done; next = await candidates.next()) {
-      fileCount++;
-      const scanned = await scanFile(next.value, engine, options, ruleFailures);
-      if (scanned.findings.length > 0 || scanned.problem || scanned.notes.length > 0) files.push(scanned);
-    }
-  };
-  await Promise.all(Array.from({ length: READ_AHEAD }, worker));
-  return { files, fileCount, ruleFailures };
-}
-
-async function scanFile(candidate: Candidate, engine: Engine, options: AnalyzeOptions, ruleFailures: RuleFailure[]): Promise<ScannedFile> {
-  const { absolute, file } = candidate;
-  let text: string;
-  try {
-    // The limit is in bytes: a file over it is skipped without being read into memory.
-    if ((await fs.stat(absolute)).size > MAX_FILE_BYTES) return unanalyzedFile(file, undefined, [TOO_LARGE_NOTE]);
-    const raw = await fs.readFile(absolute, 'utf8');
-    // Editors do not count a byte-order mark as a column; neither do the positions printed here.
-    text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  } catch (error) {
-    return unanalyzedFile(file, { kind: 'unreadable', message: `cannot read the file: ${describeFsError(error)}` });
-  }
-  try {
-    const report = engine.analyze(
-      { path: candidate.enginePath, text },
-      { ...options, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
-    );
-    return scannedFile(file, report, text);
-  } catch (error) {
-    return unanalyzedFile(file, { kind: 'internal', message: `analysis failed (${errorName(error)}): this is a bug in Keyless` });
-  }
 }
 
 type Target = { kind: 'file' | 'folder'; given: string; absolute: string };
@@ -351,29 +306,10 @@ function isNotFound(error: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** A reason without the OS message, which repeats the path. */
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return code ?? errorName(error);
-  }
-}
-
-/** The class of an error and nothing else: a message may quote the input. */
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-if (require.main === module) {
+if (!isMainThread && isScanWorkerData(workerData)) {
+  // This bundle started again as a scan worker (see cli/pool.ts): serve files, run no command.
+  runScanWorker(workerData);
+} else if (require.main === module) {
   // `keyless scan | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

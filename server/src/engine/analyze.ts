@@ -105,7 +105,7 @@ export class Engine {
     if (!syntax || exceedsSizeLimit(file.text)) return undefined;
     const parsed = parseFile(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
     try {
-      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: extractFacts(parsed, file.text) };
+      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text)) };
     } finally {
       parsed.dispose();
     }
@@ -212,6 +212,25 @@ function fixesFor(
     }
   }
   return fixes;
+}
+
+/**
+ * Facts that outlive their parse: the syntax handles go (an HCL handle points into a tree freed
+ * with the parse), the spans stay.
+ */
+function withoutSyntax(facts: Facts): Facts {
+  const strip = <T extends { syntax?: unknown }>(item: T): T => {
+    const { syntax: _syntax, ...rest } = item;
+    return rest as T;
+  };
+  return {
+    ...facts,
+    authentications: facts.authentications.map(strip),
+    credentials: facts.credentials.map((c) => (c.origin === 'minted' ? strip(c) : c)),
+    identities: facts.identities.map(strip),
+    policies: facts.policies.map((p) => ({ ...p, statements: p.statements.map(strip) })),
+    trusts: facts.trusts.map((t) => (t.kind === 'aws-web-identity' ? { ...t, statement: strip(t.statement) } : t)),
+  };
 }
 
 /** What a hover shows: sentences about the identity facts at a place, and the findings there. */
