@@ -1,6 +1,7 @@
 import type { Fixer } from './fixer';
 import { fixLongSession } from './long-session';
 import { fixMissingIdTokenPermission } from './oidc-missing-id-token-permission';
+import { fixProviderStaticCredentials } from './provider-static-credentials';
 import { fixUnattributedSession } from './unattributed-session';
 
 /**
@@ -11,4 +12,5 @@ export const FIXERS: ReadonlyMap<string, readonly Fixer[]> = new Map<string, rea
   ['oidc-missing-id-token-permission', [fixMissingIdTokenPermission]],
   ['unattributed-session', [fixUnattributedSession]],
   ['long-session', [fixLongSession]],
+  ['provider-static-credentials', [fixProviderStaticCredentials]],
 ]);

@@ -59,11 +59,12 @@ export function terraformFacts(file: TerraformFile, text: string): Partial<Facts
         mechanism: `provider "${provider}"`,
         anchor: block.headerSpan,
         credentials: found,
+        syntax: block,
       });
     } else if (block.type === 'resource') {
       const [type = '', name = ''] = block.labels;
       const minting = MINTING_RESOURCES[type];
-      if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud });
+      if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud, syntax: block });
     }
   }
   return { authentications, credentials, ...terraformIamFacts(file, text) };
