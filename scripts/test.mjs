@@ -20,5 +20,14 @@ const files = find(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
+// The real-editor suites need code-server, Chromium and Neovim: installed (idempotently) by the
+// project's own setup, never assumed to be there.
+if (files.some((f) => f.startsWith(join('test', 'e2e')))) {
+  const setup = spawnSync(process.execPath, [join(root, 'test', 'e2e', 'setup.mjs')], { cwd: root, stdio: 'inherit' });
+  if (setup.status !== 0) {
+    console.error('test/e2e/setup.mjs failed: the real-editor suites cannot run');
+    process.exit(setup.status ?? 1);
+  }
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,0 +1,167 @@
+// The extension-host cases: Keyless installed from its .vsix, in a real VS Code, on a fresh copy of
+// examples/, asserted through the `vscode` API only. They run in the order written, each on its own:
+// a case that changes something (a file, a setting) works on its own copy or puts it back.
+//
+// To add a case, add one `test('what it proves', async () => { … })` below.
+const assert = require('node:assert/strict');
+const vscode = require('vscode');
+const h = require('./helpers');
+
+/** @type {{ title: string, fn: () => Promise<void> }[]} */
+const cases = [];
+function test(title, fn) {
+  cases.push({ title, fn });
+}
+
+// The expectations are shared with the Neovim check (../expected-findings.json).
+const { formats: FORMATS, workflow } = require('../expected-findings.json');
+const WORKFLOW = workflow.file;
+/** 0-based line of `uses: aws-actions/configure-aws-credentials@v4` in the example workflow. */
+const USES_LINE = workflow.usesLine - 1;
+/** The finding on that line, as `rule@line`. */
+const USES_FINDING = `${workflow.rule}@${workflow.usesLine}`;
+
+test('the extension installed from the .vsix activates', async () => {
+  const ext = await h.extension();
+  assert.equal(ext.isActive, true);
+  // Installed from the package, not loaded from the source tree: the .vsix is what is under test.
+  if (process.env.E2E_EXTENSIONS_DIR) {
+    assert.ok(ext.extensionPath.startsWith(process.env.E2E_EXTENSIONS_DIR), `${ext.extensionPath} is under the fresh extensions folder`);
+  }
+  if (process.env.E2E_EXPECT_VERSION) assert.equal(ext.packageJSON.version, process.env.E2E_EXPECT_VERSION);
+});
+
+// First, while no file is open: the scan covers closed files only (open ones have live diagnostics).
+test('keyless.scanWorkspace returns counts and publishes diagnostics for closed files', async () => {
+  const ext = await h.extension();
+  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+  const closed = h.cliReport(ext).findings.filter((f) => !open.has(h.uriOf(f.file).toString()));
+  assert.ok(closed.length > 0, 'the examples have findings in closed files');
+
+  const counts = await vscode.commands.executeCommand('keyless.scanWorkspace');
+  assert.equal(typeof counts?.files, 'number', `the command returns { files, findings }: ${JSON.stringify(counts)}`);
+  assert.equal(counts.findings, closed.length, 'as many findings as the CLI reports for the closed files');
+  const files = [...new Set(closed.map((f) => f.file))];
+  assert.ok(counts.files >= files.length, `${counts.files} files scanned, at least the ${files.length} with findings`);
+  for (const file of files) {
+    const want = closed.filter((f) => f.file === file).length;
+    await h.waitForDiagnostics(h.uriOf(file), (d) => d.length === want, `${want} diagnostics from the scan`);
+  }
+});
+
+for (const { format, file, languageId, expected } of FORMATS) {
+  test(`${format}: diagnostics in ${file}`, async () => {
+    const ext = await h.extension();
+    const document = await h.openDocument(file);
+    assert.equal(document.languageId, languageId);
+    const diagnostics = await h.waitForLabels(document.uri, expected);
+    // The editor shows exactly what the packaged CLI reports for the same file: ranges, severities, messages.
+    assert.deepEqual(h.editorFindings(diagnostics), h.cliFindings(ext, file));
+  });
+}
+
+test('every diagnostic links to its rule page, shipped in the extension', async () => {
+  const ext = await h.extension();
+  for (const { file, expected } of FORMATS) {
+    const document = await h.openDocument(file);
+    const diagnostics = await h.waitForLabels(document.uri, expected);
+    for (const diagnostic of diagnostics) {
+      const rule = h.codeOf(diagnostic);
+      const target = diagnostic.code?.target;
+      assert.ok(target instanceof vscode.Uri, `${h.label(diagnostic)} in ${file} has a codeDescription link`);
+      assert.equal(target.scheme, 'file');
+      assert.ok(target.fsPath.startsWith(ext.extensionPath), `${target.fsPath} is inside the installed extension`);
+      assert.ok(target.path.endsWith(`/docs/rules/${rule}.md`), `${target.path} is the page of ${rule}`);
+      assert.ok(h.readDisk(target).length > 0, `${target.fsPath} exists`);
+    }
+  }
+});
+
+test('hover on the configure-aws-credentials step says how it authenticates', async () => {
+  const document = await h.openDocument(WORKFLOW);
+  await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
+  const text = document.lineAt(USES_LINE).text;
+  assert.ok(text.includes(workflow.usesText), `line ${workflow.usesLine} is the configure-aws-credentials step: ${text}`);
+  const position = new vscode.Position(USES_LINE, text.indexOf('configure-aws-credentials'));
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position);
+  assert.ok(h.hoverText(hovers).includes(workflow.hover), `the hover says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
+});
+
+test('the Suppress quick fix writes keyless-ignore, saves, and the finding goes away', async () => {
+  // On a copy, so that the other cases keep the example as it is.
+  const copy = '.github/workflows/suppress-case.yml';
+  await vscode.workspace.fs.copy(h.uriOf(WORKFLOW), h.uriOf(copy), { overwrite: true });
+  const document = await h.openDocument(copy);
+  const before = await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
+  const finding = before.find((x) => h.label(x) === USES_FINDING);
+
+  const actions = await h.quickFixes(document.uri, finding.range);
+  const title = `Suppress ${workflow.rule} on this line`;
+  const suppress = actions.find((a) => a.title === title);
+  assert.ok(suppress, `"${title}" among ${JSON.stringify(actions.map((a) => a.title))}`);
+  assert.ok(suppress.kind && vscode.CodeActionKind.QuickFix.contains(suppress.kind), 'it is a quick fix');
+
+  const others = h.labels(before).filter((l) => l !== USES_FINDING);
+  // Every other finding moves one line down, below the inserted comment.
+  const after = others.map((l) => l.replace(/@(\d+)$/, (_, n) => `@${Number(n) + 1}`));
+  const cleared = h.waitForLabels(document.uri, after, 'the suppressed finding gone and the rest one line down');
+  await h.applyCodeAction(suppress);
+  await cleared;
+  assert.equal(document.lineAt(USES_LINE).text.trim(), `# keyless-ignore ${workflow.rule}`);
+  assert.ok(document.lineAt(USES_LINE + 1).text.includes(workflow.usesText), 'the uses: line follows the comment');
+
+  assert.equal(await document.save(), true, 'the document saves');
+  assert.equal(h.readDisk(document.uri), document.getText(), 'the file on disk has the fix');
+  assert.equal(h.readDisk(document.uri).split('\n')[USES_LINE].trim(), `# keyless-ignore ${workflow.rule}`);
+  // Saving re-analyzes from the same text: the finding stays suppressed.
+  await h.waitForLabels(document.uri, after);
+});
+
+test('keyless.rules setting turns hardcoded-secret off, and back on', async () => {
+  const files = ['policies/reports-reader.policy.json', 'terraform/main.tf'];
+  const all = Object.fromEntries(FORMATS.filter((f) => files.includes(f.file)).map((f) => [f.file, f.expected]));
+  const documents = [];
+  // One after the other: the workbench refuses to show two editors at once.
+  for (const file of files) documents.push(await h.openDocument(file));
+  await Promise.all(documents.map((d, i) => h.waitForLabels(d.uri, all[files[i]])));
+
+  const config = vscode.workspace.getConfiguration('keyless');
+  await config.update('rules', { 'hardcoded-secret': 'off' }, vscode.ConfigurationTarget.Workspace);
+  try {
+    await Promise.all(documents.map((d, i) =>
+      h.waitForLabels(d.uri, all[files[i]].filter((l) => !l.startsWith('hardcoded-secret@')), 'the diagnostics without hardcoded-secret')));
+  } finally {
+    await vscode.workspace.getConfiguration('keyless').update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await Promise.all(documents.map((d, i) => h.waitForLabels(d.uri, all[files[i]], 'hardcoded-secret back once the setting is removed')));
+});
+
+test('every contributed command is registered', async () => {
+  const ext = await h.extension();
+  const contributed = (ext.packageJSON.contributes?.commands ?? []).map((c) => c.command);
+  for (const command of ['keyless.scanWorkspace', 'keyless.restartServer']) assert.ok(contributed.includes(command), `${command} is contributed`);
+  const registered = new Set(await vscode.commands.getCommands(true));
+  const missing = contributed.filter((command) => !registered.has(command));
+  assert.deepEqual(missing, [], 'contributed commands without a registration');
+});
+
+test('keyless.restartServer brings back a server that analyzes edits', async () => {
+  const file = 'kubernetes/uploader.yaml';
+  const { expected } = FORMATS.find((f) => f.file === file);
+  const document = await h.openDocument(file);
+  await h.waitForLabels(document.uri, expected);
+  await vscode.commands.executeCommand('keyless.restartServer');
+
+  // An edit only the restarted server can have seen: a line inserted at the top moves every finding.
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(document.uri, new vscode.Position(0, 0), '# restarted\n');
+  const shifted = expected.map((l) => l.replace(/@(\d+)$/, (_, n) => `@${Number(n) + 1}`));
+  const moved = h.waitForLabels(document.uri, shifted, 'the findings one line down after the edit');
+  assert.equal(await vscode.workspace.applyEdit(edit), true);
+  await moved;
+  // Back to the file on disk, so no later case sees the edit.
+  await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+  await h.waitForLabels(document.uri, expected, 'the findings back in place after reverting');
+});
+
+module.exports = { cases };
