@@ -4,13 +4,31 @@ import { fixMissingIdTokenPermission } from './oidc-missing-id-token-permission'
 import { fixProviderStaticCredentials } from './provider-static-credentials';
 import { fixUnattributedSession } from './unattributed-session';
 
+/** A module's fixers, by rule id. */
+export type FixerSet = readonly (readonly [ruleId: string, fixer: Fixer])[];
+
+const GENERAL_FIXERS: FixerSet = [
+  ['oidc-missing-id-token-permission', fixMissingIdTokenPermission],
+  ['unattributed-session', fixUnattributedSession],
+  ['long-session', fixLongSession],
+  ['provider-static-credentials', fixProviderStaticCredentials],
+];
+
 /**
  * The fixers of each rule, in the order their fixes are offered (the first safe one is the
- * preferred quick fix). A rule without fixers still gets "Suppress <rule> on this line".
+ * preferred quick fix). A rule without fixers still gets "Suppress <rule> on this line". Each
+ * platform's rewrites live in their own module and join here with one line.
  */
-export const FIXERS: ReadonlyMap<string, readonly Fixer[]> = new Map<string, readonly Fixer[]>([
-  ['oidc-missing-id-token-permission', [fixMissingIdTokenPermission]],
-  ['unattributed-session', [fixUnattributedSession]],
-  ['long-session', [fixLongSession]],
-  ['provider-static-credentials', [fixProviderStaticCredentials]],
-]);
+export const FIXERS: ReadonlyMap<string, readonly Fixer[]> = byRule([GENERAL_FIXERS]);
+
+function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
+  const map = new Map<string, Fixer[]>();
+  for (const set of sets) {
+    for (const [ruleId, fixer] of set) {
+      const list = map.get(ruleId) ?? [];
+      list.push(fixer);
+      map.set(ruleId, list);
+    }
+  }
+  return map;
+}
