@@ -161,6 +161,12 @@ export interface PolicyOwner {
   name: string;
   /** The owner's first line: `resource "aws_iam_role" "x" {`, the logical id, `data "…" "x" {`. */
   anchor: Span;
+  /**
+   * For trust policies: the IAM names of the roles it is the trust of, where the file says them
+   * (a role's literal `name` / `RoleName`; the named roles of the same file that use a policy
+   * document data source's `json`).
+   */
+  roleNames?: string[];
 }
 
 export interface PolicyDocument {
@@ -194,6 +200,14 @@ export interface GcpProviderTrust {
   attributeCondition?: ValueAt;
   /** Repository or subject the pool's service-account bindings name (`attribute.repository/ORG/REPO`), in the same file. */
   boundPrincipals: ValueAt[];
+  /** `workload_identity_pool_id` as written: a literal id, or a reference (`google_iam_workload_identity_pool.github.workload_identity_pool_id`). */
+  poolRef?: string;
+  /** `workload_identity_pool_provider_id`, when literal. */
+  providerId?: string;
+  /** `attribute_mapping`: the entries written as literal strings. */
+  attributeMapping?: Record<string, string>;
+  /** The whole block. */
+  span?: Span;
 }
 
 export interface AzureFederatedCredentialTrust {
@@ -203,6 +217,10 @@ export interface AzureFederatedCredentialTrust {
   anchor: Span;
   subject?: ValueAt;
   audiences: ValueAt[];
+  /** The resource type: `azuread_application_federated_identity_credential`, `azurerm_federated_identity_credential`. */
+  resourceType?: string;
+  /** The issuer URL as written. */
+  issuerUrl?: string;
 }
 
 /** A cloud identity the file declares: an IAM role, with what bounds its sessions. */
@@ -214,12 +232,80 @@ export interface Identity {
   name: string;
   anchor: Span;
   maxSessionDuration?: ValueAt;
+  /** The role's IAM name when written literally (`name`, `RoleName`): what its ARN ends with. */
+  roleName?: string;
+  /** The role's IAM path when written literally and not `/`. */
+  rolePath?: string;
+  /** The trust policy when it is a reference (`data.aws_iam_policy_document.trust.json`), as written. */
+  trustPolicyRef?: string;
+  /** The whole resource (block or template entry). */
+  span?: Span;
 }
 
 /** A projected service-account token a pod requests, with its lifetime. */
 export interface ProjectedToken {
   workload: string;
   expirationSeconds: ValueAt;
+}
+
+/**
+ * An identity provider an IaC file declares for federation: an AWS IAM OIDC provider, or a GCP
+ * workload identity pool. Fixes that write a trust reuse one rather than declare a second (AWS
+ * allows one provider per issuer and account).
+ */
+export type OidcProvider = AwsOidcProvider | GcpWorkloadIdentityPool;
+
+export interface AwsOidcProvider {
+  kind: 'aws-oidc-provider';
+  /** `aws_iam_openid_connect_provider`, `AWS::IAM::OIDCProvider`. */
+  resourceType: string;
+  /** The Terraform resource name or the logical id. */
+  name: string;
+  /** The issuer as its URL names it, without scheme or trailing slash: `token.actions.githubusercontent.com`. */
+  issuerHost: string;
+  /** `client_id_list` / `ClientIdList`: the audiences it accepts, as written literally. */
+  clientIds: string[];
+  anchor: Span;
+}
+
+export interface GcpWorkloadIdentityPool {
+  kind: 'gcp-workload-identity-pool';
+  name: string;
+  /** `workload_identity_pool_id`, when literal. */
+  poolId?: string;
+  /** `project`, when literal. */
+  project?: string;
+  anchor: Span;
+}
+
+/**
+ * A top-level IaC block that fixes need to find beyond the fact they fix: outputs, IAM users and
+ * their policies, CI secrets and variables, service accounts, Azure applications and identities.
+ * Plain data (spans and the source text of each attribute), so that it outlives the parse and
+ * serves lookups across the workspace.
+ */
+export interface Declaration {
+  /** Terraform's block type (`resource`, `data`, `output`, `locals`), or `resource` / `output` in a template. */
+  block: string;
+  /** The resource type (`aws_iam_user`, `AWS::IAM::User`); empty for outputs. */
+  type: string;
+  /** The Terraform name or the logical id. */
+  name: string;
+  /** The whole block or template entry. */
+  span: Span;
+  anchor: Span;
+  attributes: DeclaredAttribute[];
+}
+
+export interface DeclaredAttribute {
+  name: string;
+  /** The attribute with its value. */
+  span: Span;
+  /** The value's span, and its text as written. */
+  valueSpan: Span;
+  text: string;
+  /** The value when it is a literal string. */
+  literal?: string;
 }
 
 export interface Facts {
@@ -230,10 +316,12 @@ export interface Facts {
   trusts: Trust[];
   identities: Identity[];
   projectedTokens: ProjectedToken[];
+  oidcProviders: OidcProvider[];
+  declarations: Declaration[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], projectedTokens: [] };
+  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], projectedTokens: [], oidcProviders: [], declarations: [] };
 }
 
 /** Adds `more` to `facts`, list by list. */

@@ -24,23 +24,33 @@ export interface PermissionGrant {
 /** Every scope GitHub knows, for expanding `read-all`. */
 const ALL_SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'issues', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
 
-export function grantIdToken(text: string, workflow: Workflow, job: Job): PermissionGrant | undefined {
+export interface GrantOptions {
+  /**
+   * When the grant edits or writes the job's permissions, leave `contents` at `read` at least
+   * (what RULES asks of a cloud login: checkout keeps working). Nothing is edited for it alone.
+   */
+  contentsRead?: boolean;
+}
+
+export function grantIdToken(text: string, workflow: Workflow, job: Job, options: GrantOptions = {}): PermissionGrant | undefined {
   if (workflow.kind === 'composite-action') return undefined;
   if (job.permissions && deref(job.permissions.value)) {
-    const edits = addToBlock(text, job.permissions);
+    const edits = addToBlock(text, job.permissions, options);
     return edits ? { edits, narrowsDefaults: false } : undefined;
   }
   const inherited = deref(workflow.permissions?.value);
+  if (isScalar(inherited) && inherited.value === 'write-all') return { edits: [], narrowsDefaults: false };
   const scopes = inherited ? scopesOf(inherited) : inferredScopes(job);
   if (!scopes) return undefined;
   if (scopes.get('id-token') === 'write') return { edits: [], narrowsDefaults: false };
   scopes.set('id-token', 'write');
+  if (options.contentsRead && (scopes.get('contents') ?? 'none') === 'none') scopes.set('contents', 'read');
   const edit = insertJobPermissions(text, job, scopes);
   return edit ? { edits: [edit], narrowsDefaults: !inherited } : undefined;
 }
 
 /** Adds `id-token: write` to a job's existing block, in whatever form it is written. */
-function addToBlock(text: string, permissions: Pair): ProposedEdit[] | undefined {
+function addToBlock(text: string, permissions: Pair, options: GrantOptions): ProposedEdit[] | undefined {
   const block = deref(permissions.value)!;
   if (isScalar(block)) {
     if (block.value === 'write-all') return [];
@@ -53,14 +63,28 @@ function addToBlock(text: string, permissions: Pair): ProposedEdit[] | undefined
   }
   if (!isMap(block)) return undefined;
   const existing = getPair(block, 'id-token');
-  if (existing?.value) return str(existing.value) === 'write' ? [] : [{ span: existing.value.span, newText: 'write' }];
-  if (text[block.span.start] === '{') {
-    // Flow style: `{}` or `{ contents: read }`.
-    const inner = text.slice(block.span.start + 1, block.span.end - 1).trim().replace(/,\s*$/, '');
-    return [{ span: block.span, newText: inner === '' ? '{ id-token: write }' : `{ ${inner}, id-token: write }` }];
+  if (existing && !existing.value) return undefined;
+  if (existing?.value && str(existing.value) === 'write') return [];
+  const edits: ProposedEdit[] = [];
+  const added: string[] = [];
+  if (existing?.value) edits.push({ span: existing.value.span, newText: 'write' });
+  else added.push('id-token: write');
+  if (options.contentsRead) {
+    const contents = getPair(block, 'contents');
+    if (contents && !contents.value) return undefined;
+    if (!contents) added.push('contents: read');
+    else if (str(contents.value) === 'none') edits.push({ span: contents.value!.span, newText: 'read' });
   }
-  const edit = insertIntoMap(text, block, ['id-token: write']);
-  return edit ? [edit] : undefined;
+  if (added.length === 0) return edits;
+  if (text[block.span.start] === '{') {
+    // Flow style: `{}` or `{ contents: read }`; new scopes go after the last one.
+    const last = block.pairs.at(-1);
+    if (!last) return [...edits, { span: { start: block.span.start + 1, end: block.span.end - 1 }, newText: ` ${added.join(', ')} ` }];
+    const end = Math.max(last.span.end, last.keySpan.end);
+    return [...edits, { span: { start: end, end }, newText: added.map((line) => `, ${line}`).join('') }];
+  }
+  const edit = insertIntoMap(text, block, added);
+  return edit ? [...edits, edit] : undefined;
 }
 
 /** The scopes a workflow-level block grants, as a job block would have to restate them. */

@@ -1,4 +1,8 @@
+import { planFederation } from './cloud/plan';
 import type { Fixer } from './fixer';
+import { githubActionsFixers } from './github-actions';
+import { gitlabFixers } from './gitlab-ci';
+import { iacFixers } from './iac';
 import { fixLongSession } from './long-session';
 import { fixMissingIdTokenPermission } from './oidc-missing-id-token-permission';
 import { fixProviderStaticCredentials } from './provider-static-credentials';
@@ -19,7 +23,7 @@ const GENERAL_FIXERS: FixerSet = [
  * preferred quick fix). A rule without fixers still gets "Suppress <rule> on this line". Each
  * platform's rewrites live in their own module and join here with one line.
  */
-export const FIXERS: ReadonlyMap<string, readonly Fixer[]> = byRule([GENERAL_FIXERS]);
+export const FIXERS: ReadonlyMap<string, readonly Fixer[]> = byRule([GENERAL_FIXERS, githubActionsFixers(planFederation), gitlabFixers(planFederation), iacFixers]);
 
 function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
   const map = new Map<string, Fixer[]>();

@@ -1,10 +1,10 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
-import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
+import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci/credentials';
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { shellCommands } from '../ci/shell';
+import { shellCommands, type ShellCommand } from '../ci/shell';
 import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
 
 /**
@@ -106,7 +106,13 @@ function actionAuthentication(job: Job, step: Step, text: string, idToken: boole
     return { principal, target: login.target, method: 'static', mechanism: step.uses.action, anchor, credentials, ...(session ? { session } : {}) };
   }
   if (login.federatedInputs.some((name) => input(step, name)) || vaultFederated) {
-    const session: SessionRequest = { ...(login.target === 'aws' ? awsSession(step) : {}), ...(idToken !== undefined ? { idTokenGranted: idToken } : {}) };
+    // Vault's JWT role is named like an AWS role is: other workflows' fixes reuse it.
+    const vaultRole = login.target === 'vault' ? valueAt(input(step, 'role')) : undefined;
+    const session: SessionRequest = {
+      ...(login.target === 'aws' ? awsSession(step) : {}),
+      ...(vaultRole ? { role: vaultRole } : {}),
+      ...(idToken !== undefined ? { idTokenGranted: idToken } : {}),
+    };
     return { principal, target: login.target, method: 'oidc', mechanism: step.uses.action, anchor, credentials: [], session };
   }
   return undefined;
@@ -149,7 +155,7 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
   const principal = { kind: 'ci-job' as const, platform: 'github-actions' as const, job: job.id, step: step.name ?? `step ${step.index + 1}` };
   // Several commands of one script that configure one cloud's key (id, then secret) are one problem.
   const loggedIn = new Set<Cloud>();
-  for (const command of shellCommands(step.run.script)) {
+  for (const command of workflowShellCommands(step.run.script)) {
     const login = staticLogin(command);
     if (login) {
       if (loggedIn.has(login.cloud)) continue;
@@ -161,7 +167,7 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
     const publish = publishCommand(command);
     if (!publish) continue;
     if (publish.registry === 'npm' && !publishesToNpmjs(job, step)) continue;
-    const token = tokenFor(publish.tokenVariables, publish.tokenArgument, workflow, job, step, text);
+    const token = tokenFor(publish, workflow, job, step, text);
     if (token) {
       result.push({ principal, target: publish.registry, method: 'static', mechanism: publish.tool, anchor: token.nameSpan, credentials: [token] });
     } else if ((publish.registry === 'npm' && command.words.includes('--provenance')) || publish.tool === 'uv publish') {
@@ -178,19 +184,100 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
 }
 
 /** The token a publish command would use: a token argument, else the innermost env entry that sets one. */
-function tokenFor(variables: readonly string[], argument: string | undefined, workflow: Workflow, job: Job, step: Step, text: string): (Credential & { nameSpan: Span }) | undefined {
+function tokenFor(publish: PublishCommand, workflow: Workflow, job: Job, step: Step, text: string): (Credential & { nameSpan: Span }) | undefined {
+  const argument = publish.tokenArgument;
+  if (argument && mintedInJob(argument, job)) return undefined;
   if (argument && isReference(classifyCiValue(argument)) && step.run) {
     const anchor = locateInScalar(text, step.run.node, argument);
     return { origin: 'reference', kind: 'registry-token', name: argument, nameSpan: anchor };
   }
+  const pair = tokenEnvEntry(publish.tokenVariables, workflow, job, step);
+  if (!pair) return undefined;
+  return { origin: 'reference', kind: 'registry-token', name: pair.key, nameSpan: pairAnchor(pair, text), ...(pair.value ? { valueSpan: pair.value.span } : {}) };
+}
+
+/**
+ * The env entry a step's publish command takes its token from: the innermost (step, then job,
+ * then workflow) that sets one of the tool's variables, when its value is a credential (a
+ * reference, or a literal that looks like a token). Undefined when none does.
+ */
+export function tokenEnvEntry(variables: readonly string[], workflow: Workflow, job: Job, step: Step): Pair | undefined {
   for (const env of [step.env, job.env, workflow.env]) {
     const pair = env.find((p) => variables.includes(p.key));
     if (!pair) continue;
     const kind = classifyCiValue(str(pair.value));
-    if (!isReference(kind) && kind !== 'credential-literal') return undefined;
-    return { origin: 'reference', kind: 'registry-token', name: pair.key, nameSpan: pairAnchor(pair, text), ...(pair.value ? { valueSpan: pair.value.span } : {}) };
+    return (isReference(kind) || kind === 'credential-literal') && !mintedInJob(str(pair.value) ?? '', job) ? pair : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether a value is the output of a trusted-publishing login of the same job
+ * (`${{ steps.crates-io-auth.outputs.token }}`): a token minted for this run, not a stored one.
+ */
+function mintedInJob(value: string, job: Job): boolean {
+  const ids = [...value.matchAll(/\bsteps\.([A-Za-z0-9_-]+)\.outputs\./g)].map((m) => m[1]);
+  return ids.length > 0 && ids.every((id) => job.steps.some((s) => s.id === id && TRUSTED_PUBLISHING_ACTIONS.some((p) => usesAction(s, p.action) && p.when(s))));
+}
+
+/** Every env entry in a step's scope (step, job, workflow) that sets one of `variables` to a credential. */
+export function tokenEnvEntries(variables: readonly string[], workflow: Workflow, job: Job, step: Step): Pair[] {
+  return [step.env, job.env, workflow.env].flatMap((env) =>
+    env.filter((p) => {
+      if (!variables.includes(p.key)) return false;
+      const kind = classifyCiValue(str(p.value));
+      return (isReference(kind) || kind === 'credential-literal') && !mintedInJob(str(p.value) ?? '', job);
+    }),
+  );
+}
+
+/** One publish command of a step's script, and whether it goes to a registry with trusted publishing. */
+export interface StepPublish {
+  command: ShellCommand;
+  /** Undefined when the command publishes elsewhere (a private registry, a dry run) or is no publish. */
+  publish: PublishCommand | undefined;
+}
+
+/**
+ * The npm-style publish commands (`npm`, `pnpm`, `yarn`) of a step, including those that go to
+ * another registry: fixers must know what else in a job relies on an npm token.
+ */
+export function npmPublishCommands(job: Job, step: Step): StepPublish[] {
+  if (!step.run) return [];
+  const result: StepPublish[] = [];
+  for (const command of workflowShellCommands(step.run.script)) {
+    const w = command.words;
+    const npmLike = (w[0] === 'npm' || w[0] === 'pnpm' || w[0] === 'yarn') && w.includes('publish');
+    if (!npmLike) continue;
+    const publish = publishCommand(command);
+    result.push({ command, publish: publish?.registry === 'npm' && publishesToNpmjs(job, step) ? publish : undefined });
+  }
+  return result;
+}
+
+/** The publish commands of a step that go to a registry with trusted publishing. */
+export function stepPublishes(job: Job, step: Step): (StepPublish & { publish: PublishCommand })[] {
+  if (!step.run) return [];
+  const result: (StepPublish & { publish: PublishCommand })[] = [];
+  for (const command of workflowShellCommands(step.run.script)) {
+    const publish = publishCommand(command);
+    if (!publish || (publish.registry === 'npm' && !publishesToNpmjs(job, step))) continue;
+    result.push({ command, publish });
+  }
+  return result;
+}
+
+/**
+ * A workflow script's commands. GitHub substitutes `${{ … }}` before the shell runs, so an
+ * expression is one word however it is spaced (`--api-key ${{ secrets.KEY }}`): its spaces are
+ * masked while the splitter runs.
+ */
+export function workflowShellCommands(script: string): ShellCommand[] {
+  const MASK = '\u0000';
+  const masked = script.replace(/\$\{\{[^}]*\}\}/g, (expression) => expression.replace(/ /g, MASK));
+  if (masked === script) return shellCommands(script);
+  const unmask = (value: string): string => value.split(MASK).join(' ');
+  return shellCommands(masked).map((command) => ({ words: command.words.map(unmask), text: unmask(command.text) }));
 }
 
 /**
@@ -228,7 +315,13 @@ const PUBLISH_ACTIONS: PublishAction[] = [
 const TRUSTED_PUBLISHING_ACTIONS: { action: string; registry: PackageRegistry; when: (step: Step) => boolean }[] = [
   { action: 'pypa/gh-action-pypi-publish', registry: 'pypi', when: (step) => !input(step, 'password') },
   { action: 'rubygems/release-gem', registry: 'rubygems', when: (step) => str(input(step, 'setup-trusted-publisher')?.value) !== 'false' },
-  { action: 'rubygems/configure-rubygems-credentials', registry: 'rubygems', when: (step) => !input(step, 'api-token') && input(step, 'role-to-assume') !== undefined },
+  // Without `api-token` the action exchanges the job's OIDC token: for the role it is given, else
+  // (since v1.0.0, which rubygems/release-gem relies on) for the gem's trusted publisher.
+  {
+    action: 'rubygems/configure-rubygems-credentials',
+    registry: 'rubygems',
+    when: (step) => !input(step, 'api-token') && str(input(step, 'trusted-publisher')?.value) !== 'false' && /^(?:https?:\/\/rubygems\.org\/?)?$/i.test(str(input(step, 'gem-server')?.value) ?? ''),
+  },
   { action: 'rust-lang/crates-io-auth-action', registry: 'crates', when: () => true },
   { action: 'nuget/login', registry: 'nuget', when: () => true },
 ];
@@ -263,4 +356,74 @@ function publishActionAuthentication(job: Job, step: Step, text: string, idToken
     anchor,
     credentials: [{ origin: 'reference', kind: 'registry-token', name: token.key, nameSpan: anchor, ...(isScalar(value) ? { valueSpan: value.span } : {}) }],
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a job does, for the fixes that move it to federation
+
+/** What a job runs: each script command's words, and each action with its literal inputs. */
+export interface JobActivity {
+  commands: string[][];
+  actions: { action: string; inputs: Record<string, string> }[];
+}
+
+/**
+ * The commands and actions of a job, for least privilege on the cloud side. Inputs that are
+ * expressions say nothing literal, and a literal that looks like a credential never leaves here.
+ */
+export function jobActivity(job: Job): JobActivity {
+  const commands: string[][] = [];
+  const actions: JobActivity['actions'] = [];
+  for (const step of job.steps) {
+    if (step.run) for (const command of workflowShellCommands(step.run.script)) commands.push(command.words);
+    if (!step.uses) continue;
+    const inputs: Record<string, string> = {};
+    for (const pair of step.with) {
+      const value = str(pair.value);
+      if (value === undefined || value.includes('${{') || isCredentialShaped(value)) continue;
+      inputs[pair.key] = value;
+    }
+    actions.push({ action: step.uses.action, inputs });
+  }
+  return { commands, actions };
+}
+
+/** Programs that call AWS with whatever credentials the environment holds. */
+const AWS_PROGRAMS = new Set(['aws', 'sam', 'cdk', 'cdklocal', 'terraform', 'terragrunt', 'tofu', 'serverless', 'sls', 'eksctl', 'copilot', 'chalice', 'zappa']);
+/** Package runners that run one of those (`npx cdk deploy`). */
+const RUNNERS = new Set(['npx', 'bunx', 'pnpx']);
+
+/**
+ * Whether a step visibly needs AWS credentials from its environment: it runs an AWS tool
+ * (`aws`, `sam`, `cdk`, `terraform`, `serverless`, `eksctl`; `kubectl`/`helm` in a job that works
+ * with EKS) or uses an `aws-actions/*` action.
+ */
+export function stepNeedsAws(job: Job, step: Step): boolean {
+  if (step.uses?.action.startsWith('aws-actions/')) return true;
+  if (!step.run) return false;
+  const eks = jobMentionsEks(job);
+  return workflowShellCommands(step.run.script).some(({ words }) => {
+    const program = RUNNERS.has(words[0] ?? '') ? words[1] : (words[0] === 'pnpm' || words[0] === 'yarn') && words[1] === 'dlx' ? words[2] : words[0];
+    if (program === undefined) return false;
+    if (AWS_PROGRAMS.has(program) || program === 'aws-cdk') return true;
+    return eks && (program === 'kubectl' || program === 'helm');
+  });
+}
+
+function jobMentionsEks(job: Job): boolean {
+  return job.steps.some((step) => /\beks\b/i.test(step.run?.script ?? '') || (step.uses?.action.includes('eks') ?? false) || step.with.some((p) => /\.eks\.amazonaws\.com|\beks\b/i.test(str(p.value) ?? '')));
+}
+
+/** The variables the AWS SDKs and CLI read the region from, in the order they prefer them. */
+export const AWS_REGION_VARIABLES = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
+
+/** The region entry a step sees in its environment (step, job, then workflow `env:`). */
+export function awsRegionEntry(workflow: Workflow, job: Job | undefined, step: Step | undefined): Pair | undefined {
+  for (const env of [step?.env ?? [], job?.env ?? [], workflow.env]) {
+    for (const name of AWS_REGION_VARIABLES) {
+      const pair = env.find((p) => p.key === name && str(p.value) !== undefined && str(p.value) !== '');
+      if (pair) return pair;
+    }
+  }
+  return undefined;
 }

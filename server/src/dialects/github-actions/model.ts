@@ -34,6 +34,8 @@ export interface Step {
   node: MapNode;
   index: number;
   name: string | undefined;
+  /** `id:`, which other steps' `steps.<id>.outputs` name. */
+  id: string | undefined;
   uses: StepUses | undefined;
   with: Pair[];
   env: Pair[];
@@ -110,6 +112,7 @@ function readStep(node: DataNode, index: number): Step | null {
     node: map,
     index,
     name: str(get(map, 'name')),
+    id: str(get(map, 'id')),
     uses: usesPair ? parseUses(usesPair) : undefined,
     with: pairsOf(get(map, 'with')),
     env: envPairs(get(map, 'env')),
@@ -145,4 +148,35 @@ export function input(step: Step, name: string): Pair | undefined {
 /** Step `uses:` matches an action (`owner/repo`), case-insensitively, whatever the ref. */
 export function usesAction(step: Step, ...actions: string[]): boolean {
   return step.uses !== undefined && actions.includes(step.uses.action);
+}
+
+/** What starts a workflow: its events, and for `push` the branch filters. */
+export interface Triggers {
+  /** Event names (`push`, `pull_request`, `workflow_dispatch`, …), as written. */
+  events: string[];
+  /** `on.push`, when the workflow runs on push. */
+  push?: {
+    /** `branches:` as written; undefined when absent (every branch). */
+    branches: string[] | undefined;
+    /** Whether `tags`, `tags-ignore` or `branches-ignore` widen or invert the filter. */
+    otherRefs: boolean;
+  };
+}
+
+/** Reads `on:` in its three forms: `on: push`, `on: [push, pull_request]`, `on: { push: {…} }`. */
+export function readTriggers(workflow: Workflow): Triggers {
+  const on = deref(workflow.on?.value);
+  if (isScalar(on)) return { events: typeof on.value === 'string' ? [on.value] : [], ...(on.value === 'push' ? { push: { branches: undefined, otherRefs: false } } : {}) };
+  if (!isMap(on)) {
+    const events = itemsOf(on).map((n) => str(n)).filter((e): e is string => e !== undefined);
+    return { events, ...(events.includes('push') ? { push: { branches: undefined, otherRefs: false } } : {}) };
+  }
+  const events = on.pairs.map((p) => p.key).filter((k) => k !== '');
+  const pushPair = getPair(on, 'push');
+  if (!pushPair) return { events };
+  const push = deref(pushPair.value);
+  const branchesNode = get(push, 'branches');
+  const branches = branchesNode === null ? undefined : isScalar(branchesNode) ? [str(branchesNode) ?? ''] : itemsOf(branchesNode).map((n) => str(n) ?? '');
+  const otherRefs = ['tags', 'tags-ignore', 'branches-ignore'].some((key) => getPair(push, key) !== undefined);
+  return { events, push: { branches, otherRefs } };
 }

@@ -8,7 +8,26 @@ import { entry, stringsOf, type PolicyValue } from './policy-value';
  * heredocs, CloudFormation, policy files) and from Terraform's `aws_iam_policy_document` blocks.
  */
 
-export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text: string): PolicyDocument {
+/**
+ * How a statement is written, so that a fixer can edit it in its own syntax: an HCL object inside
+ * `jsonencode(...)`, JSON (a heredoc, a CloudFormation JSON template, a policy file), CloudFormation
+ * YAML (block or flow style), or a `statement {}` block of an `aws_iam_policy_document` data
+ * source. The spans of `statement` point into the file. The block form holds a live syntax handle:
+ * valid during analysis only (`Engine.facts` strips it).
+ */
+export type StatementSyntax =
+  | { form: 'jsonencode' | 'json' | 'yaml'; statement: PolicyObject }
+  | { form: 'policy-document'; block: TfBlock };
+
+export type PolicyObject = Extract<PolicyValue, { kind: 'object' }>;
+
+export function isStatementSyntax(value: unknown): value is StatementSyntax {
+  if (typeof value !== 'object' || value === null) return false;
+  const form = (value as { form?: unknown }).form;
+  return form === 'jsonencode' || form === 'json' || form === 'yaml' || form === 'policy-document';
+}
+
+export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text: string, form?: 'jsonencode' | 'json' | 'yaml'): PolicyDocument {
   const statement = entry(value, 'Statement');
   const items = statement?.kind === 'array' ? statement.items : statement ? [statement] : [];
   const statements: PolicyStatement[] = [];
@@ -16,6 +35,7 @@ export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text:
     if (item.kind !== 'object') continue;
     const effect = stringsOf(entry(item, 'Effect'))[0]?.value;
     statements.push({
+      ...(form ? { syntax: { form, statement: item } satisfies StatementSyntax } : {}),
       effect: effect === 'Deny' ? 'Deny' : 'Allow',
       actions: stringsOf(entry(item, 'Action')),
       notActions: stringsOf(entry(item, 'NotAction')),
@@ -70,6 +90,7 @@ export function readPolicyDocumentBlock(block: TfBlock, owner: PolicyOwner): Pol
   for (const statement of block.blocks('statement')) {
     const effect = literalOf(statement.attribute('effect')?.value);
     statements.push({
+      syntax: { form: 'policy-document', block: statement } satisfies StatementSyntax,
       effect: effect === 'Deny' ? 'Deny' : 'Allow',
       // `action` is not Terraform's spelling, but real files (and Checkov's fixtures) carry it.
       actions: listOf(statement.attribute('actions')?.value ?? statement.attribute('action')?.value),

@@ -8,6 +8,6 @@ import { webIdentityTrusts } from './trust';
 export function policyFileFacts(root: DataNode | null, text: string): Partial<Facts> {
   if (!root) return {};
   const anchor = firstLine(text, root.span.start);
-  const document = readPolicyDocument(fromDataNode(root), { kind: 'policy-document', resourceType: 'policy file', name: str(getPath(root, ['Id'])) ?? 'policy', anchor }, text);
+  const document = readPolicyDocument(fromDataNode(root), { kind: 'policy-document', resourceType: 'policy file', name: str(getPath(root, ['Id'])) ?? 'policy', anchor }, text, 'json');
   return { policies: [document], trusts: webIdentityTrusts(document, () => undefined) };
 }

@@ -1,0 +1,63 @@
+import type { Declaration, DeclaredAttribute } from '../../facts/model';
+import { literalString, type TerraformFile, type TfBlock } from './model';
+
+/**
+ * The top-level blocks of a Terraform file that federation fixes look up beyond the fact they fix:
+ * what depends on a minted key (outputs, CI secrets), what an IAM user is granted (so a role can
+ * take it over), and what a trust can build on (OIDC providers, service accounts, Azure
+ * applications and identities). Only these types are opened: the reader stays lazy elsewhere.
+ */
+const DECLARED_RESOURCES = new Set([
+  'aws_iam_access_key',
+  'aws_iam_openid_connect_provider',
+  'aws_iam_policy_attachment',
+  'aws_iam_role',
+  'aws_iam_user',
+  'aws_iam_user_group_membership',
+  'aws_iam_user_policy',
+  'aws_iam_user_policy_attachment',
+  'azuread_application',
+  'azuread_application_federated_identity_credential',
+  'azuread_application_password',
+  'azuread_service_principal',
+  'azuread_service_principal_password',
+  'azurerm_federated_identity_credential',
+  'azurerm_user_assigned_identity',
+  'github_actions_environment_secret',
+  'github_actions_environment_variable',
+  'github_actions_secret',
+  'github_actions_variable',
+  'google_iam_workload_identity_pool',
+  'google_iam_workload_identity_pool_provider',
+  'google_service_account',
+  'google_service_account_iam_binding',
+  'google_service_account_iam_member',
+  'google_service_account_key',
+]);
+
+const DECLARED_DATA = new Set(['aws_caller_identity', 'aws_iam_openid_connect_provider']);
+
+export function terraformDeclarations(file: TerraformFile, text: string): Declaration[] {
+  const declarations: Declaration[] = [];
+  for (const block of file.blocks) {
+    const [first = '', second = ''] = block.labels;
+    if (block.type === 'output') declarations.push(declaration(block, '', first, text));
+    else if (block.type === 'resource' && DECLARED_RESOURCES.has(first)) declarations.push(declaration(block, first, second, text));
+    else if (block.type === 'data' && DECLARED_DATA.has(first)) declarations.push(declaration(block, first, second, text));
+  }
+  return declarations;
+}
+
+function declaration(block: TfBlock, type: string, name: string, text: string): Declaration {
+  const attributes: DeclaredAttribute[] = block.attributes().map((attribute) => {
+    const literal = literalString(attribute.value);
+    return {
+      name: attribute.name,
+      span: attribute.span,
+      valueSpan: attribute.value.span,
+      text: text.slice(attribute.value.span.start, attribute.value.span.end),
+      ...(literal !== undefined ? { literal } : {}),
+    };
+  });
+  return { block: block.type, type, name, span: block.span, anchor: block.headerSpan, attributes };
+}

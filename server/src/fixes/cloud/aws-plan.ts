@@ -1,0 +1,178 @@
+import { isSubjectKey, judgeSubject } from '../../dialects/iam/trust';
+import type { WorkspaceContext } from '../../engine/workspace';
+import type { AwsWebIdentityTrust } from '../../facts/model';
+import { terraformAwsBlocks, terraformRoleOutput, cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from './aws';
+import { yamlLines } from './cfn-render';
+import type { CiIssuer, FederationPlan } from './federation';
+import { inferAwsPermissions } from './permissions';
+import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
+import { iamName, kebab, terraformLabel } from './render';
+import { defaultAudience, describeScope } from './subject';
+import {
+  awsProvidersFor,
+  folderOf,
+  iacDialect,
+  joinPath,
+  literalRoleArn,
+  soleAccount,
+  targetFolder,
+  workspaceRoles,
+  type WorkspaceRole,
+} from './workspace-index';
+
+export function planAws(input: PlanInput): FederationPlan | undefined {
+  const { request, workspace, issuerHost, subject } = input;
+  const account = soleAccount(workspace);
+  const reused = reusableRole(workspace, issuerHost, subject);
+  if (reused) {
+    const role = reused.identity;
+    const roleName = role.roleName!;
+    const notes: string[] = [];
+    const roleArn = literalRoleArn(workspace, roleName, role.rolePath) ?? builtRoleArn(request.issuer, account, roleName, role.rolePath, notes);
+    return { identity: { cloud: 'aws', roleArn, roleName }, reused: true, creates: [], edits: [], notes };
+  }
+  return writeRole(input, account);
+}
+
+/**
+ * A role of the workspace whose web-identity trust admits exactly this subject: every `sub`
+ * condition is `StringEquals` on this one value, and `oidc-trust-unscoped` has nothing to say
+ * about it. Roles without a literal name are skipped: their ARN cannot be told.
+ */
+export function reusableRole(workspace: WorkspaceContext, issuerHost: string, subject: string): WorkspaceRole | undefined {
+  const roles = workspaceRoles(workspace);
+  const candidates: WorkspaceRole[] = [];
+  for (const [path, file] of [...workspace.files].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const trust of file.facts.trusts) {
+      if (trust.kind !== 'aws-web-identity' || trust.issuerHost.toLowerCase() !== issuerHost.toLowerCase()) continue;
+      if (!admitsExactly(trust, subject)) continue;
+      candidates.push(...rolesTrusting(trust, path, roles));
+    }
+  }
+  return candidates.find((c) => c.identity.roleName !== undefined);
+}
+
+function admitsExactly(trust: AwsWebIdentityTrust, subject: string): boolean {
+  if (judgeSubject(trust.issuer, trust.issuerHost, trust.statement.conditions).scope !== 'scoped') return false;
+  const subjects = trust.statement.conditions.filter((c) => isSubjectKey(c.key, trust.issuerHost));
+  return (
+    subjects.length > 0 &&
+    subjects.every((c) => c.operator === 'StringEquals' && !c.qualifier && !c.ifExists && c.values.length === 1 && c.values[0]!.value.toLowerCase() === subject.toLowerCase())
+  );
+}
+
+/** The roles a trust belongs to: its own role, or the roles of the module that use its policy document. */
+function rolesTrusting(trust: AwsWebIdentityTrust, path: string, roles: readonly WorkspaceRole[]): WorkspaceRole[] {
+  const owner = trust.owner;
+  if (owner.kind === 'role-trust') return roles.filter((r) => r.path === path && r.identity.name === owner.name && r.identity.resourceType === owner.resourceType);
+  if (owner.resourceType === 'aws_iam_policy_document') {
+    const reference = `data.aws_iam_policy_document.${owner.name}.json`;
+    return roles.filter((r) => folderOf(r.path) === folderOf(path) && r.identity.trustPolicyRef === reference);
+  }
+  return [];
+}
+
+/** The role's ARN from the account the workspace shows, else with the account as a CI variable (noted). */
+function builtRoleArn(issuer: CiIssuer, account: string | undefined, roleName: string, rolePath: string | undefined, notes: string[]): string {
+  const path = rolePath ? `${rolePath.replace(/^\/|\/$/g, '')}/` : '';
+  if (account) return `arn:aws:iam::${account}:role/${path}${roleName}`;
+  notes.push(
+    issuer === 'github'
+      ? `The workspace does not show which AWS account holds role ${roleName}: set the repository variable AWS_ACCOUNT_ID to its id`
+      : `The workspace does not show which AWS account holds role ${roleName}: set the CI/CD variable AWS_ACCOUNT_ID to its id`,
+  );
+  return issuer === 'github' ? `arn:aws:iam::\${{ vars.AWS_ACCOUNT_ID }}:role/${path}${roleName}` : `arn:aws:iam::\${AWS_ACCOUNT_ID}:role/${path}${roleName}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+function writeRole(input: PlanInput, account: string | undefined): FederationPlan | undefined {
+  const { request, workspace, repository, issuerHost, subject, scopeName } = input;
+  const dialect = iacDialect(workspace);
+  const folder = targetFolder(workspace, dialect, request.job.file);
+  const path = joinPath(folder, generatedFileName(repository, scopeName, dialect === 'terraform' ? 'tf' : 'yaml', kebab));
+  if (workspace.files.has(path) && !isGenerated(workspace.files.get(path)!.text)) return undefined;
+
+  const roleName = iamName([request.issuer === 'github' ? 'gha' : 'gitlab', repository.name, scopeName]);
+  const label = terraformLabel(roleName);
+  const providers = awsProvidersFor(workspace, issuerHost).filter((p) => p.path !== path);
+  const notes: string[] = [];
+  let audience = defaultAudience('aws', request.issuer, issuerHost)!;
+  const known = providers[0]?.provider;
+  if (known && known.clientIds.length > 0 && !known.clientIds.includes(audience)) {
+    if (known.clientIds.length === 1) {
+      // The provider only accepts its own client id as the audience: the trust checks that one.
+      audience = known.clientIds[0]!;
+      notes.push(
+        request.issuer === 'github'
+          ? `The account's OIDC provider accepts the audience "${audience}" only: the job must request it (configure-aws-credentials \`audience: ${audience}\`)`
+          : `The account's OIDC provider accepts the audience "${audience}" only: the job's id_tokens must request \`aud: ${audience}\``,
+      );
+    } else return undefined;
+  }
+  let provider: ProviderChoice;
+  const sameModule = providers.find((p) => (dialect === 'terraform' ? folderOf(p.path) === folder && /\.tf$/.test(p.path) : false));
+  if (sameModule) provider = { kind: 'resource', name: sameModule.provider.name };
+  else if (known && account) provider = { kind: 'arn', arn: `arn:aws:iam::${account}:oidc-provider/${issuerHost}` };
+  else if (known) provider = { kind: 'lookup' };
+  else provider = { kind: 'declare', name: dialect === 'terraform' ? uniqueProviderLabel(workspace, folder, request.issuer) : `${request.issuer === 'github' ? 'GitHub' : 'GitLab'}OidcProvider` };
+
+  const permissions = inferAwsPermissions(request.usage, { ...(account ? { account } : {}), ...(request.region ? { region: request.region } : {}) });
+  notes.push(...permissions.notes);
+  if (permissions.grants.length === 0 && permissions.notes.length === 0) notes.push(`No AWS call of job "${request.job.name}" was recognised: the role has no permissions yet; grant what the job needs`);
+  const roleArn = builtRoleArn(request.issuer, account, roleName, undefined, notes);
+
+  const usedBy = `job "${request.job.name}" (${request.job.file}) of ${repository.owner}/${repository.name}, ${describeScope(request.subject)}`;
+  const spec: AwsRoleSpec = {
+    issuer: request.issuer,
+    issuerHost,
+    audience,
+    subject,
+    roleName,
+    label,
+    description: `${issuerLabel(request.issuer)} OIDC for ${repository.owner}/${repository.name} ${describeScope(request.subject).replace(/"/g, '')}, written by Keyless`,
+    provider,
+    grants: permissions.grants,
+    usedBy,
+  };
+  const header = `${issuerLabel(request.issuer)} OIDC federation for ${repository.owner}/${repository.name}, ${describeScope(request.subject)}. Job "${request.job.name}" assumes this role with a short-lived token instead of long-lived access keys.`;
+  const text = dialect === 'terraform' ? terraformFile(header, spec, notes) : cloudFormationFile(header, spec, notes);
+  const file = generatedFile(workspace, path, text);
+  if (!file) return undefined;
+  return { identity: { cloud: 'aws', roleArn, roleName }, reused: false, ...file, notes };
+}
+
+/** `github`, unless the module already has a provider of that name (for another issuer). */
+function uniqueProviderLabel(workspace: WorkspaceContext, folder: string, issuer: CiIssuer): string {
+  const taken = new Set<string>();
+  for (const [path, file] of workspace.files) {
+    if (folderOf(path) !== folder) continue;
+    for (const p of file.facts.oidcProviders) if (p.kind === 'aws-oidc-provider') taken.add(p.name);
+  }
+  let label: string = issuer;
+  for (let n = 2; taken.has(label); n++) label = `${issuer}_${n}`;
+  return label;
+}
+
+function terraformFile(header: string, spec: AwsRoleSpec, notes: readonly string[]): string {
+  const head = fileHeader(header, notes).join('\n');
+  return `${[head, ...terraformAwsBlocks(spec), terraformRoleOutput(spec.label)].join('\n\n')}\n`;
+}
+
+function cloudFormationFile(header: string, spec: AwsRoleSpec, notes: readonly string[]): string {
+  const { resources, roleId } = cloudFormationAwsResources(spec);
+  return [
+    ...fileHeader(header, notes),
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    `Description: ${JSON.stringify(`${issuerLabel(spec.issuer)} OIDC federation: role ${spec.roleName} (written by Keyless)`)}`,
+    'Resources:',
+    ...yamlLines(resources, '  '),
+    'Outputs:',
+    '  RoleArn:',
+    '    Description: The role CI assumes (role-to-assume / AWS_ROLE_ARN).',
+    `    Value: !GetAtt ${roleId}.Arn`,
+    '',
+  ].join('\n');
+}
+

@@ -1,0 +1,51 @@
+import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
+import type { FederationPlan, FederationRequest } from './federation';
+import { commentLines } from './render';
+
+/** What every cloud's planner starts from: the request, and what `planFederation` resolved. */
+export interface PlanInput {
+  request: FederationRequest;
+  workspace: WorkspaceContext;
+  repository: RepositoryRef;
+  /** The issuer's host as IAM names it. */
+  issuerHost: string;
+  /** The subject claim the trust admits. */
+  subject: string;
+  /** The environment or branch, for names. */
+  scopeName: string;
+}
+
+/** The first words of every file Keyless writes: how a later plan knows the file is its own to rewrite. */
+export const GENERATED_MARK = 'Written by Keyless';
+
+/**
+ * A generated file's text as a plan's `creates` or, when a file of that path exists and Keyless
+ * wrote it, as an edit that rewrites it (never a second copy). Undefined when a file of that name
+ * exists that Keyless did not write: it is someone's, and is not overwritten.
+ */
+export function generatedFile(workspace: WorkspaceContext, path: string, text: string): Pick<FederationPlan, 'creates' | 'edits'> | undefined {
+  const existing = workspace.files.get(path);
+  if (!existing) return { creates: [{ path, text }], edits: [] };
+  if (!isGenerated(existing.text)) return undefined;
+  return { creates: [], edits: [{ path, span: { start: 0, end: existing.text.length }, newText: text }] };
+}
+
+export function isGenerated(text: string): boolean {
+  return text.replace(/^\uFEFF/, '').startsWith(`# ${GENERATED_MARK}`);
+}
+
+/** The head of a generated file: what it is, then what needs a person, as `#` comments. */
+export function fileHeader(header: string, notes: readonly string[]): string[] {
+  return [...commentLines(`${GENERATED_MARK}: ${header}`, '#'), ...notesComment(notes, '#')];
+}
+
+/** A "Needs a person" list of notes as comment lines. */
+export function notesComment(notes: readonly string[], prefix: string): string[] {
+  if (notes.length === 0) return [];
+  return [prefix, `${prefix} Needs a person:`, ...notes.flatMap((note) => commentLines(`- ${note}`, prefix).map((line, i) => (i === 0 ? line : line.replace(`${prefix} `, `${prefix}   `))))];
+}
+
+/** `keyless-oidc-<repo>-<scope>.<ext>`. */
+export function generatedFileName(repository: RepositoryRef, scopeName: string, extension: string, kebab: (value: string) => string): string {
+  return `keyless-oidc-${kebab(repository.name)}-${kebab(scopeName)}.${extension}`;
+}

@@ -1,0 +1,30 @@
+import type { WorkspaceContext } from '../../engine/workspace';
+import { planAws } from './aws-plan';
+import type { FederationPlan, FederationRequest, PlanFederation } from './federation';
+import { planAzure } from './azure';
+import { planGcp } from './gcp';
+import { issuerHost, subjectClaim, usesImmutableSubjects } from './subject';
+
+/**
+ * The cloud side of an OIDC migration (see `federation.ts` for the contract): reuse an identity
+ * of the workspace whose trust admits exactly this repository and subject, else write one in the
+ * workspace's IaC dialect. No plan without a repository (from the git remote) and a subject the
+ * issuer can express: a trust for "some repository" is the problem being fixed, not a fix.
+ */
+export const planFederation: PlanFederation = (request: FederationRequest, workspace: WorkspaceContext): FederationPlan | undefined => {
+  const repository = workspace.repository;
+  if (!repository || request.subject.kind === 'unknown') return undefined;
+  const host = issuerHost(request.issuer, repository);
+  if (!host) return undefined;
+  const subject = subjectClaim(request.issuer, repository, request.subject, usesImmutableSubjects(workspace));
+  if (!subject) return undefined;
+  const input = { request, workspace, repository, issuerHost: host, subject, scopeName: request.subject.name };
+  switch (request.cloud) {
+    case 'aws':
+      return planAws(input);
+    case 'gcp':
+      return planGcp(input);
+    case 'azure':
+      return planAzure(input);
+  }
+};

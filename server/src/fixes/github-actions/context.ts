@@ -1,0 +1,142 @@
+import { jobActivity } from '../../dialects/github-actions/facts';
+import { isWorkflowSite, readTriggers, type Job, type Step, type Workflow, type WorkflowSite } from '../../dialects/github-actions/model';
+import type { WorkspaceContext } from '../../engine/workspace';
+import type { Authentication } from '../../facts/model';
+import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
+import { grantIdToken } from '../github-permissions';
+import type { FederatedCloud, FederationPlan, FederationRequest, JobUsage, PlanFederation, SubjectScope } from '../cloud/federation';
+
+/**
+ * What every GitHub Actions rewrite needs besides its own edits: the finding's place in the
+ * workflow, the job's subject (which tokens a trust should admit), what the job runs, whether its
+ * runner is GitHub's, the cloud identity from the plan (or repository variables when there is no
+ * plan), and the job's `id-token: write`.
+ */
+
+/** The finding's Authentication and where it was read, when it comes from a workflow (not a composite action). */
+export function workflowAuthentication(context: FixContext): { auth: Authentication; site: WorkflowSite } | undefined {
+  const auth = context.about as Authentication | undefined;
+  const site = auth?.syntax;
+  if (!auth || !isWorkflowSite(site) || site.workflow.kind !== 'workflow') return undefined;
+  return { auth, site };
+}
+
+/** The finding's step, when it has one. */
+export function stepSite(context: FixContext): { auth: Authentication; workflow: Workflow; job: Job; step: Step } | undefined {
+  const found = workflowAuthentication(context);
+  if (!found?.site.job || !found.site.step) return undefined;
+  return { auth: found.auth, workflow: found.site.workflow, job: found.site.job, step: found.site.step };
+}
+
+/**
+ * Which of the repository's tokens a trust for this job should admit. A job with an environment
+ * gets tokens whose `sub` names it, whatever the branch; without one, a workflow that runs only
+ * on `push` to one branch (no pattern) names that branch. Anything else is unknown, and no trust
+ * is written for it.
+ */
+export function subjectScope(workflow: Workflow, job: Job): SubjectScope {
+  const environment = job.environment;
+  if (environment !== undefined) return environment !== '' && !environment.includes('${{') ? { kind: 'environment', name: environment } : { kind: 'unknown' };
+  const triggers = readTriggers(workflow);
+  const branches = triggers.push?.branches;
+  if (triggers.events.length !== 1 || !triggers.push || triggers.push.otherRefs || branches?.length !== 1) return { kind: 'unknown' };
+  const branch = branches[0]!;
+  return branch !== '' && !/[*?[\]!+]/.test(branch) && !branch.includes('${{') ? { kind: 'branch', name: branch.replace(/^refs\/heads\//, '') } : { kind: 'unknown' };
+}
+
+export function usageOf(job: Job): JobUsage {
+  return jobActivity(job);
+}
+
+/** GitHub-hosted labels: `ubuntu-24.04`, `windows-latest`, `macos-14-xlarge`, `ubuntu-24.04-arm`. */
+const GITHUB_HOSTED = /^(?:ubuntu|windows|macos)-(?:latest|\d+(?:\.\d+)?)(?:-(?:arm|arm64|large|xlarge|xl))?$/;
+
+/**
+ * Whether the job runs on a runner GitHub does not host (`self-hosted`, custom labels, a runner
+ * group). A label that is an expression (`${{ matrix.os }}`) says nothing either way.
+ */
+export function runsSelfHosted(job: Job): boolean {
+  return job.runsOn.some((label) => label !== '' && !label.includes('${{') && !GITHUB_HOSTED.test(label));
+}
+
+export const SELF_HOSTED_WARNING = 'self-hosted runner: OIDC needs the identity provider to exist and the runner to reach the token endpoint';
+/** Registries trust GitHub's issuer themselves: only the way out to the token endpoint is in question. */
+export const SELF_HOSTED_PUBLISH_WARNING = "self-hosted runner: it must reach GitHub's token endpoint";
+
+/** The job's `id-token: write` (with `contents: read` for cloud logins), or undefined when its permissions cannot be edited. */
+export function grantFor(text: string, workflow: Workflow, job: Job, contentsRead: boolean): ProposedEdit[] | undefined {
+  return grantIdToken(text, workflow, job, { contentsRead })?.edits;
+}
+
+/** A plan the rewrite can apply as is: the cloud asked for, and edits only of files the workspace has (or the plan creates). */
+function usablePlan(plan: FederationPlan | undefined, cloud: FederatedCloud, workspace: WorkspaceContext): FederationPlan | undefined {
+  if (!plan || plan.identity.cloud !== cloud) return undefined;
+  const created = new Set(plan.creates.map((c) => c.path));
+  return plan.edits.every((e) => e.path !== undefined && (workspace.files.has(e.path) || created.has(e.path))) ? plan : undefined;
+}
+
+/** The request for one job of the file being fixed. */
+export function federationRequest(context: FixContext, workflow: Workflow, job: Job, cloud: FederatedCloud, region?: string): FederationRequest {
+  return {
+    cloud,
+    issuer: 'github',
+    subject: subjectScope(workflow, job),
+    job: { name: job.id, file: context.path },
+    usage: usageOf(job),
+    ...(region !== undefined ? { region } : {}),
+  };
+}
+
+/** Asks the planner, and keeps the answer only when the rewrite can use it. */
+export function askPlan(plan: PlanFederation, request: FederationRequest, workspace: WorkspaceContext): FederationPlan | undefined {
+  return usablePlan(plan(request, workspace), request.cloud, workspace);
+}
+
+/** Plans of several jobs (keys shared by a whole workflow), as one set of cloud-side changes. */
+export class CloudSide {
+  readonly creates: { path: string; text: string }[] = [];
+  readonly edits: ProposedEdit[] = [];
+  readonly notes: string[] = [];
+
+  /**
+   * Takes a plan's files, edits and notes. One plan that writes per fix: each writes the issuer's
+   * OIDC provider where the workspace has none, so a second would declare it again; that job
+   * falls back to repository variables (false). Plans that reuse an identity write nothing.
+   */
+  add(plan: FederationPlan): boolean {
+    const writes = plan.creates.length > 0 || plan.edits.length > 0;
+    if (writes && (this.creates.length > 0 || this.edits.length > 0)) return false;
+    this.creates.push(...plan.creates);
+    this.edits.push(...plan.edits);
+    for (const note of plan.notes) if (!this.notes.includes(note)) this.notes.push(note);
+    return true;
+  }
+}
+
+/**
+ * Where the identity comes from, for the title: reused, written (and where), or — `what` — read
+ * from repository variables the user must define.
+ */
+export function identitySource(plan: FederationPlan | undefined, what: string, variables: readonly string[]): string {
+  if (!plan) return `${what} from the repository variable${variables.length > 1 ? 's' : ''} ${variables.join(', ')}: define ${variables.length > 1 ? 'them' : 'it'}`;
+  if (plan.reused) return 'reused from the workspace';
+  const paths = [...new Set([...plan.creates.map((c) => c.path), ...plan.edits.map((e) => e.path ?? '')])].filter((p) => p !== '');
+  return `its trust written to ${paths.join(', ')}`;
+}
+
+/** A proposal of the rewrite: unsafe always (it changes how the job authenticates and needs the other side to exist). */
+export function proposal(title: string, edits: ProposedEdit[], cloud: CloudSide | undefined, warnings: readonly string[]): FixProposal {
+  const notes = [...(cloud?.notes ?? []), ...warnings];
+  const creates = cloud?.creates ?? [];
+  return {
+    title: notes.length > 0 ? `${title} — ${notes.join('; ')}` : title,
+    safe: false,
+    edits: [...edits, ...(cloud?.edits ?? [])],
+    ...(creates.length > 0 ? { creates } : {}),
+  };
+}
+
+/** Quoted names in a title: `"deploy"`, `"build", "deploy"`. */
+export function quoted(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
+}

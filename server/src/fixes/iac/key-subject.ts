@@ -1,0 +1,71 @@
+import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
+import type { Cloud } from '../../facts/model';
+import type { CiIssuer, SubjectScope } from '../cloud/federation';
+import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../cloud/subject';
+import { attribute, type Located } from './terraform-module';
+
+/**
+ * Who a minted key serves, when the workspace shows it, so that federation can be scoped to them:
+ * the repository and environment of the GitHub secrets that carry the key (the GitHub provider's
+ * `github_actions_environment_secret`, `github_actions_secret`), else the one environment or
+ * branch of this repository's CI jobs that log in to the cloud with stored keys — when the key is
+ * the only one of its kind in the workspace, so that it must be theirs.
+ */
+export interface KeyUser {
+  issuer: CiIssuer;
+  repository: RepositoryRef;
+  scope: Exclude<SubjectScope, { kind: 'unknown' }>;
+  issuerHost: string;
+  subject: string;
+  /** `acme/app environment "production"`, for titles and comments. */
+  described: string;
+}
+
+export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: readonly Located[], onlyKeyOfItsKind: boolean): KeyUser | undefined {
+  const repository = workspace.repository;
+  if (!repository) return undefined;
+  const ciScope = (): { issuer: CiIssuer; scope: Exclude<SubjectScope, { kind: 'unknown' }> } | undefined =>
+    sharedScope(workspaceJobs(workspace, (auth) => auth.target === cloud && auth.method === 'static'));
+
+  let issuer: CiIssuer;
+  let target: RepositoryRef = repository;
+  let scope: Exclude<SubjectScope, { kind: 'unknown' }>;
+  if (carriers.length > 0) {
+    const names = new Set(carriers.map((c) => attribute(c.declaration, 'repository')?.literal));
+    const environments = new Set(carriers.map((c) => (c.declaration.type === 'github_actions_environment_secret' ? attribute(c.declaration, 'environment')?.literal ?? '' : undefined)));
+    const name = [...names][0];
+    const environment = [...environments][0];
+    if (names.size !== 1 || !name || environments.size !== 1 || environment === '') return undefined;
+    issuer = 'github';
+    // The GitHub provider manages repositories of one owner: the workspace's, when it names another repository.
+    if (name.toLowerCase() !== repository.name.toLowerCase()) target = { host: repository.host, owner: repository.owner, name };
+    if (environment !== undefined) scope = { kind: 'environment', name: environment };
+    else {
+      if (target !== repository) return undefined;
+      const shared = ciScope();
+      if (!shared || shared.issuer !== 'github') return undefined;
+      scope = shared.scope;
+    }
+  } else {
+    if (!onlyKeyOfItsKind) return undefined;
+    const shared = ciScope();
+    if (!shared) return undefined;
+    issuer = shared.issuer;
+    scope = shared.scope;
+  }
+  const host = issuerHost(issuer, target);
+  if (!host) return undefined;
+  const subject = subjectClaim(issuer, target, scope, target === repository && usesImmutableSubjects(workspace));
+  if (!subject) return undefined;
+  return { issuer, repository: target, scope, issuerHost: host, subject, described: `${target.owner}/${target.name} ${describeScope(scope)}` };
+}
+
+/** Whether the workspace (and the file being fixed) mint exactly one credential of this resource type. */
+export function onlyOneOfType(workspace: WorkspaceContext, path: string, type: string, inThisFile: number): boolean {
+  let count = inThisFile;
+  for (const [other, file] of workspace.files) {
+    if (other === path) continue;
+    count += file.facts.credentials.filter((c) => c.origin === 'minted' && c.resourceType === type).length;
+  }
+  return count === 1;
+}
