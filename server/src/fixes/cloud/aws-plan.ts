@@ -94,7 +94,11 @@ function writeRole(input: PlanInput, account: string | undefined): FederationPla
   const path = joinPath(folder, generatedFileName(repository, scopeName, dialect === 'terraform' ? 'tf' : 'yaml', kebab));
   if (workspace.files.has(path) && !isGenerated(workspace.files.get(path)!.text)) return undefined;
 
-  const roleName = iamName([request.issuer === 'github' ? 'gha' : 'gitlab', repository.name, scopeName]);
+  // IAM names are unique per account: a role of that name the workspace has (not reusable, or it
+  // would have been) keeps it, and this one is told apart.
+  const taken = new Set(workspaceRoles(workspace).filter((r) => r.path !== path).map((r) => r.identity.roleName));
+  let roleName = iamName([request.issuer === 'github' ? 'gha' : 'gitlab', repository.name, scopeName]);
+  if (taken.has(roleName)) roleName = iamName([roleName.slice(0, 58), 'oidc']);
   const label = terraformLabel(roleName);
   const providers = awsProvidersFor(workspace, issuerHost).filter((p) => p.path !== path);
   const notes: string[] = [];

@@ -199,8 +199,3 @@ export function deleteItem(text: string, item: ScalarNode): ProposedEdit | undef
   const line = itemLine(text, item);
   return line ? { span: wholeLines(text, { start: line.start, end: line.end }), newText: '' } : undefined;
 }
-
-/** Whether a scalar is one line written as plain text, so that its value is its source. */
-export function isPlainOneLine(text: string, node: ScalarNode): boolean {
-  return node.style === 'plain' && !node.tag && text.slice(node.span.start, node.span.end) === node.value;
-}

@@ -76,7 +76,7 @@ export function jobGraph(pipeline: Pipeline): JobGraph {
 }
 
 /** The maps a map merges in through its `<<` keys. */
-export function mergeSources(map: MapNode): MapNode[] {
+function mergeSources(map: MapNode): MapNode[] {
   const sources: MapNode[] = [];
   for (const pair of map.pairs) {
     if (pair.key !== '<<') continue;
@@ -221,7 +221,7 @@ function listLines(pipeline: Pipeline, node: DataNode | null, depth: number): Sc
 }
 
 /** `!reference [job, key, …]`: the node it names in this file, or null. */
-export function resolveReference(pipeline: Pipeline, path: readonly DataNode[]): DataNode | null {
+function resolveReference(pipeline: Pipeline, path: readonly DataNode[]): DataNode | null {
   let current: DataNode | null = pipeline.root;
   for (const step of path) {
     const name = str(step);

@@ -160,7 +160,10 @@ function awsKey(context: KeyContext): FixProposal[] {
     if (provider.note) notes.push(provider.note);
     blocks.push(...terraformAwsBlocks(spec), terraformRoleOutput(roleLabel));
   }
-  const what = `${user.described} assumes role ${roleName} through ${issuerLabel(user.issuer)} OIDC, with credentials that expire within the hour; the policies of ${label ? `aws_iam_user.${label}` : `user ${userName ?? ''}`} are attached to the role instead.`;
+  const owner = label ? `aws_iam_user.${label}` : `user ${userName ?? ''}`;
+  const carriedOver = attachments.length + inline.length + exclusive.length > 0 ? `; the policies of ${owner} are attached to the role instead` : '';
+  if (context.carriers.length === 0) notes.push(`point the CI at the role: set the ${user.issuer === 'github' ? 'repository' : 'CI/CD'} variable AWS_ROLE_ARN from the output ${roleLabel}_role_arn`);
+  const what = `${user.described} assumes role ${roleName} through ${issuerLabel(user.issuer)} OIDC, with credentials that expire within the hour${carriedOver}.`;
   const edits: ProposedEdit[] = [];
   if (blocks.length > 0) edits.push(replaceBlock(fix.text, key.span, [header(context, what, notes), ...blocks]));
   else edits.push(deleteBlock(fix.text, key.span));
@@ -270,7 +273,7 @@ function gcpKey(context: KeyContext): FixProposal[] {
     account,
   );
   const what = `${user.described} impersonates ${account.email ?? 'the service account'} through ${issuerLabel(user.issuer)} workload identity federation, with tokens that expire within the hour; the account keeps its roles.`;
-  const notes = [`set the ${user.issuer === 'github' ? 'repository' : 'CI/CD'} variable GCP_WORKLOAD_IDENTITY_PROVIDER from the output ${label}_workload_identity_provider`];
+  const notes = context.carriers.length > 0 ? [] : [`set the ${user.issuer === 'github' ? 'repository' : 'CI/CD'} variables GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT from the outputs ${label}_workload_identity_provider and the account's email`];
   const edits: ProposedEdit[] = [replaceBlock(fix.text, key.span, [header(context, what, notes), ...terraformGcpBlocks(spec), ...gcpOutputs(spec)]), ...outputRemovals(context)];
   const email = /^google_service_account\.([A-Za-z0-9_-]+)\.(?:name|id)$/.exec(account.expression)?.[1];
   const variables = secretsToVariables(context.carriers, [
@@ -295,7 +298,7 @@ function azureKey(context: KeyContext): FixProposal[] {
   if (context.carriers.length > 0 && !parent.clientId) return [];
   const spec: AzureSpec = { issuer: user.issuer, issuerHost: user.issuerHost, subject: user.subject, label, credentialName: name, parent, usedBy: user.described };
   const what = `${user.described} signs in through ${issuerLabel(user.issuer)} OIDC with a federated identity credential of the same application, with tokens that expire within the hour.`;
-  const notes = [`set the ${user.issuer === 'github' ? 'repository' : 'CI/CD'} variables AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID (and AZURE_CLIENT_ID where no variable below sets it)`];
+  const notes = [`set the ${user.issuer === 'github' ? 'repository' : 'CI/CD'} variables ${context.carriers.length > 0 ? '' : 'AZURE_CLIENT_ID (the output client_id), '}AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID`];
   const output = azureOutput(spec);
   const edits: ProposedEdit[] = [replaceBlock(fix.text, key.span, [header(context, what, notes), ...terraformAzureBlocks(spec), ...(output ? [output] : [])]), ...outputRemovals(context)];
   const variables = secretsToVariables(context.carriers, parent.clientId ? [{ name: 'AZURE_CLIENT_ID', value: parent.clientId }] : []);

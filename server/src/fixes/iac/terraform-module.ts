@@ -118,7 +118,7 @@ export function secretsToVariables(secrets: readonly Located[], variables: reado
     const environment = first!.declaration.type === 'github_actions_environment_secret' ? attribute(first!.declaration, 'environment') : undefined;
     if (first!.declaration.type === 'github_actions_environment_secret' && !environment) return undefined;
     const blocks = variables.map((variable, i) => {
-      const label = i === 0 ? first!.declaration.name : `${first!.declaration.name}_${variable.name.toLowerCase()}`;
+      const label = i === 0 ? first!.declaration.name : `${first!.declaration.name}_${variable.name.toLowerCase().replace(/^(?:aws|gcp|azure)_/, '')}`;
       const attributes: [string, string][] = [['repository', repository.text], ...(environment ? [['environment', environment.text] as [string, string]] : []), ['variable_name', `"${variable.name}"`], ['value', variable.value]];
       const width = Math.max(...attributes.map(([k]) => k.length));
       return [
