@@ -49,8 +49,10 @@ describe('examples/.github/workflows/deploy.yml with the real planner', () => {
     const { fix } = rewrite;
     assert.equal(fix.safe, false);
     assert.match(fix.title, /^Assume role "[^"]+" through OIDC instead of the keys \(its trust written to [^)]+\.tf\)/);
-    assert.equal(fix.creates?.length, 1);
-    const created = fix.creates![0]!;
+    // The role's file, and the OIDC provider in a file of its own (shared by every role a fix writes).
+    assert.equal(fix.creates?.length, 2);
+    const created = fix.creates!.find((p) => !/keyless-oidc-provider-/.test(p))!;
+    assert.ok(fix.creates!.some((p) => /keyless-oidc-provider-github\.tf$/.test(p)));
     const trust = fix.edits.filter((e) => e.path === created).map((e) => e.newText).join('');
     assert.match(trust, /repo:acme\/site:environment:production/);
     assert.deepEqual(engine.analyze({ path: created, text: trust }).errors, [], 'the trust file parses');

@@ -1,11 +1,13 @@
 import type { Declaration, DeclaredAttribute } from '../../facts/model';
+import type { Span } from '../../syntax/text';
 import { literalString, type TerraformFile, type TfBlock } from './model';
 
 /**
  * The top-level blocks of a Terraform file that federation fixes look up beyond the fact they fix:
  * what depends on a minted key (outputs, CI secrets), what an IAM user is granted (so a role can
  * take it over), and what a trust can build on (OIDC providers, service accounts, Azure
- * applications and identities). Only these types are opened: the reader stays lazy elsewhere.
+ * applications and identities), and where account ids are written (locals, aws providers). Only
+ * these types are opened: the reader stays lazy elsewhere.
  */
 const DECLARED_RESOURCES = new Set([
   'aws_iam_access_key',
@@ -42,6 +44,8 @@ export function terraformDeclarations(file: TerraformFile, text: string): Declar
   for (const block of file.blocks) {
     const [first = '', second = ''] = block.labels;
     if (block.type === 'output') declarations.push(declaration(block, '', first, text));
+    else if (block.type === 'locals') declarations.push(declaration(block, '', '', text));
+    else if (block.type === 'provider' && first === 'aws') declarations.push(declaration(block, first, block.attribute('alias') ? literalString(block.attribute('alias')!.value) ?? '' : '', text));
     else if (block.type === 'resource' && DECLARED_RESOURCES.has(first)) declarations.push(declaration(block, first, second, text));
     else if (block.type === 'data' && DECLARED_DATA.has(first)) declarations.push(declaration(block, first, second, text));
   }
@@ -50,14 +54,21 @@ export function terraformDeclarations(file: TerraformFile, text: string): Declar
 
 function declaration(block: TfBlock, type: string, name: string, text: string): Declaration {
   const attributes: DeclaredAttribute[] = block.attributes().map((attribute) => {
-    const literal = literalString(attribute.value);
-    return {
-      name: attribute.name,
-      span: attribute.span,
-      valueSpan: attribute.value.span,
-      text: text.slice(attribute.value.span.start, attribute.value.span.end),
-      ...(literal !== undefined ? { literal } : {}),
-    };
+    // The value is read from the text: converting the expression would walk all of it, and a
+    // local may nest thousands deep. Only a plain quoted string is converted, for its literal.
+    const valueSpan = valueSpanOf(text, attribute.nameSpan.end, attribute.span);
+    const written = text.slice(valueSpan.start, valueSpan.end);
+    const literal = /^"[^"\\$%\n]*"$/.test(written) ? literalString(attribute.value) : undefined;
+    return { name: attribute.name, span: attribute.span, valueSpan, text: written, ...(literal !== undefined ? { literal } : {}) };
   });
   return { block: block.type, type, name, span: block.span, anchor: block.headerSpan, attributes };
+}
+
+/** After the attribute's `=` (HCL) or `:` (JSON), to its end. */
+function valueSpanOf(text: string, nameEnd: number, span: Span): Span {
+  let start = nameEnd;
+  while (start < span.end && /["\s]/.test(text[start]!)) start++;
+  if (text[start] === '=' || text[start] === ':') start++;
+  while (start < span.end && /\s/.test(text[start]!)) start++;
+  return { start, end: span.end };
 }

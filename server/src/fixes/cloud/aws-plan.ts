@@ -1,7 +1,7 @@
-import { isSubjectKey, judgeSubject } from '../../dialects/iam/trust';
+import { isAudienceKey, isSubjectKey, judgeSubject } from '../../dialects/iam/trust';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
-import { terraformAwsBlocks, terraformRoleOutput, cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from './aws';
+import { cloudFormationAwsResources, cloudFormationProviderResource, issuerLabel, issuerPossessive, terraformAwsBlocks, terraformProviderBlock, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from './aws';
 import { yamlLines } from './cfn-render';
 import type { CiIssuer, FederationPlan } from './federation';
 import { inferAwsPermissions } from './permissions';
@@ -28,6 +28,9 @@ export function planAws(input: PlanInput): FederationPlan | undefined {
     const role = reused.identity;
     const roleName = role.roleName!;
     const notes: string[] = [];
+    const checked = audienceChecked(reused.trust);
+    const expected = defaultAudience('aws', request.issuer, issuerHost)!;
+    if (checked && checked !== expected) notes.push(audienceNote(request.issuer, checked, `Role ${roleName} checks the audience "${checked}"`));
     const roleArn = literalRoleArn(workspace, roleName, role.rolePath) ?? builtRoleArn(request.issuer, account, roleName, role.rolePath, notes);
     return { identity: { cloud: 'aws', roleArn, roleName }, reused: true, creates: [], edits: [], notes };
   }
@@ -39,17 +42,33 @@ export function planAws(input: PlanInput): FederationPlan | undefined {
  * condition is `StringEquals` on this one value, and `oidc-trust-unscoped` has nothing to say
  * about it. Roles without a literal name are skipped: their ARN cannot be told.
  */
-export function reusableRole(workspace: WorkspaceContext, issuerHost: string, subject: string): WorkspaceRole | undefined {
+export function reusableRole(workspace: WorkspaceContext, issuerHost: string, subject: string): (WorkspaceRole & { trust: AwsWebIdentityTrust }) | undefined {
   const roles = workspaceRoles(workspace);
-  const candidates: WorkspaceRole[] = [];
+  const candidates: (WorkspaceRole & { trust: AwsWebIdentityTrust })[] = [];
   for (const [path, file] of [...workspace.files].sort(([a], [b]) => a.localeCompare(b))) {
     for (const trust of file.facts.trusts) {
       if (trust.kind !== 'aws-web-identity' || trust.issuerHost.toLowerCase() !== issuerHost.toLowerCase()) continue;
       if (!admitsExactly(trust, subject)) continue;
-      candidates.push(...rolesTrusting(trust, path, roles));
+      candidates.push(...rolesTrusting(trust, path, roles).map((role) => ({ ...role, trust })));
     }
   }
   return candidates.find((c) => c.identity.roleName !== undefined);
+}
+
+/** The one audience a trust checks with StringEquals, if it checks one. */
+function audienceChecked(trust: AwsWebIdentityTrust): string | undefined {
+  const audiences = trust.statement.conditions.filter((c) => isAudienceKey(c.key, trust.issuerHost) && c.operator === 'StringEquals' && !c.qualifier);
+  return audiences.length === 1 && audiences[0]!.values.length === 1 ? audiences[0]!.values[0]!.value : undefined;
+}
+
+/**
+ * What the job must request when the trust checks another audience than the default. The GitLab
+ * rewrite reads the audience from this wording (`id_tokens must request \`aud: …\``): keep it.
+ */
+function audienceNote(issuer: CiIssuer, audience: string, who: string): string {
+  return issuer === 'github'
+    ? `${who} only: the job must request it (configure-aws-credentials \`audience: ${audience}\`)`
+    : `${who} only: the job's id_tokens must request \`aud: ${audience}\``;
 }
 
 function admitsExactly(trust: AwsWebIdentityTrust, subject: string): boolean {
@@ -108,19 +127,29 @@ function writeRole(input: PlanInput, account: string | undefined): FederationPla
     if (known.clientIds.length === 1) {
       // The provider only accepts its own client id as the audience: the trust checks that one.
       audience = known.clientIds[0]!;
-      notes.push(
-        request.issuer === 'github'
-          ? `The account's OIDC provider accepts the audience "${audience}" only: the job must request it (configure-aws-credentials \`audience: ${audience}\`)`
-          : `The account's OIDC provider accepts the audience "${audience}" only: the job's id_tokens must request \`aud: ${audience}\``,
-      );
+      notes.push(audienceNote(request.issuer, audience, `The account's OIDC provider accepts the audience "${audience}"`));
     } else return undefined;
   }
   let provider: ProviderChoice;
+  let providerFile: Pick<FederationPlan, 'creates' | 'edits'> | undefined;
   const sameModule = providers.find((p) => (dialect === 'terraform' ? folderOf(p.path) === folder && /\.tf$/.test(p.path) : false));
   if (sameModule) provider = { kind: 'resource', name: sameModule.provider.name };
   else if (known && account) provider = { kind: 'arn', arn: `arn:aws:iam::${account}:oidc-provider/${issuerHost}` };
   else if (known) provider = { kind: 'lookup' };
-  else provider = { kind: 'declare', name: dialect === 'terraform' ? uniqueProviderLabel(workspace, folder, request.issuer) : `${request.issuer === 'github' ? 'GitHub' : 'GitLab'}OidcProvider` };
+  else {
+    // The provider is the account's, not this role's: it gets a file of its own, the same for every
+    // role of the issuer, so that plans for several jobs applied together write it once.
+    const providerPath = joinPath(folder, `keyless-oidc-provider-${request.issuer}.${dialect === 'terraform' ? 'tf' : 'yaml'}`);
+    const name = dialect === 'terraform' ? uniqueProviderLabel(workspace, folder, request.issuer, providerPath) : `${request.issuer === 'github' ? 'GitHub' : 'GitLab'}OidcProvider`;
+    const text = dialect === 'terraform' ? terraformProviderFile(request.issuer, issuerHost, audience, name) : cloudFormationProviderFile(request.issuer, issuerHost, audience, name);
+    providerFile = generatedFile(workspace, providerPath, text);
+    if (!providerFile) return undefined;
+    if (dialect === 'terraform') provider = { kind: 'resource', name };
+    else {
+      provider = { kind: 'lookup' };
+      notes.push(`Deploy ${providerPath} before this template: the role names the OIDC provider by its ARN`);
+    }
+  }
 
   const permissions = inferAwsPermissions(request.usage, { ...(account ? { account } : {}), ...(request.region ? { region: request.region } : {}) });
   notes.push(...permissions.notes);
@@ -144,14 +173,20 @@ function writeRole(input: PlanInput, account: string | undefined): FederationPla
   const text = dialect === 'terraform' ? terraformFile(header, spec, notes) : cloudFormationFile(header, spec, notes);
   const file = generatedFile(workspace, path, text);
   if (!file) return undefined;
-  return { identity: { cloud: 'aws', roleArn, roleName }, reused: false, ...file, notes };
+  return {
+    identity: { cloud: 'aws', roleArn, roleName },
+    reused: false,
+    creates: [...(providerFile?.creates ?? []), ...file.creates],
+    edits: [...(providerFile?.edits ?? []), ...file.edits],
+    notes,
+  };
 }
 
 /** `github`, unless the module already has a provider of that name (for another issuer). */
-function uniqueProviderLabel(workspace: WorkspaceContext, folder: string, issuer: CiIssuer): string {
+function uniqueProviderLabel(workspace: WorkspaceContext, folder: string, issuer: CiIssuer, rewritten: string): string {
   const taken = new Set<string>();
   for (const [path, file] of workspace.files) {
-    if (folderOf(path) !== folder) continue;
+    if (folderOf(path) !== folder || path === rewritten) continue;
     for (const p of file.facts.oidcProviders) if (p.kind === 'aws-oidc-provider') taken.add(p.name);
   }
   let label: string = issuer;
@@ -162,6 +197,27 @@ function uniqueProviderLabel(workspace: WorkspaceContext, folder: string, issuer
 function terraformFile(header: string, spec: AwsRoleSpec, notes: readonly string[]): string {
   const head = fileHeader(header, notes).join('\n');
   return `${[head, ...terraformAwsBlocks(spec), terraformRoleOutput(spec.label)].join('\n\n')}\n`;
+}
+
+const PROVIDER_HEADER = (issuer: CiIssuer): string =>
+  `${issuerPossessive(issuer)} OIDC identity provider: one per AWS account, shared by the roles Keyless writes beside it (keyless-oidc-*). Their trusts name it; it admits no one by itself.`;
+
+function terraformProviderFile(issuer: CiIssuer, issuerHost: string, audience: string, name: string): string {
+  return `${[fileHeader(PROVIDER_HEADER(issuer), []).join('\n'), terraformProviderBlock(issuer, issuerHost, audience, name)].join('\n\n')}\n`;
+}
+
+function cloudFormationProviderFile(issuer: CiIssuer, issuerHost: string, audience: string, name: string): string {
+  return [
+    ...fileHeader(PROVIDER_HEADER(issuer), []),
+    'AWSTemplateFormatVersion: "2010-09-09"',
+    `Description: ${JSON.stringify(`${issuerLabel(issuer)} OIDC identity provider (written by Keyless)`)}`,
+    'Resources:',
+    ...yamlLines([cloudFormationProviderResource(issuer, issuerHost, audience, name)], '  '),
+    'Outputs:',
+    '  ProviderArn:',
+    `    Value: !Ref ${name}`,
+    '',
+  ].join('\n');
 }
 
 function cloudFormationFile(header: string, spec: AwsRoleSpec, notes: readonly string[]): string {

@@ -46,13 +46,13 @@ export function issuerLabel(issuer: CiIssuer): string {
   return issuer === 'github' ? 'GitHub Actions' : 'GitLab CI';
 }
 
+/** `GitHub Actions'`, `GitLab CI's`. */
+export function issuerPossessive(issuer: CiIssuer): string {
+  return issuer === 'github' ? "GitHub Actions'" : "GitLab CI's";
+}
+
 // ---------------------------------------------------------------------------------------------
 // Terraform
-
-export interface TerraformNames {
-  /** The label of the role, its policy, its output and its caller-identity lookup. */
-  role: string;
-}
 
 /** The Terraform blocks for a role spec, each a multi-line string (no trailing newline). */
 export function terraformAwsBlocks(spec: AwsRoleSpec): string[] {
@@ -63,17 +63,7 @@ export function terraformAwsBlocks(spec: AwsRoleSpec): string[] {
   let principal: string;
   switch (spec.provider.kind) {
     case 'declare':
-      blocks.push(
-        [
-          ...commentLines(`${issuerLabel(spec.issuer)}' OIDC identity provider: one per issuer and account. ${THUMBPRINT_NOTE}`, '#'),
-          `resource "aws_iam_openid_connect_provider" ${hclString(spec.provider.name)} {`,
-          ...alignedAttributes([
-            ['url', hclString(`https://${spec.issuerHost}`)],
-            ['client_id_list', `[${hclString(spec.audience)}]`],
-          ], '  '),
-          '}',
-        ].join('\n'),
-      );
+      blocks.push(terraformProviderBlock(spec.issuer, spec.issuerHost, spec.audience, spec.provider.name));
       principal = `aws_iam_openid_connect_provider.${spec.provider.name}.arn`;
       break;
     case 'resource':
@@ -82,7 +72,7 @@ export function terraformAwsBlocks(spec: AwsRoleSpec): string[] {
     case 'lookup':
       blocks.push(
         [
-          `# ${issuerLabel(spec.issuer)}' OIDC identity provider exists in the account already: looked up by its URL.`,
+          `# ${issuerPossessive(spec.issuer)} OIDC identity provider exists in the account already: looked up by its URL.`,
           `data "aws_iam_openid_connect_provider" ${hclString(spec.label)} {`,
           `  url = ${hclString(`https://${spec.issuerHost}`)}`,
           '}',
@@ -167,6 +157,19 @@ export function terraformAwsBlocks(spec: AwsRoleSpec): string[] {
   return blocks;
 }
 
+/** The issuer's OIDC provider as a Terraform resource. */
+export function terraformProviderBlock(issuer: CiIssuer, issuerHost: string, audience: string, name: string): string {
+  return [
+    ...commentLines(`${issuerPossessive(issuer)} OIDC identity provider: one per issuer and account. ${THUMBPRINT_NOTE}`, '#'),
+    `resource "aws_iam_openid_connect_provider" ${hclString(name)} {`,
+    ...alignedAttributes([
+      ['url', hclString(`https://${issuerHost}`)],
+      ['client_id_list', `[${hclString(audience)}]`],
+    ], '  '),
+    '}',
+  ].join('\n');
+}
+
 /** The output naming the role's ARN, for whoever sets up the CI side. */
 export function terraformRoleOutput(label: string): string {
   return [`output ${hclString(`${label}_role_arn`)} {`, ...alignedAttributes([
@@ -193,7 +196,7 @@ function terraformStatement(grant: Grant, accountLookup: string, last: boolean):
 }
 
 /** A command for a one-line comment: at most 100 characters, newlines flattened. */
-export function shorten(text: string): string {
+function shorten(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 100 ? `${flat.slice(0, 97)}...` : flat;
 }
@@ -215,17 +218,7 @@ export function cloudFormationAwsResources(spec: AwsRoleSpec): CloudFormationRes
   let principal: CfnNode;
   switch (spec.provider.kind) {
     case 'declare':
-      resources.push({
-        key: spec.provider.name,
-        comment: `${issuerLabel(spec.issuer)}' OIDC identity provider: one per issuer and account. No ThumbprintList: AWS validates GitHub's and GitLab's tokens through trusted root certificate authorities, and fetches a thumbprint itself for other issuers.`,
-        value: cfn.map([
-          ['Type', cfn.str('AWS::IAM::OIDCProvider')],
-          ['Properties', cfn.map([
-            ['Url', cfn.str(`https://${spec.issuerHost}`)],
-            ['ClientIdList', cfn.list([cfn.str(spec.audience)])],
-          ])],
-        ]),
-      });
+      resources.push(cloudFormationProviderResource(spec.issuer, spec.issuerHost, spec.audience, spec.provider.name));
       principal = cfn.ref(spec.provider.name);
       break;
     case 'resource':
@@ -278,6 +271,21 @@ export function cloudFormationAwsResources(spec: AwsRoleSpec): CloudFormationRes
     ]),
   });
   return { resources, roleId };
+}
+
+/** The issuer's OIDC provider as a template resource. */
+export function cloudFormationProviderResource(issuer: CiIssuer, issuerHost: string, audience: string, logicalId: string): CfnEntry {
+  return {
+    key: logicalId,
+    comment: `${issuerPossessive(issuer)} OIDC identity provider: one per issuer and account. No ThumbprintList: AWS validates GitHub's and GitLab's tokens through trusted root certificate authorities, and fetches a thumbprint itself for other issuers.`,
+    value: cfn.map([
+      ['Type', cfn.str('AWS::IAM::OIDCProvider')],
+      ['Properties', cfn.map([
+        ['Url', cfn.str(`https://${issuerHost}`)],
+        ['ClientIdList', cfn.list([cfn.str(audience)])],
+      ])],
+    ]),
+  };
 }
 
 function cloudFormationStatement(grant: Grant): CfnNode {

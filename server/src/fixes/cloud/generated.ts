@@ -40,7 +40,7 @@ export function fileHeader(header: string, notes: readonly string[]): string[] {
 }
 
 /** A "Needs a person" list of notes as comment lines. */
-export function notesComment(notes: readonly string[], prefix: string): string[] {
+function notesComment(notes: readonly string[], prefix: string): string[] {
   if (notes.length === 0) return [];
   return [prefix, `${prefix} Needs a person:`, ...notes.flatMap((note) => commentLines(`- ${note}`, prefix).map((line, i) => (i === 0 ? line : line.replace(`${prefix} `, `${prefix}   `))))];
 }

@@ -394,7 +394,12 @@ function summary(words: readonly string[]): string {
     const [flag] = word.split('=', 1);
     if (!NAMING_OPTIONS.has(flag!)) continue;
     kept.push(word);
-    if (!word.includes('=') && !VALUELESS.has(word) && words[i + 1] !== undefined && !words[i + 1]!.startsWith('-')) kept.push(words[++i]!);
+    if (word.includes('=') || VALUELESS.has(word)) continue;
+    // `--services a b` takes a list; the others one value.
+    while (words[i + 1] !== undefined && !words[i + 1]!.startsWith('-')) {
+      kept.push(words[++i]!);
+      if (word !== '--services') break;
+    }
   }
   return kept.join(' ');
 }
@@ -435,7 +440,7 @@ function withoutLauncher(words: readonly string[]): string[] {
 const AWS_GLOBAL_VALUED = new Set(['--region', '--profile', '--output', '--endpoint-url', '--query', '--ca-bundle', '--cli-read-timeout', '--cli-connect-timeout', '--color', '--cli-binary-format']);
 
 /** `aws [global options] SERVICE OPERATION args…` */
-export function awsCall(words: readonly string[]): { service: string; operation: string | undefined; args: string[] } | undefined {
+function awsCall(words: readonly string[]): { service: string; operation: string | undefined; args: string[] } | undefined {
   if (words[0] !== 'aws') return undefined;
   let i = 1;
   while (i < words.length && words[i]!.startsWith('-')) i += AWS_GLOBAL_VALUED.has(words[i]!) ? 2 : 1;
@@ -559,7 +564,17 @@ function merge(grants: readonly Grant[]): Grant[] {
       existing.because = [...new Set([...existing.because, ...grant.because])];
     } else merged.set(key, { ...grant, actions: [...grant.actions], because: [...grant.because] });
   }
-  const result = [...merged.values()].filter((g) => g.actions.length > 0);
+  // The same actions for the same purpose on several resources (two services of one wait) read as one statement.
+  const byActions = new Map<string, Grant>();
+  for (const grant of merged.values()) {
+    const key = `${grant.sid}|${grant.actions.join(',')}|${JSON.stringify(grant.condition ?? {})}`;
+    const existing = byActions.get(key);
+    if (existing) {
+      for (const resource of grant.resources) if (!existing.resources.some((r) => JSON.stringify(r) === JSON.stringify(resource))) existing.resources.push(resource);
+      existing.because = [...new Set([...existing.because, ...grant.because])];
+    } else byActions.set(key, { ...grant, resources: [...grant.resources] });
+  }
+  const result = [...byActions.values()].filter((g) => g.actions.length > 0);
   const seen = new Map<string, number>();
   for (const grant of result) {
     const n = (seen.get(grant.sid) ?? 0) + 1;

@@ -1,6 +1,6 @@
 import { readWorkflow, type Job, type Workflow } from '../../dialects/github-actions/model';
 import { readPipeline, type PipelineJob } from '../../dialects/gitlab-ci/model';
-import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
+import type { RepositoryRef, WorkspaceContext, WorkspaceFile } from '../../engine/workspace';
 import type { Authentication } from '../../facts/model';
 import { deref, get, getPair, isMap, isScalar, isSeq, itemsOf, str, type DataNode } from '../../syntax/tree';
 import { parseYaml } from '../../syntax/yaml';
@@ -130,8 +130,11 @@ function gitlabBranch(node: DataNode): string | undefined {
   }
   const only = get(node, 'only');
   const refs = isMap(only) ? listOfStrings(get(only, 'refs')) : listOfStrings(only);
-  return refs.length === 1 && isLiteralBranch(refs[0]!) && !['branches', 'tags', 'merge_requests', 'pushes', 'schedules', 'web', 'api', 'triggers', 'pipelines', 'external', 'chat', 'external_pull_requests'].includes(refs[0]!) ? refs[0] : undefined;
+  return refs.length === 1 && isLiteralBranch(refs[0]!) && !ONLY_KEYWORDS.has(refs[0]!) ? refs[0] : undefined;
 }
+
+/** Words `only:` reads as kinds of pipelines, not branch names. */
+const ONLY_KEYWORDS = new Set(['branches', 'tags', 'merge_requests', 'pushes', 'schedules', 'web', 'api', 'triggers', 'pipelines', 'external', 'chat', 'external_pull_requests']);
 
 function listOfStrings(node: DataNode | null): string[] {
   const value = deref(node);
@@ -168,7 +171,7 @@ export function workspaceJobs(workspace: WorkspaceContext, matches: (auth: Authe
     if (file.dialect !== 'github-actions' && file.dialect !== 'gitlab-ci') continue;
     const found = file.facts.authentications.filter((auth) => auth.principal.kind === 'ci-job' && matches(auth));
     if (found.length === 0) continue;
-    const roots = parseYaml(file.text).documents.map((d) => d.root);
+    const roots = yamlRoots(file);
     for (const auth of found) {
       if (auth.principal.kind !== 'ci-job') continue;
       const jobName = auth.principal.job;
@@ -187,6 +190,18 @@ export function workspaceJobs(workspace: WorkspaceContext, matches: (auth: Authe
     }
   }
   return jobs;
+}
+
+/** A workspace file's YAML documents, parsed once per version of the file (fixers ask on every analysis). */
+const PARSED = new WeakMap<WorkspaceFile, (DataNode | null)[]>();
+
+export function yamlRoots(file: WorkspaceFile): (DataNode | null)[] {
+  let roots = PARSED.get(file);
+  if (!roots) {
+    roots = parseYaml(file.text).documents.map((d) => d.root);
+    PARSED.set(file, roots);
+  }
+  return roots;
 }
 
 /** The one scope all the jobs share, or undefined when they disagree or one is unknown. */

@@ -62,7 +62,7 @@ export function repositoryTop(jobFile: string | undefined): string {
 }
 
 /** The files of one folder with their facts (a Terraform module). */
-export function filesIn(workspace: WorkspaceContext, folder: string): [string, Facts][] {
+function filesIn(workspace: WorkspaceContext, folder: string): [string, Facts][] {
   return [...workspace.files].filter(([path, file]) => folderOf(path) === folder && file.dialect === 'terraform').map(([path, file]) => [path, file.facts]);
 }
 
@@ -86,8 +86,20 @@ function literalsOf(facts: Facts): string[] {
     }
   }
   for (const auth of facts.authentications) if (auth.session?.role) values.push(auth.session.role.value);
-  for (const declaration of facts.declarations) for (const attribute of declaration.attributes) if (attribute.literal !== undefined) values.push(attribute.literal);
+  for (const declaration of facts.declarations) {
+    for (const attribute of declaration.attributes) {
+      if (attribute.literal !== undefined) values.push(attribute.literal);
+      else if (declaration.block === 'locals' || declaration.block === 'provider') values.push(attribute.text);
+    }
+  }
   return values;
+}
+
+/** `allowed_account_ids = ["123456789012"]` in an aws provider. */
+function allowedAccounts(facts: Facts): string[] {
+  return facts.declarations
+    .filter((d) => d.block === 'provider')
+    .flatMap((d) => d.attributes.filter((a) => a.name === 'allowed_account_ids').flatMap((a) => [...a.text.matchAll(/"(\d{12})"/g)].map((m) => m[1]!)));
 }
 
 /** The AWS account ids the workspace's ARNs and registries name. */
@@ -98,6 +110,7 @@ export function accountIds(workspace: WorkspaceContext): Set<string> {
       for (const match of value.matchAll(ARN_ACCOUNT)) ids.add(match[1]!);
       for (const match of value.matchAll(ECR_REGISTRY)) ids.add(match[1]!);
     }
+    for (const id of allowedAccounts(file.facts)) ids.add(id);
   }
   return ids;
 }
@@ -144,9 +157,4 @@ export function awsProvidersFor(workspace: WorkspaceContext, host: string): { pa
     }
   }
   return found;
-}
-
-/** Whether a file of the workspace already has this path (created by an earlier plan). */
-export function existingFile(workspace: WorkspaceContext, path: string): { text: string } | undefined {
-  return workspace.files.get(path);
 }

@@ -4,7 +4,7 @@ import { readPipeline } from '../../dialects/gitlab-ci/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
 import { get, isSeq, itemsOf, pairsOf, str } from '../../syntax/tree';
-import { parseYaml } from '../../syntax/yaml';
+import { yamlRoots } from '../cloud/subject';
 import type { Fixer } from '../fixer';
 import { addCondition } from './statement-edit';
 
@@ -58,8 +58,8 @@ function gitlabAudiences(workspace: WorkspaceContext): Set<string> {
     if (file.dialect !== 'gitlab-ci') continue;
     const jobs = new Set(file.facts.authentications.filter((a) => a.target === 'aws' && a.method === 'oidc' && a.principal.kind === 'ci-job').map((a) => (a.principal.kind === 'ci-job' ? a.principal.job : '')));
     if (jobs.size === 0) continue;
-    for (const doc of parseYaml(file.text).documents) {
-      for (const job of readPipeline(doc.root)?.jobs ?? []) {
+    for (const root of yamlRoots(file)) {
+      for (const job of readPipeline(root)?.jobs ?? []) {
         if (!jobs.has(job.name) || !job.idTokens) continue;
         for (const token of pairsOf(job.idTokens.value)) {
           const aud = get(token.value, 'aud');

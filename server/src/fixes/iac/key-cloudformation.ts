@@ -10,7 +10,7 @@ import { awsProvidersFor, soleAccount } from '../cloud/workspace-index';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, lineStartAt, startsLine, wholeLines } from '../text';
 import { deletePair, insertAfterPair, insertItemBefore } from '../yaml-edit';
-import { keyUser, onlyOneOfType } from './key-subject';
+import { keyUser, onlyOneOfKind } from './key-subject';
 import { deleteEntry, insertMember } from './statement-edit';
 
 /**
@@ -36,7 +36,7 @@ export function fixTemplateKey(fix: FixContext, site: TemplateSite): FixProposal
   if (template.resources.some((r) => r !== resource && refersTo(r.node, resource.logicalId))) return [];
 
   const inThisFile = template.resources.filter((r) => r.type === 'AWS::IAM::AccessKey').length;
-  const user = keyUser(workspace, 'aws', [], onlyOneOfType(workspace, path, 'AWS::IAM::AccessKey', inThisFile));
+  const user = keyUser(workspace, 'aws', [], onlyOneOfKind(workspace, path, 'aws-access-key-id', inThisFile));
   if (!user) return [];
 
   const iamUser = userOf(resource, template.resources);

@@ -1,5 +1,5 @@
 import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
-import type { Cloud } from '../../facts/model';
+import type { Cloud, SecretKind } from '../../facts/model';
 import type { CiIssuer, SubjectScope } from '../cloud/federation';
 import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../cloud/subject';
 import { attribute, type Located } from './terraform-module';
@@ -60,12 +60,16 @@ export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: rea
   return { issuer, repository: target, scope, issuerHost: host, subject, described: `${target.owner}/${target.name} ${describeScope(scope)}` };
 }
 
-/** Whether the workspace (and the file being fixed) mint exactly one credential of this resource type. */
-export function onlyOneOfType(workspace: WorkspaceContext, path: string, type: string, inThisFile: number): boolean {
+/**
+ * Whether the workspace (with the file being fixed) mints exactly one long-lived credential of
+ * this kind, in any dialect: then the CI jobs that log in with stored keys of that cloud can only
+ * be using that one (as far as the workspace shows).
+ */
+export function onlyOneOfKind(workspace: WorkspaceContext, path: string, kind: SecretKind, inThisFile: number): boolean {
   let count = inThisFile;
   for (const [other, file] of workspace.files) {
     if (other === path) continue;
-    count += file.facts.credentials.filter((c) => c.origin === 'minted' && c.resourceType === type).length;
+    count += file.facts.credentials.filter((c) => c.origin === 'minted' && c.kind === kind).length;
   }
   return count === 1;
 }

@@ -9,7 +9,7 @@ import { defaultAudience } from '../cloud/subject';
 import { awsProvidersFor, folderOf, soleAccount } from '../cloud/workspace-index';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../text';
-import { keyUser, onlyOneOfType, type KeyUser } from './key-subject';
+import { keyUser, onlyOneOfKind, type KeyUser } from './key-subject';
 import { isHclBlock } from './statement-edit';
 import {
   attribute,
@@ -34,6 +34,13 @@ import {
  * when the workspace shows whom the key served (see `keyUser`).
  */
 
+/** The Terraform resources that mint each kind of credential. */
+const MINTING_TYPES: Partial<Record<MintedCredential['kind'], string[]>> = {
+  'aws-access-key-id': ['aws_iam_access_key'],
+  'gcp-service-account-key': ['google_service_account_key'],
+  'azure-client-secret': ['azuread_application_password', 'azuread_service_principal_password'],
+};
+
 interface KeyContext {
   fix: FixContext;
   minted: MintedCredential;
@@ -53,8 +60,10 @@ export function fixTerraformKey(fix: FixContext, minted: MintedCredential, block
   if (!key) return [];
   const dependents = dependentsOf(module, `${minted.resourceType}.${minted.resourceName}`, key);
   if (!dependents) return [];
-  const inThisFile = module[0]!.declarations.filter((d) => d.type === minted.resourceType).length;
-  const user = keyUser(workspace, minted.cloud === 'kubernetes' ? 'aws' : minted.cloud, dependents.carriers, onlyOneOfType(workspace, path, minted.resourceType, inThisFile));
+  if (minted.cloud === 'kubernetes') return [];
+  const sameKind = MINTING_TYPES[minted.kind] ?? [];
+  const inThisFile = module[0]!.declarations.filter((d) => sameKind.includes(d.type)).length;
+  const user = keyUser(workspace, minted.cloud, dependents.carriers, onlyOneOfKind(workspace, path, minted.kind, inThisFile));
   if (!user) return [];
   const context: KeyContext = { fix, minted, module, key, ...dependents, user };
   switch (minted.resourceType) {

@@ -8,6 +8,7 @@ import type { Fixer, FixProposal } from '../fixer';
 import { lineStartAt } from '../text';
 import { fixTemplateKey } from './key-cloudformation';
 import { fixTerraformKey } from './key-terraform';
+import { yamlRoots } from '../cloud/subject';
 
 /**
  * long-lived-key: the resource that mints a long-lived credential is replaced by what makes it
@@ -43,7 +44,7 @@ function deleteTokenSecret(minted: MintedCredential, text: string, path: string,
   if (documents.some((d, i) => i !== index && usesSecret(d.root, name))) return [];
   for (const [other, file] of workspace.files) {
     if (other === path || file.dialect !== 'kubernetes') continue;
-    if (parseYaml(file.text).documents.some((d) => usesSecret(d.root, name))) return [];
+    if (yamlRoots(file).some((root) => usesSecret(root, name))) return [];
   }
   // The document with its own `---` (the next document keeps its marker), comments above the stream kept.
   const start = lineStartAt(text, document.span.start);

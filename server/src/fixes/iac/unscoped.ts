@@ -5,7 +5,6 @@ import type { Authentication, AwsWebIdentityTrust, AzureFederatedCredentialTrust
 import { hclString } from '../cloud/render';
 import { issuerHost, likeMatches, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs, type WorkspaceJob } from '../cloud/subject';
 import { folderOf } from '../cloud/workspace-index';
-import type { CiIssuer } from '../cloud/federation';
 import type { Fixer, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../text';
 import { claimPrefix } from './audience';
@@ -176,7 +175,7 @@ function narrowAzure(trust: AzureFederatedCredentialTrust, text: string, workspa
   if (!/^"[^"$%\n]*"$/.test(text.slice(current.span.start, current.span.end))) return [];
   const jobs = workspaceJobs(workspace, (auth) => auth.target === 'azure' && auth.method === 'oidc');
   const shared = sharedScope(jobs);
-  if (!shared || shared.issuer !== (trust.issuer as CiIssuer)) return [];
+  if (!shared || shared.issuer !== trust.issuer) return [];
   const subject = subjectClaim(shared.issuer, repository, shared.scope, usesImmutableSubjects(workspace));
   if (!subject || !likeMatches(current.value, subject)) return [];
   return [{ title: `Narrow the subject to ${subject} (${jobsPhrase(jobs)})`, safe: false, edits: [{ span: current.span, newText: hclString(subject) }] }];
