@@ -1,7 +1,9 @@
 /**
  * Deterministic generators of large, realistic inputs: a GitHub Actions workflow, a Terraform
- * file and a multi-document Kubernetes manifest. The benchmark times them; tests reuse them
- * (a 300 KB manifest whose findings are all known in advance).
+ * file, a multi-document Kubernetes manifest, a CloudFormation template and a GitLab pipeline,
+ * and `writeTree`, a folder of thousands of them for the scan benchmarks. The benchmark times
+ * them; tests reuse them (a 300 KB manifest whose findings are all known in advance, a tree for
+ * the CLI's worker threads).
  *
  * Each generator plants credentials on purpose and returns, with the text, the findings the
  * engine must report for them: rule id and 0-based line, as in a FileReport's ranges. The same

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { homepage, version } from '../../package.json';
 import { syntaxOf } from './dialects/detect';
-import { analyzeAll, AUTO_WORKER_THRESHOLD, workerPlan, type WorkerPlan } from './cli/pool';
+import { analyzeAll, AUTO_WORKER_BYTES, AUTO_WORKER_FILES, workerPlan, type WorkerPlan } from './cli/pool';
+import { fixCommand } from './cli/fix';
 import { describeFsError, errorName, type Candidate } from './cli/scan-file';
 import { isScanWorkerData, runScanWorker } from './cli/worker';
 import { Engine } from './engine/analyze';
@@ -41,8 +42,8 @@ Options:
 
 Environment:
   KEYLESS_WORKERS       worker threads analyzing beside the main thread: 0 for
-                        none; default one per CPU core beyond the first, once a
-                        scan reaches ${AUTO_WORKER_THRESHOLD} files
+                        none, N for N; by default one per CPU core beyond the
+                        first, once a scan passes ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB
 
 Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
 2 on a usage error or when a path cannot be read.
@@ -83,6 +84,9 @@ export interface EngineChoices {
 }
 
 export async function main(argv: readonly string[], io: CliIo, choices: EngineChoices = {}): Promise<number> {
+  // `keyless fix` (and the top-level help, which lists both commands) lives in cli/fix.ts.
+  const fixed = fixCommand(argv, io, { scanUsage: USAGE, ...choices });
+  if (fixed !== undefined) return fixed;
   let command: Command;
   try {
     command = parseArguments(argv);

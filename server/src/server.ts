@@ -28,16 +28,20 @@ import {
 import { version as keylessVersion } from '../../package.json';
 import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
+import type { WorkspaceContext } from './engine/workspace';
 import { analyzeDocument, isIgnored } from './lsp/analysis';
-import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixEdits, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
+import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixes, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
 import { configProblemDiagnostics, isKeylessDiagnosticData, type DiagnosticFix } from './lsp/diagnostics';
 import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
+import { syntaxOf } from './dialects/detect';
 import { YamlParseCache } from './syntax/yaml-incremental';
-import { loadConfig, walkFiles } from './workspace/files';
+import { readText, WorkspaceIndex } from './workspace/context';
+import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix, walkFiles } from './workspace/files';
+import { gitRepositoryOf } from './workspace/git';
 
 /**
  * The language server: the only module that talks to the LSP connection. It turns editor events
@@ -64,6 +68,8 @@ interface ClientSupport {
   workspaceFolders: boolean;
   relatedInformation: boolean;
   documentChanges: boolean;
+  /** Files created in a WorkspaceEdit: what fixes that write the cloud side need. */
+  createFiles: boolean;
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -78,6 +84,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     workspaceFolders: workspace?.workspaceFolders === true,
     relatedInformation: text?.diagnostic?.relatedInformation === true || text?.publishDiagnostics?.relatedInformation === true,
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
+    createFiles: workspace?.workspaceEdit?.documentChanges === true && (workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
   };
 }
 
@@ -266,6 +273,7 @@ function effectiveConfigFor(folder: WorkspaceFolder | undefined): Promise<Effect
 function configChanged(): void {
   configGeneration++;
   effectiveConfigs.clear();
+  void reindexIfIgnoreChanged().catch((error: unknown) => logError('Re-indexing the workspace failed', error));
   if (client.pull) {
     if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
     return;
@@ -285,6 +293,8 @@ async function reloadFolderConfig(folder: WorkspaceFolder): Promise<void> {
 interface AnalysisResult {
   version: number;
   generation: number;
+  /** The folder index's epoch the fixes were computed with (-1: none); a later one makes them stale. */
+  indexEpoch: number;
   /** Unique per result, so a client's `previousResultId` can never match a different text. */
   resultId: string;
   diagnostics: Diagnostic[];
@@ -344,6 +354,9 @@ async function runScheduled(uri: string): Promise<void> {
   const effective = await effectiveConfigFor(target.folder);
   if (superseded()) return;
   let diagnostics: Diagnostic[] = [];
+  // An index change does not supersede this analysis (a keystroke's result is never dropped for
+  // it): the result records the epoch it used, and the change schedules the document again.
+  const indexEpoch = indexEpochOf(target);
   if (engine !== undefined && effective.enable && !isIgnored(effective.config, target)) {
     try {
       diagnostics = analyze(documents.get(uri)!, target, effective.config);
@@ -354,7 +367,7 @@ async function runScheduled(uri: string): Promise<void> {
     }
   }
   if (superseded()) return;
-  settle(uri, { version, generation, resultId: String(++resultCounter), diagnostics });
+  settle(uri, { version, generation, indexEpoch, resultId: String(++resultCounter), diagnostics });
 }
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
@@ -368,6 +381,7 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
     config,
     relatedInformation: client.relatedInformation,
     yamlCache,
+    ...workspaceInput(target, config),
   });
   for (const failure of output.ruleErrors) {
     logError(`Rule ${failure.rule} failed on ${document.uri}; the other rules still report`, failure.error);
@@ -385,8 +399,16 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
 }
 
 function settle(uri: string, result: AnalysisResult): void {
+  const previous = results.get(uri);
+  // Analyzed again for an index change and nothing changed: same answer, same id, nothing sent.
+  const unchanged =
+    previous !== undefined &&
+    previous.version === result.version &&
+    previous.generation === result.generation &&
+    JSON.stringify(previous.diagnostics) === JSON.stringify(result.diagnostics);
+  if (unchanged) result = { ...result, resultId: previous.resultId };
   results.set(uri, result);
-  if (!client.pull) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+  if (!client.pull && !unchanged) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
   const waiting = waiters.get(uri);
   waiters.delete(uri);
   for (const resolve of waiting ?? []) resolve(result);
@@ -394,7 +416,9 @@ function settle(uri: string, result: AnalysisResult): void {
 
 function freshResult(document: TextDocument): AnalysisResult | undefined {
   const result = results.get(document.uri);
-  return result !== undefined && result.version === document.version && result.generation === configGeneration ? result : undefined;
+  if (result === undefined || result.version !== document.version || result.generation !== configGeneration) return undefined;
+  const target = targetOf(document);
+  return target !== undefined && result.indexEpoch === indexEpochOf(target) ? result : undefined;
 }
 
 /** The next analysis of a document, for a pull request; undefined when the request is cancelled. */
@@ -421,6 +445,8 @@ documents.onDidChangeContent(
       return;
     }
     if (!isAnalyzable(event.document)) return;
+    const file = uriToPath(uri);
+    if (file !== undefined) queueIndexUpdate(file);
     if (scanPublished.delete(uri) && client.pull) {
       // Pull takes over now the file is open; the scan's pushed copy would show twice.
       void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -441,6 +467,9 @@ documents.onDidClose(
     waiters.delete(uri);
     for (const resolve of waiting ?? []) resolve(undefined);
     const configFolder = configFolderOf(uri);
+    // Back to the disk's text in the index too: unsaved edits of a closed document are gone.
+    const file = uriToPath(uri);
+    if (file !== undefined && configFolder === undefined) queueIndexUpdate(file);
     if (configFolder !== undefined) {
       // Back to what is on disk: unsaved edits of the config no longer count.
       void reloadFolderConfig(configFolder).catch((error: unknown) => logError('Reloading .keyless.yaml failed', error));
@@ -449,6 +478,211 @@ documents.onDidClose(
     if (!client.pull && targetOf(event.document) !== undefined) void connection.sendDiagnostics({ uri, diagnostics: [] });
   }),
 );
+
+// --- workspace index: what fixes know beyond their file -----------------------------------------
+
+/** What the index watches: the files Keyless reads, and git configs for the repository's remote. */
+const INDEX_WATCH_PATTERNS = ['**/*.{tf,tfvars,json,yml,yaml}', '**/.git/config'];
+/**
+ * An open document's edits reach the index once it has been idle this long (each change restarts
+ * the wait): typing never pays for the index, and other documents are re-analyzed once per pause.
+ */
+const INDEX_UPDATE_DELAY_MS = 400;
+
+interface FolderIndex {
+  folder: WorkspaceFolder;
+  index: WorkspaceIndex;
+  /** Fixes get the context only once it is built: half an index could plan against half the IaC. */
+  ready: boolean;
+  /** Bumped by every change of a built index; fixes computed under an older one are stale. */
+  epoch: number;
+  /** The ignore globs it was built with (a change of them rebuilds it), and their matcher. */
+  ignore: string;
+  isIgnored: (relativePath: string) => boolean;
+  /** The git config the remote came from. */
+  gitConfigFile: string | undefined;
+  /** Set when a rebuild or the folder's removal replaces it: its build stops. */
+  cancelled: boolean;
+}
+
+const indexes = new Map<string, FolderIndex>();
+/** Per index, the files whose entries wait for the next update. */
+const pendingIndexUpdates = new Map<FolderIndex, Set<string>>();
+let indexUpdateTimer: NodeJS.Timeout | undefined;
+let indexUpdating = false;
+
+function indexOf(folder: WorkspaceFolder | undefined): FolderIndex | undefined {
+  return folder === undefined ? undefined : indexes.get(folder.uri);
+}
+
+function indexEpochOf(target: DocumentTarget): number {
+  const state = indexOf(target.folder);
+  return state?.ready === true ? state.epoch : -1;
+}
+
+/** The workspace context for analyzing a document, once its folder is indexed. */
+function workspaceInput(target: DocumentTarget, config: KeylessConfig): { workspace?: { context: WorkspaceContext; epoch: number } } {
+  const state = indexOf(target.folder);
+  if (state === undefined || !state.ready) return {};
+  return { workspace: { context: state.index.context(config.oidc), epoch: state.epoch } };
+}
+
+function indexName(state: FolderIndex, file: string): string {
+  return toPosix(path.relative(state.folder.path, file));
+}
+
+/**
+ * (Re)builds a folder's index in the background: one file per turn of the event loop, so open
+ * documents' analyses and every request run in between. When it is built, open documents of the
+ * folder are analyzed again, so their fixes can write beyond their file.
+ */
+async function indexFolder(folder: WorkspaceFolder): Promise<void> {
+  if (engine === undefined || shutdownRequested) return;
+  const previous = indexes.get(folder.uri);
+  if (previous !== undefined) previous.cancelled = true;
+  const effective = await effectiveConfigFor(folder);
+  const state: FolderIndex = {
+    folder,
+    index: new WorkspaceIndex(engine),
+    ready: false,
+    epoch: (previous?.epoch ?? 0) + 1,
+    ignore: JSON.stringify(effective.config.ignore),
+    isIgnored: pathMatcher(effective.config.ignore),
+    gitConfigFile: undefined,
+    cancelled: false,
+  };
+  // The folder may have left the workspace (or been re-indexed) while the config was read.
+  if (!folders.some((f) => f.uri === folder.uri) || indexes.get(folder.uri) !== previous) return;
+  indexes.set(folder.uri, state);
+  const git = await gitRepositoryOf(folder.path);
+  state.index.repository = git?.repository;
+  state.gitConfigFile = git?.configFile;
+  const stats = await state.index.build({
+    root: folder.path,
+    nameOf: (absolute) => indexName(state, absolute),
+    isIgnored: state.isIgnored,
+    // An open document counts as the editor has it, unsaved edits included.
+    textOf: (absolute) => openDocumentAt(absolute)?.getText(),
+    stripByteOrderMark: true,
+    pause: yieldToEventLoop,
+    cancelled: () => state.cancelled || shutdownRequested,
+    log: (message) => connection.console.warn(message),
+  });
+  if (stats.cancelled) return;
+  state.ready = true;
+  const repository = state.index.repository;
+  connection.console.info(
+    `Indexed ${folder.path} for fixes: ${stats.indexed} of ${stats.walked} files in ${Math.round(stats.milliseconds)} ms; ` +
+      (repository ? `repository ${repository.host}/${repository.owner}/${repository.name}` : 'no git remote, so fixes write no trust'),
+  );
+  indexChanged(state);
+}
+
+/** After a change of a built index: open documents of its folder are analyzed again (but `except`, whose own change it was). */
+function indexChanged(state: FolderIndex, except?: string): void {
+  if (!state.ready) return;
+  state.epoch++;
+  const affected = documents.all().filter((document) => document.uri !== except && isAnalyzable(document) && targetOf(document)?.folder?.uri === state.folder.uri);
+  if (affected.length === 0) return;
+  if (client.pull) {
+    // Their results are stale now (freshResult checks the epoch); the client pulls again.
+    if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
+    return;
+  }
+  for (const document of affected) scheduler.schedule(document.uri);
+}
+
+/** Asks for a file's entry to be brought up to date (from its open document, else from disk). */
+function queueIndexUpdate(file: string): void {
+  let queued = false;
+  for (const state of indexes.values()) {
+    // Nested folders each index the files under them.
+    if (folderOf(file, [state.folder]) === undefined) continue;
+    const files = pendingIndexUpdates.get(state) ?? new Set<string>();
+    files.add(file);
+    pendingIndexUpdates.set(state, files);
+    queued = true;
+  }
+  if (!queued) return;
+  if (indexUpdateTimer !== undefined) clearTimeout(indexUpdateTimer);
+  indexUpdateTimer = setTimeout(() => void updateIndexes().catch((error: unknown) => logError('Updating the workspace index failed', error)), INDEX_UPDATE_DELAY_MS);
+}
+
+async function updateIndexes(): Promise<void> {
+  indexUpdateTimer = undefined;
+  // One update at a time, so that an older read can never land after a newer one.
+  if (indexUpdating) {
+    indexUpdateTimer = setTimeout(() => void updateIndexes().catch((error: unknown) => logError('Updating the workspace index failed', error)), INDEX_UPDATE_DELAY_MS);
+    return;
+  }
+  indexUpdating = true;
+  try {
+    const batch = [...pendingIndexUpdates].flatMap(([state, files]) => [...files].map((file) => [file, state] as const));
+    pendingIndexUpdates.clear();
+    /** Per index, the files that changed, and the open document among them if it is the only one. */
+    const changed = new Map<FolderIndex, { files: number; document: string | undefined }>();
+    for (const [file, state] of batch) {
+      if (state.cancelled || shutdownRequested) continue;
+      const name = indexName(state, file);
+      const open = openDocumentAt(file);
+      let didChange: boolean;
+      if (!(await isIndexable(state, file))) didChange = state.index.remove(name);
+      else if (open !== undefined) didChange = state.index.update(name, open.getText());
+      else {
+        // Closed, created, changed or deleted on disk: the disk says which.
+        const text = await readText(file, true);
+        didChange = text === undefined ? state.index.remove(name) : state.index.update(name, text);
+      }
+      if (didChange) {
+        const count = (changed.get(state)?.files ?? 0) + 1;
+        changed.set(state, { files: count, document: count === 1 ? open?.uri : undefined });
+      }
+      await yieldToEventLoop();
+    }
+    // A document whose own edit is the only change was analyzed for it already.
+    for (const [state, { document }] of changed) indexChanged(state, document);
+  } finally {
+    indexUpdating = false;
+  }
+}
+
+/** Whether a walk of the folder would index the file: as walkFiles decides, and the ignore globs. */
+async function isIndexable(state: FolderIndex, file: string): Promise<boolean> {
+  const relative = indexName(state, file);
+  if (relative.startsWith('../') || path.isAbsolute(relative) || syntaxOf(file) === null) return false;
+  if (relative.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return false;
+  if (state.isIgnored(relative)) return false;
+  const gitIgnored = await gitIgnoredAbove(state.folder.path, file);
+  return !gitIgnored(relative);
+}
+
+function isGitConfig(file: string): boolean {
+  return (path.basename(file) === 'config' && path.basename(path.dirname(file)) === '.git') || [...indexes.values()].some((state) => state.gitConfigFile !== undefined && samePath(state.gitConfigFile, file));
+}
+
+/** A git config changed: folders whose remote it was (or could now be) read it again. */
+async function refreshRepositories(): Promise<void> {
+  for (const state of indexes.values()) {
+    if (state.cancelled) continue;
+    const git = await gitRepositoryOf(state.folder.path);
+    const before = JSON.stringify(state.index.repository ?? null);
+    state.gitConfigFile = git?.configFile;
+    state.index.repository = git?.repository;
+    if (JSON.stringify(state.index.repository ?? null) !== before) indexChanged(state);
+  }
+}
+
+/** A config change may change the ignore globs, which decide what an index holds. */
+async function reindexIfIgnoreChanged(): Promise<void> {
+  for (const folder of folders) {
+    const state = indexes.get(folder.uri);
+    if (state === undefined) continue;
+    const effective = await effectiveConfigFor(folder);
+    if (indexes.get(folder.uri) === state && JSON.stringify(effective.config.ignore) !== state.ignore) {
+      void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
+    }
+  }
+}
 
 // --- lifecycle -------------------------------------------------------------------------------
 
@@ -483,8 +717,11 @@ connection.onInitialized(
     if (client.configurationRegistration) registrations.push(connection.client.register(DidChangeConfigurationNotification.type, { section: 'keyless' }));
     if (client.watchedFilesRegistration) {
       registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_WATCH_PATTERN }] }));
+      registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: INDEX_WATCH_PATTERNS.map((globPattern) => ({ globPattern })) }));
     }
     for (const registration of registrations) registration.catch((error: unknown) => logError('A capability registration failed', error));
+    // In the background: diagnostics never wait for it, only fixes that write beyond their file do.
+    for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
   }),
 );
 
@@ -493,6 +730,12 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   for (const uri of removed) {
     folderConfigs.delete(uri);
     settingsByScope.delete(uri);
+    const state = indexes.get(uri);
+    if (state !== undefined) {
+      state.cancelled = true;
+      indexes.delete(uri);
+      pendingIndexUpdates.delete(state);
+    }
     const configUri = configDiagnosticUris.get(uri);
     if (configUri !== undefined) void connection.sendDiagnostics({ uri: configUri, diagnostics: [] });
     configDiagnosticUris.delete(uri);
@@ -509,6 +752,7 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   }
   for (const folder of added) void folderConfigFor(folder);
   configChanged();
+  for (const folder of added) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
 }
 
 connection.onShutdown(() => {
@@ -540,12 +784,18 @@ connection.onDidChangeConfiguration(
 connection.onDidChangeWatchedFiles(
   guarded('Handling changed files', async (params) => {
     const touched = new Map<string, WorkspaceFolder>();
+    let gitConfigChanged = false;
     for (const change of params.changes) {
       const folder = configFolderOf(change.uri);
       // An open config is read from the editor, which is ahead of the disk.
       if (folder !== undefined && documents.get(change.uri) === undefined && openDocumentAt(configFileOf(folder)) === undefined) touched.set(folder.uri, folder);
+      const file = uriToPath(change.uri);
+      if (file === undefined || folder !== undefined) continue;
+      if (isGitConfig(file)) gitConfigChanged = true;
+      else if (syntaxOf(file) !== null) queueIndexUpdate(file);
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
+    if (gitConfigChanged) await refreshRepositories();
   }),
 );
 
@@ -589,7 +839,9 @@ connection.onCodeAction((params) =>
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (wantsKind(only, CodeActionKind.QuickFix)) {
-      actions.push(...quickFixes(params.textDocument.uri, params.context.diagnostics, { documentChanges: client.documentChanges }));
+      const uri = params.textDocument.uri;
+      const otherVersions = await otherFileVersions(uri, params.context.diagnostics);
+      actions.push(...quickFixes(uri, params.context.diagnostics, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other) }));
     }
     // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
     if (only !== undefined && wantsKind(only, FIX_ALL_KIND)) {
@@ -613,14 +865,54 @@ async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
     if (current === undefined || current.version !== version || !effective.enable || isIgnored(effective.config, target)) return undefined;
     diagnostics = analyze(current, target, effective.config);
   }
-  const fixes: DiagnosticFix[] = diagnostics.flatMap((diagnostic) => (isKeylessDiagnosticData(diagnostic.data) ? diagnostic.data.fixes : []));
-  const edits = safeFixEdits(fixes);
-  if (edits.length === 0) return undefined;
+  const otherVersions = await otherFileVersions(uri, diagnostics);
+  const current = documents.get(uri);
+  if (current === undefined || current.version !== version) return undefined;
+  // A fix that edits a file whose text moved on since the analysis waits for the next one.
+  const applicable = (fix: DiagnosticFix): boolean => fix.edits.every((edit) => edit.uri === uri || (fix.creates ?? []).includes(edit.uri) || otherVersions.get(edit.uri) !== undefined);
+  const fixes: DiagnosticFix[] = diagnostics.flatMap((diagnostic) => (isKeylessDiagnosticData(diagnostic.data) ? diagnostic.data.fixes.filter(applicable) : []));
+  const accepted = safeFixes(fixes, { createFiles: client.documentChanges && client.createFiles });
+  if (accepted.length === 0) return undefined;
   return {
     title: 'Fix all safely fixable Keyless problems',
     kind: FIX_ALL_KIND,
-    edit: toWorkspaceEdit(edits, { documentChanges: client.documentChanges, versionOf: (editUri) => (editUri === uri ? version : null) }),
+    edit: toWorkspaceEdit(
+      accepted.flatMap((fix) => fix.edits),
+      { documentChanges: client.documentChanges, versionOf: (editUri) => (editUri === uri ? version : (otherVersions.get(editUri) ?? null)) },
+      accepted.flatMap((fix) => fix.creates ?? []),
+    ),
   };
+}
+
+/**
+ * The version to send with each edit a diagnostic's fixes make in another file, checked against
+ * the index those edits were positioned on: the open document's version while it still has the
+ * indexed text, null for a closed file whose disk text is still the indexed one, and no entry
+ * (not offered) otherwise — or when the index has changed since the diagnostic was computed.
+ */
+async function otherFileVersions(documentUri: string, diagnostics: readonly Diagnostic[]): Promise<Map<string, number | null>> {
+  const versions = new Map<string, number | null>();
+  const document = documents.get(documentUri);
+  const target = document !== undefined ? targetOf(document) : documentTarget(documentUri, '', folders);
+  const state = indexOf(target?.folder);
+  for (const diagnostic of diagnostics) {
+    if (!isKeylessDiagnosticData(diagnostic.data) || state === undefined || !state.ready || diagnostic.data.indexEpoch !== state.epoch) continue;
+    for (const fix of diagnostic.data.fixes) {
+      for (const edit of fix.edits) {
+        if (edit.uri === documentUri || versions.has(edit.uri) || (fix.creates ?? []).includes(edit.uri)) continue;
+        const file = uriToPath(edit.uri);
+        const indexed = file === undefined ? undefined : state.index.get(indexName(state, file))?.text;
+        if (file === undefined || indexed === undefined) continue;
+        const open = documents.get(edit.uri) ?? openDocumentAt(file);
+        if (open !== undefined) {
+          if (open.getText() === indexed) versions.set(edit.uri, open.version);
+        } else if ((await readText(file, true)) === indexed) {
+          versions.set(edit.uri, null);
+        }
+      }
+    }
+  }
+  return versions;
 }
 
 // --- workspace scan --------------------------------------------------------------------------
@@ -698,7 +990,7 @@ async function scanFile(file: string, config: KeylessConfig): Promise<number | u
     return undefined;
   }
   try {
-    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation });
+    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation, ...workspaceInput(target, config) });
     for (const failure of output.ruleErrors) logError(`Rule ${failure.rule} failed on ${uri}; the other rules still report`, failure.error);
     for (const note of output.notes) connection.console.info(`${uri}: ${note}`);
     if (output.diagnostics.length > 0) {

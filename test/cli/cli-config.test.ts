@@ -65,7 +65,7 @@ describe('keyless scan: .keyless.yaml', { concurrency: true }, () => {
     assert.deepEqual(run.stderr.split('\n').slice(0, 3), [
       '.keyless.yaml:3:5: unknown rule "foo"',
       '.keyless.yaml:4:23: rule "hardcoded-secret": expected off, error, warning or info',
-      '.keyless.yaml:7:1: unknown key "colour" (expected "rules" or "ignore")',
+      '.keyless.yaml:7:1: unknown key "colour" (expected "rules", "ignore" or "oidc")',
     ]);
     assert.deepEqual(findingKeys(run.stdout), ['main.tf:5:17 hardcoded-secret']);
   });

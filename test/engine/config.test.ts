@@ -30,7 +30,7 @@ describe('.keyless.yaml', () => {
       [
         '2:3 unknown rule "no-such-rule"',
         '3:19 rule "long-lived-key": expected off, error, warning or info',
-        '5:1 unknown key "ignored" (expected "rules" or "ignore")',
+        '5:1 unknown key "ignored" (expected "rules", "ignore" or "oidc")',
         '6:9 "ignore" must be a list of glob patterns',
       ],
     );
@@ -70,4 +70,33 @@ describe('ignore globs', () => {
     test(`${path} → ${expected ? 'ignored' : 'scanned'}`, () => assert.equal(matches(path), expected));
   }
   test('no globs ignore nothing', () => assert.equal(pathMatcher([])('a/b'), false));
+});
+
+describe('.keyless.yaml oidc:', () => {
+  test('immutable subjects and GitHub ids (bare or quoted digits)', () => {
+    const { config, problems } = parseConfig('oidc:\n  immutable-subjects: true\n  github-owner-id: 1234567\n  github-repository-id: "89012345"\n');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(config.oidc, { immutableSubjects: true, githubOwnerId: '1234567', githubRepositoryId: '89012345' });
+  });
+
+  test('problems name the line; the valid fields still apply', () => {
+    const { config, problems } = parseConfig('oidc:\n  immutable-subjects: yes please\n  github-owner-id: -3\n  github-repository-id: 42\n  github-org: acme\n');
+    assert.deepEqual(
+      problems.map((p) => `${p.position.line + 1}:${p.position.character + 1} ${p.message}`),
+      [
+        '2:23 oidc "immutable-subjects": expected true or false',
+        '3:20 oidc "github-owner-id": expected the numeric id GitHub gives it (digits only)',
+        '5:3 unknown key "github-org" under "oidc" (expected "immutable-subjects", "github-owner-id", "github-repository-id")',
+      ],
+    );
+    assert.deepEqual(config.oidc, { githubRepositoryId: '42' });
+    assert.equal(parseConfig('oidc: [1]\n').problems.length, 1);
+  });
+
+  test('a config without oidc: has none; layers merge it field by field', () => {
+    assert.equal('oidc' in parseConfig('rules: {}\n').config, false);
+    const merged = mergeConfigs({ rules: {}, ignore: [], oidc: { immutableSubjects: true, githubOwnerId: '1' } }, { rules: {}, ignore: [] }, { rules: {}, ignore: [], oidc: { githubOwnerId: '2' } });
+    assert.deepEqual(merged.oidc, { immutableSubjects: true, githubOwnerId: '2' });
+    assert.equal('oidc' in mergeConfigs({ rules: {}, ignore: [] }, { rules: {}, ignore: [] }), false);
+  });
 });

@@ -13,6 +13,10 @@ import type { Severity } from './finding';
  *     long-lived-key: warning
  *   ignore:                     # globs, relative to the workspace root
  *     - "test/fixtures/**"
+ *   oidc:                       # what trusts written by fixes name (Keyless makes no API calls)
+ *     immutable-subjects: true  # GitHub's repo:ORG@ID/REPO@ID:… subjects, with both ids below
+ *     github-owner-id: 1234567
+ *     github-repository-id: 89012345
  *
  * A broken config never stops analysis: each problem is reported with its line, and the entries
  * that are valid still apply; everything else keeps its default.
@@ -24,6 +28,20 @@ export type RuleSetting = Severity | 'off';
 export interface KeylessConfig {
   rules: Readonly<Record<string, RuleSetting>>;
   ignore: readonly string[];
+  /** Present only when some layer sets it, so configs without it compare equal to the default. */
+  oidc?: OidcConfig;
+}
+
+/**
+ * What trusts written by fixes need to know about the repository and cannot learn offline: GitHub's
+ * numeric ids, for the immutable subject form (`repo:ORG@OWNER_ID/REPO@REPO_ID:…`). Each field is
+ * absent when not set, so a later layer sets only what it names.
+ */
+export interface OidcConfig {
+  immutableSubjects?: boolean;
+  /** Decimal digits: ids are not arithmetic, and a string never loses precision. */
+  githubOwnerId?: string;
+  githubRepositoryId?: string;
 }
 
 export const DEFAULT_CONFIG: KeylessConfig = { rules: {}, ignore: [] };
@@ -47,6 +65,7 @@ export function parseConfig(text: string): { config: KeylessConfig; problems: Co
   const root = documents[0]?.root ?? null;
   const rules: Record<string, RuleSetting> = {};
   const ignore: string[] = [];
+  let oidc: OidcConfig | undefined;
   if (root === null) return { config: DEFAULT_CONFIG, problems };
   if (!isMap(root)) {
     problem('the config must be a mapping with `rules:` and `ignore:`', root.span.start);
@@ -55,9 +74,10 @@ export function parseConfig(text: string): { config: KeylessConfig; problems: Co
   for (const pair of root.pairs) {
     if (pair.key === 'rules') readRules(pair.value, rules, problem);
     else if (pair.key === 'ignore') readIgnore(pair.value, ignore, problem);
-    else problem(`unknown key "${pair.key}" (expected "rules" or "ignore")`, pair.keySpan.start);
+    else if (pair.key === 'oidc') oidc = readOidc(pair.value, problem);
+    else problem(`unknown key "${pair.key}" (expected "rules", "ignore" or "oidc")`, pair.keySpan.start);
   }
-  return { config: { rules, ignore }, problems };
+  return { config: { rules, ignore, ...(oidc ? { oidc } : {}) }, problems };
 }
 
 function readRules(node: DataNode | null, into: Record<string, RuleSetting>, problem: (message: string, offset: number) => void): void {
@@ -100,11 +120,47 @@ function readIgnore(node: DataNode | null, into: string[], problem: (message: st
   }
 }
 
-/** Settings layered over the file's: later layers win, rule by rule; ignore lists add up. */
+const OIDC_KEYS = ['immutable-subjects', 'github-owner-id', 'github-repository-id'];
+
+function readOidc(node: DataNode | null, problem: (message: string, offset: number) => void): OidcConfig | undefined {
+  if (node === null) return undefined;
+  if (!isMap(node)) {
+    problem('"oidc" must be a mapping with immutable-subjects, github-owner-id and github-repository-id', node.span.start);
+    return undefined;
+  }
+  const oidc: OidcConfig = {};
+  for (const pair of node.pairs) {
+    const raw = isScalar(pair.value) ? pair.value.value : undefined;
+    const at = (pair.value ?? pair).span.start;
+    if (pair.key === 'immutable-subjects') {
+      if (typeof raw === 'boolean') oidc.immutableSubjects = raw;
+      else problem('oidc "immutable-subjects": expected true or false', at);
+    } else if (pair.key === 'github-owner-id' || pair.key === 'github-repository-id') {
+      const id = githubId(raw);
+      if (id === undefined) problem(`oidc "${pair.key}": expected the numeric id GitHub gives it (digits only)`, at);
+      else if (pair.key === 'github-owner-id') oidc.githubOwnerId = id;
+      else oidc.githubRepositoryId = id;
+    } else {
+      problem(`unknown key "${pair.key}" under "oidc" (expected ${OIDC_KEYS.map((k) => `"${k}"`).join(', ')})`, pair.keySpan.start);
+    }
+  }
+  return oidc;
+}
+
+/** A GitHub id as decimal digits: a positive integer, written bare or quoted. */
+export function githubId(raw: unknown): string | undefined {
+  if (typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0) return String(raw);
+  if (typeof raw === 'string' && /^[1-9]\d{0,19}$/.test(raw.trim())) return raw.trim();
+  return undefined;
+}
+
+/** Settings layered over the file's: later layers win, rule by rule (and oidc field by field); ignore lists add up. */
 export function mergeConfigs(...layers: KeylessConfig[]): KeylessConfig {
+  const oidcLayers = layers.flatMap((l) => (l.oidc ? [l.oidc] : []));
   return {
     rules: Object.assign({}, ...layers.map((l) => l.rules)),
     ignore: layers.flatMap((l) => l.ignore),
+    ...(oidcLayers.length > 0 ? { oidc: Object.assign({}, ...oidcLayers) as OidcConfig } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver';
 import type { Engine } from '../engine/analyze';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
 import type { Finding } from '../engine/finding';
+import type { WorkspaceContext } from '../engine/workspace';
 import type { Range } from '../syntax/text';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { toDiagnostic } from './diagnostics';
@@ -22,6 +23,8 @@ export interface AnalysisInput {
   relatedInformation: boolean;
   /** The document's YAML pieces from its last analysis; absent for files read from disk. */
   yamlCache?: YamlParseCache;
+  /** The folder's index, once built: fixes that write beyond the file need it; findings do not. */
+  workspace?: { context: WorkspaceContext; epoch: number };
 }
 
 export interface AnalysisOutput {
@@ -50,9 +53,14 @@ export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
   const ruleErrors: { rule: string; error: unknown }[] = [];
   const report = input.engine.analyze(
     { path: input.target.enginePath, text: input.text, ...(input.target.syntaxOverride ? { syntax: input.target.syntaxOverride } : {}) },
-    { config: input.config, onRuleError: (rule, error) => ruleErrors.push({ rule: rule.id, error }), ...(input.yamlCache ? { yamlCache: input.yamlCache } : {}) },
+    {
+      config: input.config,
+      onRuleError: (rule, error) => ruleErrors.push({ rule: rule.id, error }),
+      ...(input.yamlCache ? { yamlCache: input.yamlCache } : {}),
+      ...(input.workspace ? { workspace: input.workspace.context } : {}),
+    },
   );
-  const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation };
+  const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation, ...(input.workspace ? { indexEpoch: input.workspace.epoch } : {}) };
   return {
     diagnostics: report.findings.map((finding) => toDiagnostic(finding, options)),
     findings: report.findings,

@@ -1,4 +1,4 @@
-import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type Range, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, type DiagnosticFix, type DiagnosticFixEdit } from './diagnostics';
 
 /** Applies every safe fix of a document: for `editor.codeActionsOnSave` and "Fix all". */
@@ -18,44 +18,90 @@ export interface EditOptions {
   versionOf: (uri: string) => number | null;
 }
 
-/** Edits grouped by document, in the form the client understands. */
-export function toWorkspaceEdit(edits: readonly DiagnosticFixEdit[], options: EditOptions): WorkspaceEdit {
+/**
+ * Edits grouped by document, in the form the client understands. Files in `creates` come first,
+ * each as a CreateFile that fails if the file exists (a fix never overwrites a file) followed by
+ * the edit that writes its text; they need `documentChanges`, which the caller has checked.
+ */
+export function toWorkspaceEdit(edits: readonly DiagnosticFixEdit[], options: EditOptions, creates: readonly string[] = []): WorkspaceEdit {
   const byUri = new Map<string, TextEdit[]>();
+  for (const uri of creates) byUri.set(uri, []);
   for (const edit of edits) {
     const list = byUri.get(edit.uri) ?? [];
     list.push({ range: edit.range, newText: edit.newText });
     byUri.set(edit.uri, list);
   }
   if (options.documentChanges) {
+    const created = new Set(creates);
+    const changes: (CreateFile | TextDocumentEdit)[] = [];
+    for (const [uri, textEdits] of byUri) {
+      if (created.has(uri)) {
+        changes.push({ kind: 'create', uri, options: { ignoreIfExists: false, overwrite: false } });
+        changes.push({ textDocument: { uri, version: null }, edits: textEdits });
+      }
+    }
     // The version makes the client refuse the edit if the document moved on since the analysis.
-    return { documentChanges: [...byUri].map(([uri, textEdits]) => ({ textDocument: { uri, version: options.versionOf(uri) }, edits: textEdits })) };
+    for (const [uri, textEdits] of byUri) if (!created.has(uri)) changes.push({ textDocument: { uri, version: options.versionOf(uri) }, edits: textEdits });
+    return { documentChanges: changes };
   }
   return { changes: Object.fromEntries(byUri) };
 }
 
+export interface QuickFixOptions {
+  documentChanges: boolean;
+  /** The client creates files in a WorkspaceEdit (`resourceOperations` includes `create`). */
+  createFiles?: boolean;
+  /**
+   * Another file's version, for the edits a fix makes there: the open document's version when the
+   * edits were positioned on its current text, null when the file is not open, undefined when
+   * they were positioned on a text the document has since left (the fix is then not offered; the
+   * analysis that follows offers it anew).
+   */
+  otherVersion?: (uri: string) => number | null | undefined;
+}
+
 /**
  * The quick fixes of the Keyless diagnostics in a code action request, from the fixes that ride on
- * each diagnostic. The first safe fix of a diagnostic is the preferred one (what "auto fix" applies).
+ * each diagnostic. The first safe fix offered is the preferred one (what "auto fix" applies).
+ * A fix that creates files is offered only to clients that can create them.
  */
-export function quickFixes(documentUri: string, diagnostics: readonly Diagnostic[], options: Pick<EditOptions, 'documentChanges'>): CodeAction[] {
+export function quickFixes(documentUri: string, diagnostics: readonly Diagnostic[], options: QuickFixOptions): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== DIAGNOSTIC_SOURCE || !isKeylessDiagnosticData(diagnostic.data)) continue;
     const { version, fixes } = diagnostic.data;
-    const versionOf = (uri: string): number | null => (uri === documentUri ? version : null);
-    const preferred = fixes.findIndex((fix) => fix.safe);
-    fixes.forEach((fix, index) => {
+    let preferred = false;
+    for (const fix of fixes) {
+      const versions = fixVersions(fix, documentUri, version, options);
+      if (versions === undefined) continue;
       const action: CodeAction = {
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: toWorkspaceEdit(fix.edits, { documentChanges: options.documentChanges, versionOf }),
+        edit: toWorkspaceEdit(fix.edits, { documentChanges: options.documentChanges, versionOf: (uri) => versions.get(uri) ?? null }, fix.creates),
       };
-      if (index === preferred) action.isPreferred = true;
+      if (fix.safe && !preferred) {
+        action.isPreferred = true;
+        preferred = true;
+      }
       actions.push(action);
-    });
+    }
   }
   return actions;
+}
+
+/** The version of every file a fix edits, or undefined when the client cannot apply the fix as it is. */
+function fixVersions(fix: DiagnosticFix, documentUri: string, documentVersion: number | null, options: QuickFixOptions): Map<string, number | null> | undefined {
+  const creates = fix.creates ?? [];
+  if (creates.length > 0 && !(options.documentChanges && options.createFiles === true)) return undefined;
+  const versions = new Map<string, number | null>();
+  for (const edit of fix.edits) {
+    if (versions.has(edit.uri) || creates.includes(edit.uri)) continue;
+    const version = edit.uri === documentUri ? documentVersion : options.otherVersion === undefined ? null : options.otherVersion(edit.uri);
+    if (version === undefined) return undefined;
+    versions.set(edit.uri, version);
+  }
+  return versions;
 }
 
 function comparePositions(a: Range['start'], b: Range['start']): number {
@@ -68,16 +114,38 @@ function overlaps(a: Range, b: Range): boolean {
 }
 
 /**
- * The edits of every safe fix that can be applied together. A fix is all or nothing: one whose edits
- * collide with an earlier fix's is left for the next round (the diagnostics after the edit show it
- * again), since edits that overlap cannot be applied in one WorkspaceEdit.
+ * The safe fixes that can be applied together. A fix is all or nothing: one whose edits collide
+ * with an earlier fix's is left for the next round (the diagnostics after the edit show it again),
+ * since edits that overlap cannot be applied in one WorkspaceEdit. A file two fixes create, or one
+ * creates and another edits, is a collision too; fixes that create files are left out for clients
+ * that cannot create them.
  */
-export function safeFixEdits(fixes: readonly DiagnosticFix[]): DiagnosticFixEdit[] {
-  const accepted: DiagnosticFixEdit[] = [];
+export function safeFixes(fixes: readonly DiagnosticFix[], options: { createFiles: boolean } = { createFiles: false }): DiagnosticFix[] {
+  const accepted: DiagnosticFix[] = [];
+  const edits: DiagnosticFixEdit[] = [];
+  const touched = new Set<string>();
+  const created = new Set<string>();
   for (const fix of fixes) {
     if (!fix.safe || fix.edits.length === 0) continue;
-    const collides = fix.edits.some((edit) => accepted.some((other) => other.uri === edit.uri && overlaps(other.range, edit.range)));
-    if (!collides) accepted.push(...fix.edits);
+    const creates = fix.creates ?? [];
+    if (creates.length > 0 && !options.createFiles) continue;
+    if (creates.some((uri) => touched.has(uri))) continue;
+    const collides = fix.edits.some(
+      (edit) => (created.has(edit.uri) && !creates.includes(edit.uri)) || edits.some((other) => other.uri === edit.uri && overlaps(other.range, edit.range)),
+    );
+    if (collides) continue;
+    accepted.push(fix);
+    edits.push(...fix.edits);
+    for (const edit of fix.edits) touched.add(edit.uri);
+    for (const uri of creates) {
+      created.add(uri);
+      touched.add(uri);
+    }
   }
   return accepted;
+}
+
+/** The edits of every safe fix that can be applied together (see `safeFixes`). */
+export function safeFixEdits(fixes: readonly DiagnosticFix[]): DiagnosticFixEdit[] {
+  return safeFixes(fixes).flatMap((fix) => fix.edits);
 }

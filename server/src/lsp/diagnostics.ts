@@ -3,7 +3,7 @@ import type { ConfigProblem } from '../engine/config';
 import type { Finding, Severity } from '../engine/finding';
 import { ruleDocsUrl } from '../rules/docs';
 import { LineIndex } from '../syntax/text';
-import { editTargetUri, type DocumentTarget } from './paths';
+import { editTargetUri, otherFileUri, type DocumentTarget } from './paths';
 
 /** The `source` of every diagnostic Keyless publishes; code actions only act on these. */
 export const DIAGNOSTIC_SOURCE = 'keyless';
@@ -21,6 +21,8 @@ export interface DiagnosticFix {
   title: string;
   safe: boolean;
   edits: DiagnosticFixEdit[];
+  /** URIs of the files the fix creates: each one's whole text is its edit at 0. */
+  creates?: string[];
 }
 
 /**
@@ -32,6 +34,12 @@ export interface KeylessDiagnosticData {
   /** Null for files analyzed from disk (workspace scan), which have no editor version. */
   version: number | null;
   fixes: DiagnosticFix[];
+  /**
+   * The state of the folder's index the fixes were computed with. Edits of other files are
+   * positioned on the index's texts: once it has moved on, they are not offered (the analysis that
+   * follows every index change offers them anew). Absent: no index was used.
+   */
+  indexEpoch?: number;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -57,6 +65,8 @@ export interface DiagnosticOptions {
   version: number | null;
   /** Whether the client shows `relatedInformation`; without it the locations are left off. */
   relatedInformation: boolean;
+  /** The folder index's epoch when the analysis had one (see KeylessDiagnosticData). */
+  indexEpoch?: number;
 }
 
 export function toDiagnostic(finding: Finding, options: DiagnosticOptions): Diagnostic {
@@ -64,11 +74,15 @@ export function toDiagnostic(finding: Finding, options: DiagnosticOptions): Diag
   const data: KeylessDiagnosticData = {
     rule: finding.rule,
     version: options.version,
-    fixes: finding.fixes.map((fix) => ({
-      title: fix.title,
-      safe: fix.safe,
-      edits: fix.edits.map((edit) => ({ uri: editTargetUri(edit.path, target), range: edit.range, newText: edit.newText })),
-    })),
+    fixes: finding.fixes.flatMap((fix) => {
+      // Every path of a fix must name a file the editor can find, or the fix is left out whole.
+      const uriOf = (file: string): string => otherFileUri(file, target) ?? '';
+      const edits = fix.edits.map((edit) => ({ uri: uriOf(edit.path), range: edit.range, newText: edit.newText }));
+      const creates = (fix.creates ?? []).map(uriOf);
+      if (edits.some((edit) => edit.uri === '') || creates.some((uri) => uri === '')) return [];
+      return [{ title: fix.title, safe: fix.safe, edits, ...(creates.length > 0 ? { creates } : {}) }];
+    }),
+    ...(options.indexEpoch !== undefined ? { indexEpoch: options.indexEpoch } : {}),
   };
   const diagnostic: Diagnostic = {
     range: finding.range,
@@ -122,7 +136,14 @@ function isFixEdit(value: unknown): value is DiagnosticFixEdit {
 }
 
 function isFix(value: unknown): value is DiagnosticFix {
-  return isObject(value) && typeof value.title === 'string' && typeof value.safe === 'boolean' && Array.isArray(value.edits) && value.edits.every(isFixEdit);
+  return (
+    isObject(value) &&
+    typeof value.title === 'string' &&
+    typeof value.safe === 'boolean' &&
+    Array.isArray(value.edits) &&
+    value.edits.every(isFixEdit) &&
+    (value.creates === undefined || (Array.isArray(value.creates) && value.creates.every((uri) => typeof uri === 'string')))
+  );
 }
 
 /** `data` comes back from the client in code action requests: check its shape before trusting it. */
@@ -132,6 +153,7 @@ export function isKeylessDiagnosticData(value: unknown): value is KeylessDiagnos
     typeof value.rule === 'string' &&
     (value.version === null || typeof value.version === 'number') &&
     Array.isArray(value.fixes) &&
-    value.fixes.every(isFix)
+    value.fixes.every(isFix) &&
+    (value.indexEpoch === undefined || typeof value.indexEpoch === 'number')
   );
 }

@@ -99,9 +99,17 @@ export function documentTarget(uri: string, languageId: string, folders: readonl
 
 /** Where an edit of a fix lands: the analyzed document itself, or another file of its folder. */
 export function editTargetUri(editPath: string, target: DocumentTarget): string {
+  return otherFileUri(editPath, target) ?? target.uri;
+}
+
+/**
+ * The URI of a path a fix names, undefined when it cannot be placed: a relative path other than
+ * the document's own, for a document outside every folder (a fix must never land on the wrong file).
+ */
+export function otherFileUri(editPath: string, target: DocumentTarget): string | undefined {
   if (editPath === target.enginePath) return target.uri;
-  if (target.folder !== undefined && !path.isAbsolute(editPath)) return pathToUri(path.join(target.folder.path, editPath));
-  return path.isAbsolute(editPath) ? pathToUri(editPath) : target.uri;
+  if (target.folder !== undefined && !path.isAbsolute(editPath)) return pathToUri(path.join(target.folder.path, ...editPath.split('/')));
+  return path.isAbsolute(editPath) ? pathToUri(editPath) : undefined;
 }
 
 /** Whether two file paths name the same file, the way the platform compares them. */

@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, type KeylessConfig, type RuleSetting } from '../engine/config';
+import { DEFAULT_CONFIG, githubId, type KeylessConfig, type OidcConfig, type RuleSetting } from '../engine/config';
 import { RULES_BY_ID } from '../rules';
 
 /**
@@ -8,7 +8,7 @@ import { RULES_BY_ID } from '../rules';
  */
 export interface EditorSettings {
   enable: boolean;
-  /** The `keyless.rules` and `keyless.ignore` layer, merged over `.keyless.yaml`. */
+  /** The `keyless.rules`, `keyless.ignore` and `keyless.oidc.*` layer, merged over `.keyless.yaml`. */
   config: KeylessConfig;
   problems: string[];
 }
@@ -51,5 +51,30 @@ export function readSettings(raw: unknown): EditorSettings {
   } else if (raw.ignore !== undefined && raw.ignore !== null) {
     problems.push('keyless.ignore must be a list of glob patterns');
   }
-  return { enable, config: { rules, ignore }, problems };
+  const oidc = readOidc(raw.oidc, problems);
+  return { enable, config: { rules, ignore, ...(oidc ? { oidc } : {}) }, problems };
+}
+
+/**
+ * `keyless.oidc.*`. The editor answers every setting with its default when the user set none, so
+ * a default must mean "as .keyless.yaml says": `immutableSubjects` can only turn the form on, and
+ * an id of 0 is no id.
+ */
+function readOidc(raw: unknown, problems: string[]): OidcConfig | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (!isRecord(raw)) {
+    problems.push('keyless.oidc must be an object');
+    return undefined;
+  }
+  const oidc: OidcConfig = {};
+  if (raw.immutableSubjects === true) oidc.immutableSubjects = true;
+  else if (raw.immutableSubjects !== undefined && raw.immutableSubjects !== null && raw.immutableSubjects !== false) problems.push('keyless.oidc.immutableSubjects must be true or false');
+  for (const key of ['githubOwnerId', 'githubRepositoryId'] as const) {
+    const value = raw[key];
+    if (value === undefined || value === null || value === 0 || value === '') continue;
+    const id = githubId(value);
+    if (id === undefined) problems.push(`keyless.oidc.${key} must be the numeric id GitHub gives it`);
+    else oidc[key] = id;
+  }
+  return Object.keys(oidc).length > 0 ? oidc : undefined;
 }

@@ -10,7 +10,7 @@ import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type
  */
 
 /** Folders never worth walking: dependencies, VCS data, Terraform's provider cache. */
-const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
+export const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 
 interface GitIgnoreScope {
   /** Folder the .gitignore lives in, relative to the walk root, with a trailing `/` (or ''). */

@@ -1,6 +1,6 @@
 // A fresh, isolated profile for one editor run: the scratch folder, the workspace (a copy of
 // examples/), and the user settings that keep VS Code from opening or fetching anything by itself.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './env.mjs';
@@ -31,9 +31,18 @@ export function makeRunDir(prefix) {
   return mkdtempSync(join(parent, `${prefix}-`));
 }
 
-/** A fresh copy of the repository's examples/ (never the files themselves: tests edit them). */
+/** The git remote of every workspace copy: the repository the OIDC fixes write trusts for. */
+export const EXAMPLE_REMOTE = 'https://github.com/acme/site.git';
+
+/**
+ * A fresh copy of the repository's examples/ (never the files themselves: tests edit them), made a
+ * clone of EXAMPLE_REMOTE by a .git/config: Keyless reads the repository from it, and without one
+ * the OIDC fixes write no trust.
+ */
 export function copyExamples(target) {
   cpSync(join(ROOT, 'examples'), target, { recursive: true });
+  mkdirSync(join(target, '.git'), { recursive: true });
+  writeFileSync(join(target, '.git', 'config'), `[core]\n\trepositoryformatversion = 0\n\tbare = false\n[remote "origin"]\n\turl = ${EXAMPLE_REMOTE}\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`);
   return target;
 }
 

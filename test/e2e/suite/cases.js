@@ -4,6 +4,7 @@
 //
 // To add a case, add one `test('what it proves', async () => { … })` below.
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const vscode = require('vscode');
 const h = require('./helpers');
 
@@ -162,6 +163,62 @@ test('keyless.restartServer brings back a server that analyzes edits', async () 
   // Back to the file on disk, so no later case sees the edit.
   await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
   await h.waitForLabels(document.uri, expected, 'the findings back in place after reverting');
+});
+
+test('the OIDC quick fix rewrites the workflow, writes the trust files, and the finding goes', async () => {
+  // The workspace is a clone of github.com/acme/site (lib/profile.mjs writes its .git/config): once
+  // the server has indexed it, the rewrite comes with the cloud side, as files the edit creates.
+  const document = await h.openDocument(WORKFLOW);
+  const original = document.getText();
+  const isConfigureStep = (d) => h.codeOf(d) === workflow.rule && document.lineAt(d.range.start.line).text.includes('configure-aws-credentials');
+  const writesTrust = (a) => /\(its trust written to [^)]+\)/.test(a.title);
+  // Each new publication of the file's diagnostics may carry new fixes: look again on every one.
+  const rewrite = await new Promise((resolve, reject) => {
+    let done = false;
+    const look = async () => {
+      const finding = h.keylessDiagnostics(document.uri).find(isConfigureStep);
+      const action = finding ? (await h.quickFixes(document.uri, finding.range)).find(writesTrust) : undefined;
+      if (action && !done) {
+        done = true;
+        subscription.dispose();
+        clearTimeout(timer);
+        resolve(action);
+      }
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((u) => u.toString() === document.uri.toString())) look().catch(reject);
+    });
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no quick fix writing the trust within ${h.WAIT_MS} ms: ${JSON.stringify(h.labels(h.keylessDiagnostics(document.uri)))}`));
+    }, h.WAIT_MS);
+    look().catch(reject);
+  });
+  assert.match(rewrite.title, /^Assume role "gha-site-production" through OIDC instead of the keys/);
+  const created = rewrite.edit.entries().map(([uri]) => uri).filter((uri) => uri.toString() !== document.uri.toString());
+  assert.deepEqual(created.map((uri) => vscode.workspace.asRelativePath(uri)).sort(), ['terraform/keyless-oidc-provider-github.tf', 'terraform/keyless-oidc-site-production.tf']);
+  for (const uri of created) assert.equal(fs.existsSync(uri.fsPath), false, `${uri.fsPath} does not exist before the fix`);
+
+  try {
+    const gone = h.waitForDiagnostics(document.uri, (d) => !d.some(isConfigureStep), 'the configure-aws-credentials finding gone');
+    await h.applyCodeAction(rewrite);
+    await gone;
+    assert.match(document.getText(), /role-to-assume: arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/gha-site-production/);
+    // The edit leaves the new files' text in editors, as VS Code does; saving puts it on disk.
+    assert.equal(await vscode.workspace.saveAll(false), true, 'everything saves');
+    const trust = h.readDisk(created.find((uri) => uri.path.endsWith('keyless-oidc-site-production.tf')));
+    assert.match(trust, /"token\.actions\.githubusercontent\.com:sub" = "repo:acme\/site:environment:production"/);
+    assert.match(h.readDisk(created.find((uri) => uri.path.endsWith('keyless-oidc-provider-github.tf'))), /resource "aws_iam_openid_connect_provider" "github"/);
+    assert.equal(h.readDisk(document.uri), document.getText(), 'the rewritten workflow is on disk');
+  } finally {
+    // Put the workspace back: the workflow as it was, the new files gone.
+    const restore = new vscode.WorkspaceEdit();
+    restore.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), original);
+    await vscode.workspace.applyEdit(restore);
+    await document.save();
+    for (const uri of created) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
+  }
+  await h.waitForDiagnostics(document.uri, (d) => d.some(isConfigureStep), 'the finding back once the workflow is restored');
 });
 
 module.exports = { cases };

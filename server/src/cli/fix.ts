@@ -1,0 +1,663 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { homepage, version } from '../../../package.json';
+import { syntaxOf } from '../dialects/detect';
+import { Engine, type FileReport } from '../engine/analyze';
+import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from '../engine/config';
+import type { Finding, Fix, TextEdit } from '../engine/finding';
+import { applyEdits } from '../fixes/text';
+import { formatJson } from '../output/json';
+import { configMessageLine, runMessageLines } from '../output/messages';
+import { maskedLines } from '../output/redact';
+import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type ConfigMessage, type RuleFailure, type ScanResult, type ScannedFile, type Tool } from '../output/report';
+import { formatSarif } from '../output/sarif';
+import { printable } from '../output/terminal';
+import { formatText } from '../output/text';
+import { RULES_BY_ID } from '../rules';
+import type { Rule } from '../rules/rule';
+import type { Span } from '../syntax/text';
+import { WorkspaceIndex } from '../workspace/context';
+import { gitIgnoredAbove, gitRootOf, loadConfig, toPosix, walkFiles } from '../workspace/files';
+import { gitRepositoryOf } from '../workspace/git';
+import { unifiedDiff } from './diff';
+import { describeFsError, errorName } from './scan-file';
+
+/**
+ * `keyless fix`: the fixes the engine attaches to findings, applied in place. It builds the
+ * workspace context fixes need to write beyond their file (every file of the current folder, its
+ * git remote, the `oidc:` config), applies per finding the first fix it may, in rounds until none
+ * is left, writes the files (or prints them as a diff), and reports what is left as `keyless scan`
+ * does.
+ */
+
+export const FIX_USAGE = `Usage: keyless fix [options] [PATH...]
+
+Applies Keyless's fixes in place, then reports the findings left as "keyless
+scan" does. Per finding it applies the first fix it may: a safe one (nothing
+about how anything authenticates changes), or with --unsafe the first one
+offered, such as the OIDC rewrite of a CI job with the cloud side it needs
+written to new Terraform or CloudFormation files. It never writes
+keyless-ignore comments, and never overwrites a file a fix would create.
+Fixes whose edits overlap wait for the next round; rounds repeat until no
+fix applies.
+
+Fixes see the current folder as the workspace (walked as scan walks it), the
+repository from its git remote, and the "oidc:" section of ./${CONFIG_FILE_NAME};
+each PATH (default: the current folder) is a file or folder whose findings
+are fixed.
+
+Options:
+      --rule ID[,ID...]  fix findings of these rules only (repeatable)
+      --unsafe           also apply fixes that change how something
+                         authenticates (review them: see --dry-run)
+      --dry-run          write nothing; print a unified diff of every change
+                         on standard output (the report then goes to standard
+                         error, or to --output)
+  -f, --format FORMAT    report format: text (default), json or sarif
+  -o, --output FILE      write the report to FILE instead of standard output
+      --fail-on LEVEL    exit 1 when a finding left is at or above LEVEL:
+                         error (default), warning, info, or never
+  -c, --config FILE      read settings from FILE instead of ./${CONFIG_FILE_NAME}
+  -h, --help             show this help and exit
+
+Example:
+  keyless fix --unsafe --dry-run .github/workflows   # review the OIDC rewrites
+  keyless fix --unsafe .github/workflows             # then apply them
+
+Exit status: 0 when no finding left reaches the --fail-on level, 1 when one
+does, 2 on a usage error or when a file cannot be read or written.
+`;
+
+const TOOL: Tool = { name: 'Keyless', version, informationUri: homepage };
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+const THRESHOLDS = ['error', 'warning', 'info', 'never'] as const;
+type Threshold = (typeof THRESHOLDS)[number];
+/**
+ * Rounds before giving up. A fix removes its finding and is not offered again once applied (the
+ * fix-safety property), so rounds only serve fixes that collided with others; a handful suffice.
+ */
+const MAX_ROUNDS = 10;
+
+export interface FixIo {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+interface FixOptions {
+  paths: string[];
+  rules: Set<string> | undefined;
+  unsafe: boolean;
+  dryRun: boolean;
+  format: Format;
+  output: string | undefined;
+  failOn: Threshold;
+  config: string | undefined;
+}
+
+class UsageError extends Error {}
+class InputError extends Error {}
+
+interface OptionSpec {
+  long: string;
+  short?: string;
+  takesValue: boolean;
+}
+
+const OPTIONS: readonly OptionSpec[] = [
+  { long: '--rule', takesValue: true },
+  { long: '--unsafe', takesValue: false },
+  { long: '--dry-run', takesValue: false },
+  { long: '--format', short: '-f', takesValue: true },
+  { long: '--output', short: '-o', takesValue: true },
+  { long: '--fail-on', takesValue: true },
+  { long: '--config', short: '-c', takesValue: true },
+  { long: '--help', short: '-h', takesValue: false },
+  { long: '--version', takesValue: false },
+];
+
+/** The first argument that is neither an option nor an option's value: the command. */
+function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return argv[i + 1];
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    const spec = OPTIONS.find((o) => o.long === arg || o.short === arg);
+    if (spec?.takesValue) i++;
+  }
+  return undefined;
+}
+
+/**
+ * `keyless fix …` (and `keyless --help`, which lists both commands): handled here, with the exit
+ * code. Undefined: another command, for the caller.
+ */
+export function fixCommand(argv: readonly string[], io: FixIo, options: { scanUsage: string; rules?: readonly Rule[] }): Promise<number> | undefined {
+  const command = commandOf(argv);
+  if (command === undefined && argv.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout.write(`${options.scanUsage}\n${FIX_USAGE}`);
+    return Promise.resolve(0);
+  }
+  if (command !== 'fix') return undefined;
+  return runFixCommand(argv, io, options.rules);
+}
+
+async function runFixCommand(argv: readonly string[], io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
+  let parsed: FixOptions | 'help' | 'version';
+  try {
+    parsed = parseArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`keyless: ${error.message}\nRun "keyless fix --help" for usage.\n`);
+    return 2;
+  }
+  if (parsed === 'help') {
+    io.stdout.write(FIX_USAGE);
+    return 0;
+  }
+  if (parsed === 'version') {
+    io.stdout.write(`${version}\n`);
+    return 0;
+  }
+  try {
+    return await fix(parsed, io, rules);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.stderr.write(`keyless: ${error.message}\n`);
+    return 2;
+  }
+}
+
+function parseArguments(argv: readonly string[]): FixOptions | 'help' | 'version' {
+  const values = new Map<string, string[]>();
+  const flags = new Set<string>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    const spec = OPTIONS.find((o) => o.long === name || o.short === name);
+    if (!spec) throw new UsageError(`unknown option "${name}"`);
+    if (!spec.takesValue) {
+      if (equals !== -1) throw new UsageError(`option ${spec.long} takes no value`);
+      flags.add(spec.long);
+      continue;
+    }
+    const value = equals !== -1 ? arg.slice(equals + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`option ${spec.long} needs a value`);
+    values.set(spec.long, [...(values.get(spec.long) ?? []), value]);
+  }
+  if (flags.has('--help')) return 'help';
+  if (flags.has('--version')) return 'version';
+  // The first positional is the command itself.
+  const paths = positionals.slice(1);
+  const last = (option: string): string | undefined => values.get(option)?.at(-1);
+  let rules: Set<string> | undefined;
+  for (const list of values.get('--rule') ?? []) {
+    for (const id of list.split(',').map((part) => part.trim())) {
+      if (id === '') continue;
+      if (!RULES_BY_ID.has(id)) throw new UsageError(`--rule: unknown rule "${id}"`);
+      rules = (rules ?? new Set()).add(id);
+    }
+  }
+  if (values.has('--rule') && rules === undefined) throw new UsageError('--rule needs at least one rule id');
+  return {
+    paths: paths.length > 0 ? paths : ['.'],
+    rules,
+    unsafe: flags.has('--unsafe'),
+    dryRun: flags.has('--dry-run'),
+    format: oneOf('--format', last('--format') ?? 'text', FORMATS),
+    output: last('--output'),
+    failOn: oneOf('--fail-on', last('--fail-on') ?? 'error', THRESHOLDS),
+    config: last('--config'),
+  };
+}
+
+function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+interface FixTarget {
+  absolute: string;
+  /** As the user reads it (as given, or joined to the folder as given), with `/`. */
+  file: string;
+  /** What the engine and the workspace context call it: relative to the current folder when inside. */
+  enginePath: string;
+}
+
+/** A file the run has read, edited or created. */
+interface FileState {
+  absolute: string;
+  display: string;
+  /** The text on disk before the run; undefined for a file a fix creates. */
+  original: string | undefined;
+  text: string;
+}
+
+type PathTarget = { kind: 'file' | 'folder'; given: string; absolute: string };
+
+async function resolveTargets(paths: readonly string[], cwd: string): Promise<PathTarget[]> {
+  const targets: PathTarget[] = [];
+  const problems: string[] = [];
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    try {
+      const stat = await fs.promises.stat(absolute);
+      if (stat.isDirectory()) targets.push({ kind: 'folder', given, absolute });
+      else if (stat.isFile()) targets.push({ kind: 'file', given, absolute });
+      else problems.push(`not a file or folder: ${given}`);
+    } catch (error) {
+      problems.push(isNotFound(error) ? `no such file or directory: ${given}` : `cannot read ${given}: ${describeFsError(error)}`);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\nkeyless: '));
+  return targets;
+}
+
+/**
+ * The files whose findings are fixed, chosen as `keyless scan` chooses them: named files (unless
+ * ignored or of a kind Keyless does not read, which get a note), then the folders' files, honouring
+ * .gitignore (also the files above a folder inside the repository) and the ignore globs.
+ */
+async function selectFiles(targets: readonly PathTarget[], cwd: string, config: KeylessConfig, configFile: string): Promise<{ skipped: ScannedFile[]; files: FixTarget[] }> {
+  const matchesIgnore = pathMatcher(config.ignore);
+  const isIgnored = (relative: string): boolean => !isOutside(relative) && matchesIgnore(relative);
+  const seen = new Set<string>();
+  const skipped: ScannedFile[] = [];
+  const files: FixTarget[] = [];
+  for (const target of targets) {
+    if (target.kind !== 'file' || seen.has(target.absolute)) continue;
+    seen.add(target.absolute);
+    const file = path.posix.normalize(toPosix(target.given));
+    if (isIgnored(toPosix(path.relative(cwd, target.absolute)))) skipped.push(unanalyzedFile(file, undefined, [`not fixed: matches an "ignore" glob in ${configFile}`]));
+    else if (syntaxOf(target.absolute) === null) skipped.push(unanalyzedFile(file, undefined, ['not fixed: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files']));
+    else files.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
+  }
+  const top = (await gitRootOf(cwd)) ?? cwd;
+  for (const target of targets) {
+    if (target.kind !== 'folder') continue;
+    const given = toPosix(target.given);
+    const walkIgnores = await folderIgnores(top, target.absolute, cwd, isIgnored);
+    for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: walkIgnores })) {
+      if (seen.has(absolute)) continue;
+      seen.add(absolute);
+      const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
+      files.push({ absolute, file, enginePath: enginePathOf(cwd, absolute, file) });
+    }
+  }
+  return { skipped, files };
+}
+
+/** A folder's walk honours the .gitignore files above it, unless git ignores the folder itself. */
+async function folderIgnores(top: string, folder: string, cwd: string, isIgnored: (relative: string) => boolean): Promise<(relative: string) => boolean> {
+  const ignoredAbove = await gitIgnoredAbove(top, folder);
+  const honourAbove = !ignoredAbove(`${toPosix(path.relative(top, folder))}/`);
+  return (relative) => isIgnored(relative) || (honourAbove && ignoredAbove(toPosix(path.relative(top, path.resolve(cwd, relative)))));
+}
+
+function enginePathOf(cwd: string, absolute: string, file: string): string {
+  const relative = toPosix(path.relative(cwd, absolute));
+  return isOutside(relative) ? file : relative;
+}
+
+function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith('../') || path.isAbsolute(relative);
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+async function readConfig(file: string | undefined, cwd: string): Promise<{ config: KeylessConfig; configFile: string; messages: ConfigMessage[] }> {
+  if (file === undefined) {
+    const loaded = await loadConfig(cwd);
+    return { config: loaded.config, configFile: CONFIG_FILE_NAME, messages: loaded.problems.map((p) => ({ file: CONFIG_FILE_NAME, ...p })) };
+  }
+  let text: string;
+  try {
+    text = await fs.promises.readFile(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new InputError(isNotFound(error) ? `no such file or directory: ${file}` : `cannot read ${file}: ${describeFsError(error)}`);
+  }
+  const { config, problems } = parseConfig(text);
+  return { config, configFile: toPosix(file), messages: problems.map((p) => ({ file: toPosix(file), ...p })) };
+}
+
+/**
+ * The workspace fixes see: every file of the current folder Keyless reads (walked as `keyless
+ * scan .` walks it), named files outside it, the repository from the git remote. Texts are kept
+ * byte for byte (a byte-order mark included): edits are positioned on them and written back.
+ */
+async function buildWorkspace(engine: Engine, cwd: string, config: KeylessConfig, files: readonly FixTarget[], io: FixIo): Promise<WorkspaceIndex> {
+  const index = new WorkspaceIndex(engine);
+  index.repository = (await gitRepositoryOf(cwd))?.repository;
+  const top = (await gitRootOf(cwd)) ?? cwd;
+  const matchesIgnore = pathMatcher(config.ignore);
+  await index.build({
+    root: cwd,
+    nameOf: (absolute) => toPosix(path.relative(cwd, absolute)),
+    isIgnored: await folderIgnores(top, cwd, cwd, (relative) => !isOutside(relative) && matchesIgnore(relative)),
+    log: (message) => io.stderr.write(`note: ${message}\n`),
+  });
+  for (const file of files) {
+    if (index.get(file.enginePath) !== undefined) continue;
+    const text = readFile(file.absolute);
+    if (typeof text === 'string') index.update(file.enginePath, text);
+  }
+  return index;
+}
+
+/** A file's text, or why it cannot be read. */
+function readFile(absolute: string): string | { problem: string } {
+  try {
+    return fs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    return { problem: `cannot read the file: ${describeFsError(error)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choosing and applying fixes
+
+interface Outcome {
+  applied: number;
+  /** Rounds ran out while fixes were still being chosen. */
+  exhausted: boolean;
+}
+
+/**
+ * The engine's "Suppress <rule> on this line" fix writes a keyless-ignore comment: accepting a
+ * finding is a person's decision, which `keyless fix` never makes.
+ */
+function isSuppression(fix: Fix, finding: Finding): boolean {
+  return fix.title === `Suppress ${finding.rule} on this line`;
+}
+
+/** Whether two edits of one file cannot both apply: they overlap, or insert at the same place (in which order?). */
+function collide(a: Span, b: Span): boolean {
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  return a.start < b.end && b.start < a.end;
+}
+
+/** A file's analysis in the last round, which is the report of what is left when it chose nothing. */
+interface LastAnalysis {
+  text: string;
+  report: FileReport;
+  failures: RuleFailure[];
+}
+
+class FixRun {
+  readonly states = new Map<string, FileState>();
+  readonly unreadable = new Map<string, string>();
+  readonly lastAnalyses = new Map<string, LastAnalysis>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly index: WorkspaceIndex,
+    private readonly cwd: string,
+    private readonly config: KeylessConfig,
+    private readonly rules: readonly Rule[] | undefined,
+    private readonly options: FixOptions,
+  ) {}
+
+  load(target: FixTarget): void {
+    if (this.states.has(target.enginePath)) return;
+    const text = readFile(target.absolute);
+    if (typeof text === 'string') this.states.set(target.enginePath, { absolute: target.absolute, display: target.file, original: text, text });
+    else this.unreadable.set(target.enginePath, text.problem);
+  }
+
+  /** A file a fix edits that no target named: as the workspace holds it (its disk text). */
+  private stateOf(enginePath: string): FileState | undefined {
+    let state = this.states.get(enginePath);
+    if (state === undefined) {
+      const indexed = this.index.get(enginePath);
+      if (indexed === undefined) return undefined;
+      state = { absolute: path.resolve(this.cwd, enginePath), display: enginePath, original: indexed.text, text: indexed.text };
+      this.states.set(enginePath, state);
+    }
+    return state;
+  }
+
+  /** Whether a file a fix would create is already there: it is someone's, and never overwritten. */
+  private exists(enginePath: string): boolean {
+    return this.states.has(enginePath) || this.index.get(enginePath) !== undefined || fs.existsSync(path.resolve(this.cwd, enginePath));
+  }
+
+  run(targets: readonly FixTarget[]): Outcome {
+    let applied = 0;
+    for (let round = 1; round <= MAX_ROUNDS; round++) {
+      const chosen = this.choose(targets);
+      if (chosen.length === 0) return { applied, exhausted: false };
+      this.apply(chosen);
+      applied += chosen.length;
+    }
+    return { applied, exhausted: this.choose(targets).length > 0 };
+  }
+
+  /** One round: per finding, the first fix it may apply that does not collide with one already chosen. */
+  private choose(targets: readonly FixTarget[]): Fix[] {
+    const chosen: Fix[] = [];
+    const claimed = new Map<string, Span[]>();
+    const created = new Set<string>();
+    const context = this.index.context(this.config.oidc);
+    for (const target of targets) {
+      const state = this.states.get(target.enginePath);
+      if (state === undefined) continue;
+      const failures: RuleFailure[] = [];
+      const report = this.engine.analyze(
+        { path: target.enginePath, text: state.text },
+        {
+          config: this.config,
+          workspace: context,
+          onRuleError: (rule, error) => failures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }),
+          ...(this.rules ? { rules: this.rules } : {}),
+        },
+      );
+      // Findings never depend on the workspace: this is also the report of what is left, if nothing changes.
+      this.lastAnalyses.set(target.enginePath, { text: state.text, report, failures });
+      for (const finding of report.findings) {
+        if (this.options.rules !== undefined && !this.options.rules.has(finding.rule)) continue;
+        for (const fix of finding.fixes) {
+          if (isSuppression(fix, finding) || (!fix.safe && !this.options.unsafe)) continue;
+          const creates = fix.creates ?? [];
+          // A fix that would overwrite a file is never applied; the finding's next fix may be.
+          if (creates.some((file) => this.exists(file))) continue;
+          const edits = fix.edits.filter((edit) => !creates.includes(edit.path));
+          const editable = edits.every((edit) => this.stateOf(edit.path) !== undefined);
+          const collides =
+            creates.some((file) => created.has(file) || claimed.has(file)) ||
+            edits.some((edit) => created.has(edit.path) || (claimed.get(edit.path) ?? []).some((span) => collide(span, edit.span)));
+          if (editable && !collides) {
+            chosen.push(fix);
+            for (const file of creates) created.add(file);
+            for (const edit of edits) claimed.set(edit.path, [...(claimed.get(edit.path) ?? []), edit.span]);
+          }
+          // The first fix the finding may have is its fix: a colliding one waits for the next round.
+          break;
+        }
+      }
+    }
+    return chosen;
+  }
+
+  private apply(fixes: readonly Fix[]): void {
+    const byPath = new Map<string, TextEdit[]>();
+    for (const fix of fixes) {
+      const creates = new Set(fix.creates ?? []);
+      for (const edit of fix.edits) {
+        if (creates.has(edit.path)) {
+          const text = fix.edits.filter((e) => e.path === edit.path).map((e) => e.newText).join('');
+          this.states.set(edit.path, { absolute: path.resolve(this.cwd, edit.path), display: edit.path, original: undefined, text });
+          continue;
+        }
+        byPath.set(edit.path, [...(byPath.get(edit.path) ?? []), edit]);
+      }
+      for (const file of creates) this.index.update(file, this.states.get(file)!.text);
+    }
+    for (const [file, edits] of byPath) {
+      const state = this.stateOf(file)!;
+      state.text = applyEdits(state.text, edits);
+      this.index.update(file, state.text);
+    }
+  }
+
+  /** Files whose text the run changed or created, by the path the user reads. */
+  changed(): FileState[] {
+    return [...this.states.values()].filter((s) => s.original !== s.text).sort((a, b) => compareStrings(a.display, b.display));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command
+
+async function fix(options: FixOptions, io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
+  const cwd = path.resolve(io.cwd);
+  const { config, configFile, messages } = await readConfig(options.config, cwd);
+  for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
+  const targets = await resolveTargets(options.paths, cwd);
+  const selection = await selectFiles(targets, cwd, config, configFile);
+  const engine = await Engine.create();
+  const index = await buildWorkspace(engine, cwd, config, selection.files, io);
+  const run = new FixRun(engine, index, cwd, config, rules, options);
+  for (const file of selection.files) run.load(file);
+  const outcome = run.run(selection.files);
+  if (outcome.exhausted) io.stderr.write(`note: stopped after ${MAX_ROUNDS} rounds with fixes still to apply: run keyless fix again\n`);
+  const changed = run.changed();
+
+  if (options.dryRun) {
+    for (const state of changed) io.stdout.write(diffOf(engine, state));
+  } else {
+    writeFiles(changed);
+  }
+
+  // What is left, over the files fixed and the files created among them.
+  const folders = targets.filter((t) => t.kind === 'folder').map((t) => t.absolute);
+  const reported = [...selection.files];
+  for (const state of changed) {
+    if (state.original !== undefined || reported.some((t) => t.absolute === state.absolute)) continue;
+    if (folders.some((folder) => !isOutside(toPosix(path.relative(folder, state.absolute))))) reported.push({ absolute: state.absolute, file: state.display, enginePath: state.display });
+  }
+  const ruleFailures: RuleFailure[] = [];
+  const files: ScannedFile[] = [...selection.skipped];
+  for (const target of reported) {
+    const problem = run.unreadable.get(target.enginePath);
+    if (problem !== undefined) {
+      files.push(unanalyzedFile(target.file, { kind: 'unreadable', message: problem }));
+      continue;
+    }
+    const raw = run.states.get(target.enginePath)?.text ?? '';
+    // Positions as an editor counts them: a byte-order mark is not a column (as scan does).
+    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const last = run.lastAnalyses.get(target.enginePath);
+    if (last !== undefined && last.text === text) {
+      ruleFailures.push(...last.failures);
+      files.push(scannedFile(target.file, last.report, text));
+      continue;
+    }
+    const report = engine.analyze(
+      { path: target.enginePath, text },
+      { config, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }), ...(rules ? { rules } : {}) },
+    );
+    files.push(scannedFile(target.file, report, text));
+  }
+  const result: ScanResult = {
+    cwd,
+    files: files.sort((a, b) => compareStrings(a.file, b.file)),
+    fileCount: reported.length,
+    ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
+    configMessages: messages,
+  };
+  // A dry run's standard output is the diff: the report goes beside it, never into it.
+  const reportStream = options.dryRun ? io.stderr : io.stdout;
+  const color = options.output === undefined && !options.dryRun && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  const report = options.format === 'json' ? formatJson(result) : options.format === 'sarif' ? formatSarif(result, TOOL) : formatText(result, { color });
+  if (options.output !== undefined) {
+    try {
+      await fs.promises.writeFile(path.resolve(cwd, options.output), report);
+    } catch (error) {
+      throw new InputError(`cannot write ${options.output}: ${describeFsError(error)}`);
+    }
+  } else {
+    reportStream.write(report);
+  }
+  for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
+  const left = result.files.reduce((n, f) => n + f.findings.length, 0);
+  const createdCount = changed.filter((s) => s.original === undefined).length;
+  io.stderr.write(
+    `${count(outcome.applied, 'fix', 'fixes')} applied in ${count(changed.length, 'file', 'files')} (${count(createdCount, 'file', 'files')} created); ` +
+      `${count(left, 'finding', 'findings')} left${options.dryRun ? ' (dry run: nothing written)' : ''}\n`,
+  );
+  return failsThreshold(result, options.failOn) ? 1 : 0;
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Writes what the run changed: new files with their folders, never over a file that appeared
+ * meanwhile (`wx`); edited files in place.
+ */
+function writeFiles(changed: readonly FileState[]): void {
+  for (const state of changed) {
+    try {
+      if (state.original === undefined) {
+        fs.mkdirSync(path.dirname(state.absolute), { recursive: true });
+        fs.writeFileSync(state.absolute, state.text, { flag: 'wx' });
+      } else {
+        fs.writeFileSync(state.absolute, state.text);
+      }
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException | undefined)?.code === 'EEXIST' ? 'it exists (a fix never overwrites a file it creates)' : describeFsError(error);
+      throw new InputError(`cannot write ${state.display}: ${reason}`);
+    }
+  }
+}
+
+/** A file's change as a unified diff, every printed line masked as the text report masks lines. */
+function diffOf(engine: Engine, state: FileState): string {
+  const side = (text: string | undefined): { text: string; display: (line: number) => string } => {
+    if (text === undefined) return { text: '', display: () => '' };
+    const findings = safeFindings(engine, state.display, text);
+    const lines = maskedLines(text, findings, lineNumbers(text));
+    return { text, display: (line) => printable(lines.get(line) ?? '') };
+  };
+  const before = side(state.original);
+  const after = side(state.text);
+  return unifiedDiff({ path: state.original === undefined ? undefined : state.display, ...before }, { path: state.display, ...after });
+}
+
+/** The findings that tell masking where credential values are (a file that fails to parse has none: masking by shape still applies). */
+function safeFindings(engine: Engine, file: string, text: string): Finding[] {
+  try {
+    const report: FileReport = engine.analyze({ path: file, text });
+    return report.findings;
+  } catch {
+    return [];
+  }
+}
+
+function lineNumbers(text: string): number[] {
+  let lines = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+  }
+  return Array.from({ length: lines }, (_, i) => i);
+}

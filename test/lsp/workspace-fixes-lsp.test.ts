@@ -1,0 +1,375 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import {
+  CodeActionKind,
+  CodeActionRequest,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  DocumentDiagnosticRequest,
+  FileChangeType,
+  type ClientCapabilities,
+  type CodeAction,
+  type Command,
+  type CreateFile,
+  type Diagnostic,
+  type FileEvent,
+  type FullDocumentDiagnosticReport,
+  type TextDocumentEdit,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { FIX_ALL_KIND, quickFixes, safeFixes } from '../../server/src/lsp/code-actions';
+import { isKeylessDiagnosticData, type DiagnosticFix, type DiagnosticFixEdit, type KeylessDiagnosticData } from '../../server/src/lsp/diagnostics';
+import { applyEdits, defaultCapabilities, fileUri, LspClient, ROOT, scratchFolder } from './harness';
+
+// Fixes that write beyond their file: the server indexes each workspace folder (facts and text of
+// every file Keyless reads, the repository from .git/config) and hands it to the engine, so the
+// OIDC rewrite of a workflow comes with the cloud side it needs, as files the WorkspaceEdit creates.
+
+const EXAMPLES = path.join(ROOT, 'examples');
+const WORKFLOW = path.join('.github', 'workflows', 'deploy.yml');
+/** 0-based line of the configure-aws-credentials step the rewrite replaces the keys of. */
+const USES_LINE = 16;
+const GIT_CONFIG = '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:acme/site.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n';
+
+/** A scratch copy of examples/ that is a clone of github.com/acme/site. */
+function exampleRepository(): { folder: string; remove: () => void } {
+  const scratch = scratchFolder(EXAMPLES);
+  mkdirSync(path.join(scratch.folder, '.git'));
+  writeFileSync(path.join(scratch.folder, '.git', 'config'), GIT_CONFIG);
+  return scratch;
+}
+
+/** What VS Code declares: versioned edits and the three resource operations. */
+function vscodeCapabilities(pull = false): ClientCapabilities {
+  const capabilities = defaultCapabilities(pull);
+  capabilities.workspace!.workspaceEdit = { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'], failureHandling: 'textOnlyTransactional' };
+  return capabilities;
+}
+
+function isCodeAction(action: Command | CodeAction): action is CodeAction {
+  return 'kind' in action || 'edit' in action;
+}
+
+function isCreate(change: NonNullable<WorkspaceEdit['documentChanges']>[number]): change is CreateFile {
+  return 'kind' in change && change.kind === 'create';
+}
+
+function isTextDocumentEdit(change: NonNullable<WorkspaceEdit['documentChanges']>[number]): change is TextDocumentEdit {
+  return 'textDocument' in change;
+}
+
+function textEdits(change: TextDocumentEdit): TextEdit[] {
+  return change.edits.filter((edit): edit is TextEdit => 'newText' in edit);
+}
+
+function dataOf(diagnostic: Diagnostic): KeylessDiagnosticData {
+  return diagnostic.data as KeylessDiagnosticData;
+}
+
+function onUsesLine(diagnostic: Diagnostic): boolean {
+  return diagnostic.code === 'static-cloud-credentials' && diagnostic.range.start.line === USES_LINE;
+}
+
+/** The created files' names in a diagnostic's first fix that creates any. */
+function createdNames(diagnostic: Diagnostic | undefined): string[] {
+  const fix = diagnostic === undefined ? undefined : dataOf(diagnostic).fixes.find((f) => (f.creates ?? []).length > 0);
+  return (fix?.creates ?? []).map((uri) => path.basename(fileURLToPath(uri))).sort();
+}
+
+describe('the OIDC rewrite with the workspace index (VS Code-like client)', () => {
+  let client: LspClient;
+  let scratch: { folder: string; remove: () => void };
+  let uri: string;
+  before(async () => {
+    scratch = exampleRepository();
+    uri = fileUri(path.join(scratch.folder, WORKFLOW));
+    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities() });
+  });
+  after(async () => {
+    await client.dispose();
+    scratch.remove();
+  });
+
+  test('the server watches what it indexes: the files Keyless reads and .git/config', async () => {
+    await client.waitFor('the index watchers', () =>
+      client.registrations.find(
+        (r) => r.method === DidChangeWatchedFilesNotification.method && JSON.stringify(r.registerOptions).includes('.git/config'),
+      ),
+    );
+    const watchers = client.registrations
+      .filter((r) => r.method === DidChangeWatchedFilesNotification.method)
+      .flatMap((r) => (r.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern));
+    assert.deepEqual(watchers.sort(), ['**/*.{tf,tfvars,json,yml,yaml}', '**/.git/config', '**/.keyless.yaml']);
+  });
+
+  test('the quick fix creates the trust files and rewrites the workflow; applied, the finding goes', async () => {
+    await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
+    // Diagnostics come at once; once the folder is indexed they come again with the cloud side.
+    const published = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length > 0, 'the rewrite that writes the trust');
+    const diagnostic = published.diagnostics.find(onUsesLine)!;
+    assert.deepEqual(createdNames(diagnostic), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
+
+    const actions = (await client.request(
+      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: [CodeActionKind.QuickFix] } }),
+      'textDocument/codeAction',
+    ))!.filter(isCodeAction);
+    const rewrite = actions[0]!;
+    assert.match(rewrite.title, /^Assume role "gha-site-production" through OIDC instead of the keys \(its trust written to terraform\/keyless-oidc-provider-github\.tf, terraform\/keyless-oidc-site-production\.tf\)/);
+    assert.equal(rewrite.isPreferred, undefined, 'the rewrite is not safe, so not preferred');
+    assert.equal(actions.at(-1)!.title, 'Suppress static-cloud-credentials on this line');
+
+    // The shape: each new file is a CreateFile that never overwrites, then the edit writing its
+    // text; then the workflow's edits, versioned.
+    const changes = rewrite.edit!.documentChanges!;
+    const providerUri = fileUri(path.join(scratch.folder, 'terraform', 'keyless-oidc-provider-github.tf'));
+    const roleUri = fileUri(path.join(scratch.folder, 'terraform', 'keyless-oidc-site-production.tf'));
+    assert.deepEqual(
+      changes.map((c) => (isCreate(c) ? `create ${c.uri} ${JSON.stringify(c.options)}` : isTextDocumentEdit(c) ? `edit ${c.textDocument.uri} v${c.textDocument.version}` : 'other')),
+      [
+        `create ${providerUri} {"ignoreIfExists":false,"overwrite":false}`,
+        `edit ${providerUri} vnull`,
+        `create ${roleUri} {"ignoreIfExists":false,"overwrite":false}`,
+        `edit ${roleUri} vnull`,
+        `edit ${uri} v1`,
+      ],
+    );
+
+    // Applied as an editor would: the files created with their text, the open workflow edited.
+    const texts = new Map<string, string>();
+    for (const change of changes) {
+      if (isCreate(change)) {
+        assert.equal(existsSync(fileURLToPath(change.uri)), false, 'a created file does not exist yet');
+        texts.set(change.uri, '');
+      } else if (isTextDocumentEdit(change) && texts.has(change.textDocument.uri)) {
+        texts.set(change.textDocument.uri, applyEdits(texts.get(change.textDocument.uri)!, textEdits(change)));
+      }
+    }
+    for (const [created, text] of texts) writeFileSync(fileURLToPath(created), text);
+    const role = texts.get(roleUri)!;
+    assert.match(role, /repo:acme\/site:environment:production/);
+    assert.match(texts.get(providerUri)!, /resource "aws_iam_openid_connect_provider"/);
+
+    const workflowEdit = changes.filter(isTextDocumentEdit).find((c) => c.textDocument.uri === uri)!;
+    const ordered = [...textEdits(workflowEdit)].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    for (const edit of ordered) await client.change(uri, { range: edit.range, text: edit.newText });
+    assert.match(client.text(uri), /role-to-assume: arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/gha-site-production/);
+    const since = client.published.length;
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
+      changes: [...texts.keys()].map((created): FileEvent => ({ uri: created, type: FileChangeType.Created })),
+    });
+
+    const fixed = await client.waitForCurrent(uri, 'the rewritten workflow');
+    assert.deepEqual(fixed.diagnostics.filter((d) => d.range.start.line <= 25 && d.code === 'static-cloud-credentials'), [], 'the keys of the deploy job are gone');
+    // The other job's rewrite now finds the provider the first one wrote: it creates only its role.
+    const smoke = await client.waitForDiagnostics(
+      uri,
+      (p) => createdNames(p.diagnostics.find((d) => d.code === 'static-cloud-credentials')).length === 1,
+      'the next rewrite reusing the new provider',
+      since,
+    );
+    assert.deepEqual(createdNames(smoke.diagnostics.find((d) => d.code === 'static-cloud-credentials')), ['keyless-oidc-site-main.tf']);
+    await client.close(uri);
+  });
+});
+
+describe('the index follows the workspace', () => {
+  let client: LspClient;
+  let scratch: { folder: string; remove: () => void };
+  let uri: string;
+  before(async () => {
+    scratch = exampleRepository();
+    uri = fileUri(path.join(scratch.folder, WORKFLOW));
+    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities() });
+    await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
+    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 2, 'the rewrite with the index');
+  });
+  after(async () => {
+    await client.dispose();
+    scratch.remove();
+  });
+
+  test('an IaC file written on disk: the rewrite uses the OIDC provider it declares', async () => {
+    const file = path.join(scratch.folder, 'terraform', 'oidc.tf');
+    writeFileSync(file, 'resource "aws_iam_openid_connect_provider" "github" {\n  url            = "https://token.actions.githubusercontent.com"\n  client_id_list = ["sts.amazonaws.com"]\n}\n');
+    const since = client.published.length;
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(file), type: FileChangeType.Created }] });
+    const updated = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 1, 'the rewrite without a provider of its own', since);
+    assert.deepEqual(createdNames(updated.diagnostics.find(onUsesLine)), ['keyless-oidc-site-production.tf']);
+  });
+
+  test('an IaC document edited in the editor counts before it is saved, and again once it is closed', async () => {
+    const file = path.join(scratch.folder, 'terraform', 'oidc.tf');
+    const tfUri = fileUri(file);
+    await client.open(tfUri, readFileSync(file, 'utf8'));
+    // Typed away (unsaved): the workflow's rewrite writes a provider again.
+    let since = client.published.length;
+    await client.replace(tfUri, 'resource "aws_iam_openid_connect_provider" "github"', 'resource "aws_s3_bucket" "github"');
+    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 2, 'the rewrite once the provider is edited away', since);
+    // Closed without saving: the disk's text, with the provider, counts again.
+    since = client.published.length;
+    await client.close(tfUri);
+    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 1, 'the rewrite once the edit is discarded', since);
+  });
+
+  test('a changed git remote names the new repository in the trust', async () => {
+    writeFileSync(path.join(scratch.folder, '.git', 'config'), GIT_CONFIG.replace('acme/site', 'acme/portal'));
+    const since = client.published.length;
+    await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(path.join(scratch.folder, '.git', 'config')), type: FileChangeType.Changed }] });
+    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).includes('keyless-oidc-portal-production.tf'), 'the trust of acme/portal', since);
+  });
+
+  test('fix-all applies only the safe fixes (long-session), never the rewrite', async () => {
+    const mixed = fileUri(path.join(scratch.folder, '.github', 'workflows', 'mixed.yml'));
+    const text = [
+      'name: deploy',
+      'on:',
+      '  push:',
+      '    branches: [main]',
+      'jobs:',
+      '  deploy:',
+      '    runs-on: ubuntu-latest',
+      '    permissions:',
+      '      id-token: write',
+      '      contents: read',
+      '    steps:',
+      '      - uses: aws-actions/configure-aws-credentials@v4',
+      '        with:',
+      '          role-to-assume: arn:aws:iam::123456789012:role/deploy',
+      '          role-duration-seconds: 43200',
+      '          role-session-name: gha-${{ github.run_id }}',
+      '          aws-region: eu-west-1',
+      '  legacy:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: aws-actions/configure-aws-credentials@v4',
+      '        with:',
+      '          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}',
+      '          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
+      '          aws-region: eu-west-1',
+      '',
+    ].join('\n');
+    await client.open(mixed, text);
+    const { diagnostics } = await client.waitForDiagnostics(mixed, (p) => p.version === 1 && p.diagnostics.some((d) => createdNames(d).length > 0), 'the findings with the index');
+    assert.deepEqual(diagnostics.map((d) => d.code), ['long-session', 'static-cloud-credentials']);
+    const actions = (await client.request(
+      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: mixed }, range: diagnostics[0]!.range, context: { diagnostics, only: [FIX_ALL_KIND] } }),
+      'source.fixAll.keyless',
+    ))!.filter(isCodeAction);
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0]!.kind, FIX_ALL_KIND);
+    const changes = actions[0]!.edit!.documentChanges!;
+    assert.equal(changes.some(isCreate), false, 'no file is created by fix-all here');
+    assert.deepEqual(
+      changes.filter(isTextDocumentEdit).map((c) => ({ uri: c.textDocument.uri, version: c.textDocument.version, edits: textEdits(c).map((e) => e.newText) })),
+      [{ uri: mixed, version: 1, edits: ['3600'] }],
+    );
+    for (const edit of textEdits(changes.filter(isTextDocumentEdit)[0]!)) await client.change(mixed, { range: edit.range, text: edit.newText });
+    const after = await client.waitForCurrent(mixed, 'after fix-all');
+    assert.deepEqual(after.diagnostics.map((d) => d.code), ['static-cloud-credentials'], 'the unsafe rewrite is left for a person');
+    await client.close(mixed);
+  });
+});
+
+describe('a client that cannot create files', () => {
+  let client: LspClient;
+  let scratch: { folder: string; remove: () => void };
+  before(async () => {
+    scratch = exampleRepository();
+    // documentChanges, but no resource operations.
+    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: defaultCapabilities(false) });
+  });
+  after(async () => {
+    await client.dispose();
+    scratch.remove();
+  });
+
+  test('is not offered the fix that writes the trust files (the rest still are)', async () => {
+    const uri = fileUri(path.join(scratch.folder, WORKFLOW));
+    await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
+    const published = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length > 0, 'the rewrite that writes the trust');
+    const diagnostic = published.diagnostics.find(onUsesLine)!;
+    const actions = (await client.request(
+      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } }),
+      'textDocument/codeAction',
+    ))!.filter(isCodeAction);
+    assert.deepEqual(actions.map((a) => a.title), ['Suppress static-cloud-credentials on this line']);
+  });
+});
+
+describe('a pull client', () => {
+  let client: LspClient;
+  let scratch: { folder: string; remove: () => void };
+  before(async () => {
+    scratch = exampleRepository();
+    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities(true) });
+  });
+  after(async () => {
+    await client.dispose();
+    scratch.remove();
+  });
+
+  test('pulls the rewrite with the trust files once the folder is indexed (refreshed if it asked before)', async () => {
+    const uri = fileUri(path.join(scratch.folder, WORKFLOW));
+    await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
+    const pull = async (): Promise<FullDocumentDiagnosticReport> => {
+      const report = await client.request(() => client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }), 'textDocument/diagnostic');
+      assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
+      return report as FullDocumentDiagnosticReport;
+    };
+    const refreshes = client.refreshRequests;
+    let report = await pull();
+    if (createdNames(report.items.find(onUsesLine)).length === 0) {
+      // Pulled before the index was built: the server asks for a refresh when it is.
+      await client.waitFor('a diagnostics refresh', () => client.refreshRequests > refreshes);
+      report = await pull();
+    }
+    assert.deepEqual(createdNames(report.items.find(onUsesLine)), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
+    assert.deepEqual(client.published, [], 'nothing is pushed to a pull client');
+  });
+});
+
+describe('fixes that write other files (units)', () => {
+  const doc = 'file:///w/.github/workflows/a.yml';
+  const trust = 'file:///w/infra/trust.tf';
+  const main = 'file:///w/infra/main.tf';
+  const at = (uri: string, line: number, newText: string): DiagnosticFixEdit => ({ uri, range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText });
+  const rewrite: DiagnosticFix = { title: 'rewrite', safe: false, edits: [at(trust, 0, 'resource {}\n'), at(doc, 3, 'role\n'), at(main, 1, '# x\n')], creates: [trust] };
+  const safe: DiagnosticFix = { title: 'safe', safe: true, edits: [at(doc, 5, '3600')] };
+  const diagnostic = (fixes: DiagnosticFix[]): Diagnostic => ({ range: at(doc, 3, '').range, message: 'm', source: 'keyless', data: { rule: 'r', version: 7, fixes, indexEpoch: 2 } satisfies KeylessDiagnosticData });
+
+  test('the data round trip keeps created files and the index epoch', () => {
+    const data: unknown = JSON.parse(JSON.stringify(diagnostic([rewrite, safe]).data));
+    assert.equal(isKeylessDiagnosticData(data), true);
+    assert.equal(isKeylessDiagnosticData({ rule: 'r', version: 1, fixes: [{ ...rewrite, creates: 'trust.tf' }] }), false);
+    assert.equal(isKeylessDiagnosticData({ rule: 'r', version: 1, fixes: [], indexEpoch: '2' }), false);
+  });
+
+  test('a creating fix: offered with documentChanges and create, its files first; else left out, the next safe one preferred', () => {
+    const both = quickFixes(doc, [diagnostic([rewrite, safe])], { documentChanges: true, createFiles: true, otherVersion: (uri) => (uri === main ? 4 : undefined) });
+    assert.deepEqual(both.map((a) => [a.title, a.isPreferred ?? false]), [['rewrite', false], ['safe', true]]);
+    assert.deepEqual(both[0]!.edit, {
+      documentChanges: [
+        { kind: 'create', uri: trust, options: { ignoreIfExists: false, overwrite: false } },
+        { textDocument: { uri: trust, version: null }, edits: [{ range: at(trust, 0, '').range, newText: 'resource {}\n' }] },
+        { textDocument: { uri: doc, version: 7 }, edits: [{ range: at(doc, 3, '').range, newText: 'role\n' }] },
+        { textDocument: { uri: main, version: 4 }, edits: [{ range: at(main, 1, '').range, newText: '# x\n' }] },
+      ],
+    });
+    assert.deepEqual(quickFixes(doc, [diagnostic([rewrite, safe])], { documentChanges: true }).map((a) => a.title), ['safe']);
+    assert.deepEqual(quickFixes(doc, [diagnostic([rewrite, safe])], { documentChanges: false, createFiles: true }).map((a) => a.title), ['safe']);
+    // An open file whose text moved on since the analysis: the fix that edits it waits.
+    assert.deepEqual(quickFixes(doc, [diagnostic([rewrite, safe])], { documentChanges: true, createFiles: true, otherVersion: () => undefined }).map((a) => a.title), ['safe']);
+  });
+
+  test('fix-all: a file two fixes create, or one creates and another edits, goes to the first only', () => {
+    const a: DiagnosticFix = { title: 'a', safe: true, edits: [at(trust, 0, 'a\n')], creates: [trust] };
+    const b: DiagnosticFix = { title: 'b', safe: true, edits: [at(trust, 0, 'b\n')], creates: [trust] };
+    const c: DiagnosticFix = { title: 'c', safe: true, edits: [at(trust, 2, 'c\n')] };
+    assert.deepEqual(safeFixes([a, b, c, safe], { createFiles: true }).map((f) => f.title), ['a', 'safe']);
+    assert.deepEqual(safeFixes([a, b, c, safe], { createFiles: false }).map((f) => f.title), ['c', 'safe']);
+  });
+});
