@@ -1,26 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { homepage, version } from '../../../package.json';
-import { syntaxOf } from '../dialects/detect';
+import { CONFIG_FILE_NAME, type KeylessConfig } from '../engine/config';
 import { Engine, type FileReport } from '../engine/analyze';
-import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from '../engine/config';
 import type { Finding, Fix, TextEdit } from '../engine/finding';
 import { applyEdits } from '../fixes/text';
-import { formatJson } from '../output/json';
 import { configMessageLine, runMessageLines } from '../output/messages';
 import { maskedLines } from '../output/redact';
-import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type ConfigMessage, type RuleFailure, type ScanResult, type ScannedFile, type Tool } from '../output/report';
-import { formatSarif } from '../output/sarif';
+import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type RuleFailure, type ScanResult, type ScannedFile } from '../output/report';
 import { printable } from '../output/terminal';
-import { formatText } from '../output/text';
 import { RULES_BY_ID } from '../rules';
 import type { Rule } from '../rules/rule';
 import type { Span } from '../syntax/text';
 import { WorkspaceIndex } from '../workspace/context';
-import { gitIgnoredAbove, gitRootOf, loadConfig, toPosix, walkFiles } from '../workspace/files';
+import { gitRootOf, toPosix } from '../workspace/files';
 import { gitRepositoryOf } from '../workspace/git';
+import { InputError, parseOptions, REPORT_OPTIONS, reportOptions, UsageError, type OptionSpec, type ReportOptions } from './args';
 import { unifiedDiff } from './diff';
-import { describeFsError, errorName } from './scan-file';
+import { folderIgnores, ignoreGlobsMatcher, isOutside, readConfig, resolveTargets, selectFiles } from './inputs';
+import { describeFsError, errorName, type Candidate } from './scan-file';
+import { writeReport } from './write-report';
 
 /**
  * `keyless fix`: the fixes the engine attaches to findings, applied in place. It builds the
@@ -68,11 +66,6 @@ Exit status: 0 when no finding left reaches the --fail-on level, 1 when one
 does, 2 on a usage error or when a file cannot be read or written.
 `;
 
-const TOOL: Tool = { name: 'Keyless', version, informationUri: homepage };
-const FORMATS = ['text', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
-const THRESHOLDS = ['error', 'warning', 'info', 'never'] as const;
-type Threshold = (typeof THRESHOLDS)[number];
 /**
  * Rounds before giving up. A fix removes its finding and is not offered again once applied (the
  * fix-safety property), so rounds only serve fixes that collided with others; a handful suffice.
@@ -83,161 +76,52 @@ export interface FixIo {
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
-interface FixOptions {
+export interface FixOptions extends ReportOptions {
   paths: string[];
   rules: Set<string> | undefined;
   unsafe: boolean;
   dryRun: boolean;
-  format: Format;
-  output: string | undefined;
-  failOn: Threshold;
-  config: string | undefined;
 }
 
-class UsageError extends Error {}
-class InputError extends Error {}
-
-interface OptionSpec {
-  long: string;
-  short?: string;
-  takesValue: boolean;
-}
-
-const OPTIONS: readonly OptionSpec[] = [
+export const FIX_OPTIONS: readonly OptionSpec[] = [
   { long: '--rule', takesValue: true },
   { long: '--unsafe', takesValue: false },
   { long: '--dry-run', takesValue: false },
-  { long: '--format', short: '-f', takesValue: true },
-  { long: '--output', short: '-o', takesValue: true },
-  { long: '--fail-on', takesValue: true },
-  { long: '--config', short: '-c', takesValue: true },
-  { long: '--help', short: '-h', takesValue: false },
-  { long: '--version', takesValue: false },
+  ...REPORT_OPTIONS,
 ];
 
-/** The first argument that is neither an option nor an option's value: the command. */
-function commandOf(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') return argv[i + 1];
-    if (!arg.startsWith('-') || arg === '-') return arg;
-    const spec = OPTIONS.find((o) => o.long === arg || o.short === arg);
-    if (spec?.takesValue) i++;
-  }
-  return undefined;
-}
-
-/**
- * `keyless fix …` (and `keyless --help`, which lists both commands): handled here, with the exit
- * code. Undefined: another command, for the caller.
- */
-export function fixCommand(argv: readonly string[], io: FixIo, options: { scanUsage: string; rules?: readonly Rule[] }): Promise<number> | undefined {
-  const command = commandOf(argv);
-  if (command === undefined && argv.some((arg) => arg === '--help' || arg === '-h')) {
-    io.stdout.write(`${options.scanUsage}\n${FIX_USAGE}`);
-    return Promise.resolve(0);
-  }
-  if (command !== 'fix') return undefined;
-  return runFixCommand(argv, io, options.rules);
-}
-
-async function runFixCommand(argv: readonly string[], io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
-  let parsed: FixOptions | 'help' | 'version';
-  try {
-    parsed = parseArguments(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr.write(`keyless: ${error.message}\nRun "keyless fix --help" for usage.\n`);
-    return 2;
-  }
-  if (parsed === 'help') {
-    io.stdout.write(FIX_USAGE);
-    return 0;
-  }
-  if (parsed === 'version') {
-    io.stdout.write(`${version}\n`);
-    return 0;
-  }
-  try {
-    return await fix(parsed, io, rules);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    io.stderr.write(`keyless: ${error.message}\n`);
-    return 2;
-  }
-}
-
-function parseArguments(argv: readonly string[]): FixOptions | 'help' | 'version' {
-  const values = new Map<string, string[]>();
-  const flags = new Set<string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('-') || arg === '-') {
-      positionals.push(arg);
-      continue;
-    }
-    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = equals === -1 ? arg : arg.slice(0, equals);
-    const spec = OPTIONS.find((o) => o.long === name || o.short === name);
-    if (!spec) throw new UsageError(`unknown option "${name}"`);
-    if (!spec.takesValue) {
-      if (equals !== -1) throw new UsageError(`option ${spec.long} takes no value`);
-      flags.add(spec.long);
-      continue;
-    }
-    const value = equals !== -1 ? arg.slice(equals + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`option ${spec.long} needs a value`);
-    values.set(spec.long, [...(values.get(spec.long) ?? []), value]);
-  }
-  if (flags.has('--help')) return 'help';
-  if (flags.has('--version')) return 'version';
-  // The first positional is the command itself.
-  const paths = positionals.slice(1);
-  const last = (option: string): string | undefined => values.get(option)?.at(-1);
+/** `argv` starts with the command, "fix". */
+export function parseFixArguments(argv: readonly string[]): FixOptions | 'help' | 'version' {
+  const parsed = parseOptions(argv, FIX_OPTIONS);
+  if (parsed.flags.has('--help')) return 'help';
+  if (parsed.flags.has('--version')) return 'version';
+  const paths = parsed.positionals.slice(1);
   let rules: Set<string> | undefined;
-  for (const list of values.get('--rule') ?? []) {
+  for (const list of parsed.values.get('--rule') ?? []) {
     for (const id of list.split(',').map((part) => part.trim())) {
       if (id === '') continue;
       if (!RULES_BY_ID.has(id)) throw new UsageError(`--rule: unknown rule "${id}"`);
       rules = (rules ?? new Set()).add(id);
     }
   }
-  if (values.has('--rule') && rules === undefined) throw new UsageError('--rule needs at least one rule id');
+  if (parsed.values.has('--rule') && rules === undefined) throw new UsageError('--rule needs at least one rule id');
   return {
     paths: paths.length > 0 ? paths : ['.'],
     rules,
-    unsafe: flags.has('--unsafe'),
-    dryRun: flags.has('--dry-run'),
-    format: oneOf('--format', last('--format') ?? 'text', FORMATS),
-    output: last('--output'),
-    failOn: oneOf('--fail-on', last('--fail-on') ?? 'error', THRESHOLDS),
-    config: last('--config'),
+    unsafe: parsed.flags.has('--unsafe'),
+    dryRun: parsed.flags.has('--dry-run'),
+    ...reportOptions(parsed),
   };
-}
-
-function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Files
 
-interface FixTarget {
-  absolute: string;
-  /** As the user reads it (as given, or joined to the folder as given), with `/`. */
-  file: string;
-  /** What the engine and the workspace context call it: relative to the current folder when inside. */
-  enginePath: string;
-}
+/** A file whose findings are fixed. */
+type FixTarget = Candidate;
 
 /** A file the run has read, edited or created. */
 interface FileState {
@@ -246,96 +130,6 @@ interface FileState {
   /** The text on disk before the run; undefined for a file a fix creates. */
   original: string | undefined;
   text: string;
-}
-
-type PathTarget = { kind: 'file' | 'folder'; given: string; absolute: string };
-
-async function resolveTargets(paths: readonly string[], cwd: string): Promise<PathTarget[]> {
-  const targets: PathTarget[] = [];
-  const problems: string[] = [];
-  for (const given of paths) {
-    const absolute = path.resolve(cwd, given);
-    try {
-      const stat = await fs.promises.stat(absolute);
-      if (stat.isDirectory()) targets.push({ kind: 'folder', given, absolute });
-      else if (stat.isFile()) targets.push({ kind: 'file', given, absolute });
-      else problems.push(`not a file or folder: ${given}`);
-    } catch (error) {
-      problems.push(isNotFound(error) ? `no such file or directory: ${given}` : `cannot read ${given}: ${describeFsError(error)}`);
-    }
-  }
-  if (problems.length > 0) throw new InputError(problems.join('\nkeyless: '));
-  return targets;
-}
-
-/**
- * The files whose findings are fixed, chosen as `keyless scan` chooses them: named files (unless
- * ignored or of a kind Keyless does not read, which get a note), then the folders' files, honouring
- * .gitignore (also the files above a folder inside the repository) and the ignore globs.
- */
-async function selectFiles(targets: readonly PathTarget[], cwd: string, config: KeylessConfig, configFile: string): Promise<{ skipped: ScannedFile[]; files: FixTarget[] }> {
-  const matchesIgnore = pathMatcher(config.ignore);
-  const isIgnored = (relative: string): boolean => !isOutside(relative) && matchesIgnore(relative);
-  const seen = new Set<string>();
-  const skipped: ScannedFile[] = [];
-  const files: FixTarget[] = [];
-  for (const target of targets) {
-    if (target.kind !== 'file' || seen.has(target.absolute)) continue;
-    seen.add(target.absolute);
-    const file = path.posix.normalize(toPosix(target.given));
-    if (isIgnored(toPosix(path.relative(cwd, target.absolute)))) skipped.push(unanalyzedFile(file, undefined, [`not fixed: matches an "ignore" glob in ${configFile}`]));
-    else if (syntaxOf(target.absolute) === null) skipped.push(unanalyzedFile(file, undefined, ['not fixed: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files']));
-    else files.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
-  }
-  const top = (await gitRootOf(cwd)) ?? cwd;
-  for (const target of targets) {
-    if (target.kind !== 'folder') continue;
-    const given = toPosix(target.given);
-    const walkIgnores = await folderIgnores(top, target.absolute, cwd, isIgnored);
-    for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: walkIgnores })) {
-      if (seen.has(absolute)) continue;
-      seen.add(absolute);
-      const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
-      files.push({ absolute, file, enginePath: enginePathOf(cwd, absolute, file) });
-    }
-  }
-  return { skipped, files };
-}
-
-/** A folder's walk honours the .gitignore files above it, unless git ignores the folder itself. */
-async function folderIgnores(top: string, folder: string, cwd: string, isIgnored: (relative: string) => boolean): Promise<(relative: string) => boolean> {
-  const ignoredAbove = await gitIgnoredAbove(top, folder);
-  const honourAbove = !ignoredAbove(`${toPosix(path.relative(top, folder))}/`);
-  return (relative) => isIgnored(relative) || (honourAbove && ignoredAbove(toPosix(path.relative(top, path.resolve(cwd, relative)))));
-}
-
-function enginePathOf(cwd: string, absolute: string, file: string): string {
-  const relative = toPosix(path.relative(cwd, absolute));
-  return isOutside(relative) ? file : relative;
-}
-
-function isOutside(relative: string): boolean {
-  return relative === '..' || relative.startsWith('../') || path.isAbsolute(relative);
-}
-
-function isNotFound(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-async function readConfig(file: string | undefined, cwd: string): Promise<{ config: KeylessConfig; configFile: string; messages: ConfigMessage[] }> {
-  if (file === undefined) {
-    const loaded = await loadConfig(cwd);
-    return { config: loaded.config, configFile: CONFIG_FILE_NAME, messages: loaded.problems.map((p) => ({ file: CONFIG_FILE_NAME, ...p })) };
-  }
-  let text: string;
-  try {
-    text = await fs.promises.readFile(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    throw new InputError(isNotFound(error) ? `no such file or directory: ${file}` : `cannot read ${file}: ${describeFsError(error)}`);
-  }
-  const { config, problems } = parseConfig(text);
-  return { config, configFile: toPosix(file), messages: problems.map((p) => ({ file: toPosix(file), ...p })) };
 }
 
 /**
@@ -347,11 +141,10 @@ async function buildWorkspace(engine: Engine, cwd: string, config: KeylessConfig
   const index = new WorkspaceIndex(engine);
   index.repository = (await gitRepositoryOf(cwd))?.repository;
   const top = (await gitRootOf(cwd)) ?? cwd;
-  const matchesIgnore = pathMatcher(config.ignore);
   await index.build({
     root: cwd,
     nameOf: (absolute) => toPosix(path.relative(cwd, absolute)),
-    isIgnored: await folderIgnores(top, cwd, cwd, (relative) => !isOutside(relative) && matchesIgnore(relative)),
+    isIgnored: await folderIgnores(top, cwd, cwd, ignoreGlobsMatcher(config)),
     log: (message) => io.stderr.write(`note: ${message}\n`),
   });
   for (const file of files) {
@@ -526,12 +319,15 @@ class FixRun {
 // ---------------------------------------------------------------------------------------------
 // The command
 
-async function fix(options: FixOptions, io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
+export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
   const cwd = path.resolve(io.cwd);
-  const { config, configFile, messages } = await readConfig(options.config, cwd);
+  const settings = await readConfig(options.config, cwd);
+  const { config, messages } = settings;
   for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
   const targets = await resolveTargets(options.paths, cwd);
-  const selection = await selectFiles(targets, cwd, config, configFile);
+  const selected = selectFiles(targets, cwd, settings, 'fixed');
+  const selection = { skipped: selected.skipped, files: [] as FixTarget[] };
+  for await (const candidate of selected.candidates) selection.files.push(candidate);
   const engine = await Engine.create();
   const index = await buildWorkspace(engine, cwd, config, selection.files, io);
   const run = new FixRun(engine, index, cwd, config, rules, options);
@@ -584,18 +380,7 @@ async function fix(options: FixOptions, io: FixIo, rules: readonly Rule[] | unde
     configMessages: messages,
   };
   // A dry run's standard output is the diff: the report goes beside it, never into it.
-  const reportStream = options.dryRun ? io.stderr : io.stdout;
-  const color = options.output === undefined && !options.dryRun && io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const report = options.format === 'json' ? formatJson(result) : options.format === 'sarif' ? formatSarif(result, TOOL) : formatText(result, { color });
-  if (options.output !== undefined) {
-    try {
-      await fs.promises.writeFile(path.resolve(cwd, options.output), report);
-    } catch (error) {
-      throw new InputError(`cannot write ${options.output}: ${describeFsError(error)}`);
-    }
-  } else {
-    reportStream.write(report);
-  }
+  await writeReport(result, options, { cwd, env: io.env }, options.dryRun ? io.stderr : io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
   const left = result.files.reduce((n, f) => n + f.findings.length, 0);
   const createdCount = changed.filter((s) => s.original === undefined).length;

@@ -204,11 +204,18 @@ test('the OIDC quick fix rewrites the workflow, writes the trust files, and the 
     await h.applyCodeAction(rewrite);
     await gone;
     assert.match(document.getText(), /role-to-assume: arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/gha-site-production/);
-    // The edit leaves the new files' text in editors, as VS Code does; saving puts it on disk.
-    assert.equal(await vscode.workspace.saveAll(false), true, 'everything saves');
-    const trust = h.readDisk(created.find((uri) => uri.path.endsWith('keyless-oidc-site-production.tf')));
-    assert.match(trust, /"token\.actions\.githubusercontent\.com:sub" = "repo:acme\/site:environment:production"/);
-    assert.match(h.readDisk(created.find((uri) => uri.path.endsWith('keyless-oidc-provider-github.tf'))), /resource "aws_iam_openid_connect_provider" "github"/);
+    // The edit creates the files empty on disk and leaves their text in unsaved documents, as VS
+    // Code does for every file an edit touches: the user reviews, then saves.
+    const texts = {};
+    for (const uri of created) {
+      const createdDocument = await vscode.workspace.openTextDocument(uri);
+      texts[uri.path.split('/').pop()] = createdDocument.getText();
+      if (createdDocument.isDirty) assert.equal(await createdDocument.save(), true, `${uri.fsPath} saves`);
+      assert.equal(h.readDisk(uri), createdDocument.getText(), `${uri.fsPath} is on disk once saved`);
+    }
+    assert.match(texts['keyless-oidc-site-production.tf'], /"token\.actions\.githubusercontent\.com:sub" = "repo:acme\/site:environment:production"/);
+    assert.match(texts['keyless-oidc-provider-github.tf'], /resource "aws_iam_openid_connect_provider" "github"/);
+    if (document.isDirty) assert.equal(await document.save(), true, 'the workflow saves');
     assert.equal(h.readDisk(document.uri), document.getText(), 'the rewritten workflow is on disk');
   } finally {
     // Put the workspace back: the workflow as it was, the new files gone.

@@ -1,0 +1,89 @@
+import * as path from 'node:path';
+import { CONFIG_FILE_NAME } from '../engine/config';
+import { Engine } from '../engine/analyze';
+import { configMessageLine, runMessageLines } from '../output/messages';
+import { compareStrings, failsThreshold, type ScanResult } from '../output/report';
+import { formatSummary } from '../output/text';
+import type { Rule } from '../rules/rule';
+import { parseOptions, REPORT_OPTIONS, reportOptions, type OptionSpec, type ReportOptions } from './args';
+import { readConfig, resolveTargets, selectFiles } from './inputs';
+import { analyzeAll, AUTO_WORKER_BYTES, AUTO_WORKER_FILES, type WorkerPlan } from './pool';
+import { writeReport } from './write-report';
+
+/**
+ * `keyless scan`: finds and reads files, hands them to the engine (on worker threads too, for a
+ * large tree: cli/pool.ts) and writes the report; what a finding is and how it is printed live in
+ * engine/ and output/.
+ */
+
+export const SCAN_USAGE = `Usage: keyless scan [options] [PATH...]
+
+Finds static cloud credentials in Terraform, CloudFormation, GitHub Actions,
+GitLab CI and Kubernetes files. Each PATH is a file or a folder (default: the
+current folder). Folders are walked honouring .gitignore and skipping
+node_modules, .git and .terraform; a path named explicitly is scanned even
+when .gitignore excludes it. Settings come from ./${CONFIG_FILE_NAME} (rules:
+off, error, warning or info per rule id; ignore: globs relative to this folder).
+
+Options:
+  -f, --format FORMAT   report format: text (default), json or sarif
+  -o, --output FILE     write the report to FILE instead of standard output
+      --fail-on LEVEL   exit 1 when a finding is at or above LEVEL:
+                        error (default), warning, info, or never
+  -c, --config FILE     read settings from FILE instead of ./${CONFIG_FILE_NAME}
+  -h, --help            show this help and exit
+      --version         print the version and exit
+
+Environment:
+  KEYLESS_WORKERS       worker threads analyzing beside the main thread: 0 for
+                        none, N for N; by default one per CPU core beyond the
+                        first, once a scan passes ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB
+
+Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
+2 on a usage error or when a path cannot be read.
+`;
+
+export const SCAN_OPTIONS: readonly OptionSpec[] = REPORT_OPTIONS;
+
+export interface ScanOptions extends ReportOptions {
+  paths: string[];
+}
+
+export type ScanCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'scan'; options: ScanOptions };
+
+/** `argv` starts with the command, "scan". */
+export function parseScanArguments(argv: readonly string[]): ScanCommand {
+  const parsed = parseOptions(argv, SCAN_OPTIONS);
+  if (parsed.flags.has('--help')) return { kind: 'help' };
+  if (parsed.flags.has('--version')) return { kind: 'version' };
+  const paths = parsed.positionals.slice(1);
+  return { kind: 'scan', options: { paths: paths.length > 0 ? paths : ['.'], ...reportOptions(parsed) } };
+}
+
+export interface ScanIo {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+}
+
+export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rule[] | undefined, plan: WorkerPlan): Promise<number> {
+  const cwd = path.resolve(io.cwd);
+  const settings = await readConfig(options.config, cwd);
+  for (const m of settings.messages) io.stderr.write(`${configMessageLine(m)}\n`);
+  const targets = await resolveTargets(options.paths, cwd);
+  const selection = selectFiles(targets, cwd, settings, 'scanned');
+  const engine = await Engine.create();
+  const analyzed = await analyzeAll(selection.candidates, engine, { config: settings.config, rules }, plan);
+  const result: ScanResult = {
+    cwd,
+    files: [...selection.skipped, ...analyzed.files].sort((a, b) => compareStrings(a.file, b.file)),
+    fileCount: analyzed.fileCount,
+    ruleFailures: analyzed.ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
+    configMessages: settings.messages,
+  };
+  await writeReport(result, options, { cwd, env: io.env }, io.stdout);
+  for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
+  if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
+  return failsThreshold(result, options.failOn) ? 1 : 0;
+}
