@@ -28,10 +28,11 @@ import {
 import { version as keylessVersion } from '../../package.json';
 import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
+import type { Range } from './syntax/text';
 import type { WorkspaceContext } from './engine/workspace';
-import { analyzeDocument, isIgnored } from './lsp/analysis';
+import { analyzeDocument, isIgnored, type AnalysisOutput } from './lsp/analysis';
 import { CODE_ACTION_KINDS, FIX_ALL_KIND, quickFixes, safeFixes, toWorkspaceEdit, wantsKind } from './lsp/code-actions';
-import { configProblemDiagnostics, isKeylessDiagnosticData, type DiagnosticFix } from './lsp/diagnostics';
+import { configProblemDiagnostics, DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, toDiagnosticFixes, type DiagnosticFix } from './lsp/diagnostics';
 import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
@@ -293,8 +294,6 @@ async function reloadFolderConfig(folder: WorkspaceFolder): Promise<void> {
 interface AnalysisResult {
   version: number;
   generation: number;
-  /** The folder index's epoch the fixes were computed with (-1: none); a later one makes them stale. */
-  indexEpoch: number;
   /** Unique per result, so a client's `previousResultId` can never match a different text. */
   resultId: string;
   diagnostics: Diagnostic[];
@@ -354,9 +353,6 @@ async function runScheduled(uri: string): Promise<void> {
   const effective = await effectiveConfigFor(target.folder);
   if (superseded()) return;
   let diagnostics: Diagnostic[] = [];
-  // An index change does not supersede this analysis (a keystroke's result is never dropped for
-  // it): the result records the epoch it used, and the change schedules the document again.
-  const indexEpoch = indexEpochOf(target);
   if (engine !== undefined && effective.enable && !isIgnored(effective.config, target)) {
     try {
       diagnostics = analyze(documents.get(uri)!, target, effective.config);
@@ -367,7 +363,7 @@ async function runScheduled(uri: string): Promise<void> {
     }
   }
   if (superseded()) return;
-  settle(uri, { version, generation, indexEpoch, resultId: String(++resultCounter), diagnostics });
+  settle(uri, { version, generation, resultId: String(++resultCounter), diagnostics });
 }
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
@@ -381,7 +377,8 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
     config,
     relatedInformation: client.relatedInformation,
     yamlCache,
-    ...workspaceInput(target, config),
+    // Findings need no fixes and no workspace: code actions compute the fixes they are asked for.
+    fixes: false,
   });
   for (const failure of output.ruleErrors) {
     logError(`Rule ${failure.rule} failed on ${document.uri}; the other rules still report`, failure.error);
@@ -400,7 +397,7 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
 
 function settle(uri: string, result: AnalysisResult): void {
   const previous = results.get(uri);
-  // Analyzed again for an index change and nothing changed: same answer, same id, nothing sent.
+  // Analyzed again (a pull request's re-run) and nothing changed: same answer, same id, nothing sent.
   const unchanged =
     previous !== undefined &&
     previous.version === result.version &&
@@ -416,9 +413,7 @@ function settle(uri: string, result: AnalysisResult): void {
 
 function freshResult(document: TextDocument): AnalysisResult | undefined {
   const result = results.get(document.uri);
-  if (result === undefined || result.version !== document.version || result.generation !== configGeneration) return undefined;
-  const target = targetOf(document);
-  return target !== undefined && result.indexEpoch === indexEpochOf(target) ? result : undefined;
+  return result !== undefined && result.version === document.version && result.generation === configGeneration ? result : undefined;
 }
 
 /** The next analysis of a document, for a pull request; undefined when the request is cancelled. */
@@ -494,8 +489,6 @@ interface FolderIndex {
   index: WorkspaceIndex;
   /** Fixes get the context only once it is built: half an index could plan against half the IaC. */
   ready: boolean;
-  /** Bumped by every change of a built index; fixes computed under an older one are stale. */
-  epoch: number;
   /** The ignore globs it was built with (a change of them rebuilds it), and their matcher. */
   ignore: string;
   isIgnored: (relativePath: string) => boolean;
@@ -515,16 +508,11 @@ function indexOf(folder: WorkspaceFolder | undefined): FolderIndex | undefined {
   return folder === undefined ? undefined : indexes.get(folder.uri);
 }
 
-function indexEpochOf(target: DocumentTarget): number {
-  const state = indexOf(target.folder);
-  return state?.ready === true ? state.epoch : -1;
-}
-
-/** The workspace context for analyzing a document, once its folder is indexed. */
-function workspaceInput(target: DocumentTarget, config: KeylessConfig): { workspace?: { context: WorkspaceContext; epoch: number } } {
+/** The workspace context for a document's fixes, once its folder is indexed. */
+function workspaceInput(target: DocumentTarget, config: KeylessConfig): { workspace?: WorkspaceContext } {
   const state = indexOf(target.folder);
   if (state === undefined || !state.ready) return {};
-  return { workspace: { context: state.index.context(config.oidc), epoch: state.epoch } };
+  return { workspace: state.index.context(config.oidc) };
 }
 
 function indexName(state: FolderIndex, file: string): string {
@@ -533,8 +521,9 @@ function indexName(state: FolderIndex, file: string): string {
 
 /**
  * (Re)builds a folder's index in the background: one file per turn of the event loop, so open
- * documents' analyses and every request run in between. When it is built, open documents of the
- * folder are analyzed again, so their fixes can write beyond their file.
+ * documents' analyses and every request run in between. Diagnostics never wait for it: findings do
+ * not depend on other files. Code actions asked for once it is built get the fixes that write
+ * beyond their file.
  */
 async function indexFolder(folder: WorkspaceFolder): Promise<void> {
   if (engine === undefined || shutdownRequested) return;
@@ -545,7 +534,6 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
     folder,
     index: new WorkspaceIndex(engine),
     ready: false,
-    epoch: (previous?.epoch ?? 0) + 1,
     ignore: JSON.stringify(effective.config.ignore),
     isIgnored: pathMatcher(effective.config.ignore),
     gitConfigFile: undefined,
@@ -575,21 +563,6 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
     `Indexed ${folder.path} for fixes: ${stats.indexed} of ${stats.walked} files in ${Math.round(stats.milliseconds)} ms; ` +
       (repository ? `repository ${repository.host}/${repository.owner}/${repository.name}` : 'no git remote, so fixes write no trust'),
   );
-  indexChanged(state);
-}
-
-/** After a change of a built index: open documents of its folder are analyzed again (but `except`, whose own change it was). */
-function indexChanged(state: FolderIndex, except?: string): void {
-  if (!state.ready) return;
-  state.epoch++;
-  const affected = documents.all().filter((document) => document.uri !== except && isAnalyzable(document) && targetOf(document)?.folder?.uri === state.folder.uri);
-  if (affected.length === 0) return;
-  if (client.pull) {
-    // Their results are stale now (freshResult checks the epoch); the client pulls again.
-    if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
-    return;
-  }
-  for (const document of affected) scheduler.schedule(document.uri);
 }
 
 /** Asks for a file's entry to be brought up to date (from its open document, else from disk). */
@@ -619,28 +592,20 @@ async function updateIndexes(): Promise<void> {
   try {
     const batch = [...pendingIndexUpdates].flatMap(([state, files]) => [...files].map((file) => [file, state] as const));
     pendingIndexUpdates.clear();
-    /** Per index, the files that changed, and the open document among them if it is the only one. */
-    const changed = new Map<FolderIndex, { files: number; document: string | undefined }>();
     for (const [file, state] of batch) {
       if (state.cancelled || shutdownRequested) continue;
       const name = indexName(state, file);
       const open = openDocumentAt(file);
-      let didChange: boolean;
-      if (!(await isIndexable(state, file))) didChange = state.index.remove(name);
-      else if (open !== undefined) didChange = state.index.update(name, open.getText());
+      if (!(await isIndexable(state, file))) state.index.remove(name);
+      else if (open !== undefined) state.index.update(name, open.getText());
       else {
         // Closed, created, changed or deleted on disk: the disk says which.
         const text = await readText(file, true);
-        didChange = text === undefined ? state.index.remove(name) : state.index.update(name, text);
-      }
-      if (didChange) {
-        const count = (changed.get(state)?.files ?? 0) + 1;
-        changed.set(state, { files: count, document: count === 1 ? open?.uri : undefined });
+        if (text === undefined) state.index.remove(name);
+        else state.index.update(name, text);
       }
       await yieldToEventLoop();
     }
-    // A document whose own edit is the only change was analyzed for it already.
-    for (const [state, { document }] of changed) indexChanged(state, document);
   } finally {
     indexUpdating = false;
   }
@@ -665,10 +630,8 @@ async function refreshRepositories(): Promise<void> {
   for (const state of indexes.values()) {
     if (state.cancelled) continue;
     const git = await gitRepositoryOf(state.folder.path);
-    const before = JSON.stringify(state.index.repository ?? null);
     state.gitConfigFile = git?.configFile;
     state.index.repository = git?.repository;
-    if (JSON.stringify(state.index.repository ?? null) !== before) indexChanged(state);
   }
 }
 
@@ -836,42 +799,96 @@ connection.onHover((params) =>
 
 connection.onCodeAction((params) =>
   guardedRequest<CodeAction[]>(`Code actions for ${params.textDocument.uri}`, [], async () => {
+    const uri = params.textDocument.uri;
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    if (wantsKind(only, CodeActionKind.QuickFix)) {
-      const uri = params.textDocument.uri;
-      const otherVersions = await otherFileVersions(uri, params.context.diagnostics);
-      actions.push(...quickFixes(uri, params.context.diagnostics, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other) }));
+    const requested = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && isKeylessDiagnosticData(d.data));
+    if (wantsKind(only, CodeActionKind.QuickFix) && requested.length > 0) {
+      // Only the findings the request names get their fixes computed: the light bulb asks for the
+      // cursor's, and that costs a fixer or two, not the file's every rewrite.
+      const analysis = await analyzeWithFixes(uri, (finding) => requested.some((d) => isDiagnosticOf(d, finding)));
+      if (analysis !== undefined) {
+        const withFixes = requested.flatMap((diagnostic) => {
+          // A diagnostic of an older text matches no finding of this one, and gets no fixes.
+          const finding = analysis.output.findings.find((f) => isDiagnosticOf(diagnostic, f));
+          return finding === undefined ? [] : [{ diagnostic, fixes: toDiagnosticFixes(finding, analysis.target), version: analysis.version }];
+        });
+        const otherVersions = await otherFileVersions(uri, analysis.target, withFixes.flatMap((d) => d.fixes));
+        actions.push(...quickFixes(uri, withFixes, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other) }));
+      }
     }
     // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
     if (only !== undefined && wantsKind(only, FIX_ALL_KIND)) {
-      const fixAll = await fixAllAction(params.textDocument.uri);
+      const fixAll = await fixAllAction(uri);
       if (fixAll !== undefined) actions.push(fixAll);
     }
     return actions;
   }),
 );
 
-/** Every safe fix of the document, from its newest analysis (run now if the last one is stale). */
-async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
+/** Whether a diagnostic the client sends back is this finding's: same rule, same range. */
+function isDiagnosticOf(diagnostic: Diagnostic, finding: { rule: string; range: Range }): boolean {
+  const a = diagnostic.range;
+  const b = finding.range;
+  return diagnostic.code === finding.rule && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/**
+ * Analyzes a document now, with the fixes of the findings `fixes` selects, positioned on its
+ * current text (the editor's when open, else the disk's: a closed file the workspace scan
+ * reported), and with its folder's index as the workspace once built. Undefined when Keyless does
+ * not analyze the document, or it changed meanwhile.
+ */
+async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: string; range: Range }) => boolean)): Promise<{ version: number | null; target: DocumentTarget; output: AnalysisOutput } | undefined> {
+  if (engine === undefined) return undefined;
   const document = documents.get(uri);
-  if (document === undefined || !isAnalyzable(document)) return undefined;
-  const target = targetOf(document)!;
-  const version = document.version;
-  let diagnostics = freshResult(document)?.diagnostics;
-  if (diagnostics === undefined) {
-    const effective = await effectiveConfigFor(target.folder);
-    const current = documents.get(uri);
-    if (current === undefined || current.version !== version || !effective.enable || isIgnored(effective.config, target)) return undefined;
-    diagnostics = analyze(current, target, effective.config);
+  let text: string | undefined;
+  let version: number | null;
+  let target: DocumentTarget | undefined;
+  if (document !== undefined) {
+    if (!isAnalyzable(document)) return undefined;
+    target = targetOf(document);
+    text = document.getText();
+    version = document.version;
+  } else {
+    const file = uriToPath(uri);
+    target = documentTarget(uri, '', folders);
+    // Read as the workspace scan read it for the diagnostics (a byte-order mark kept).
+    text = file === undefined ? undefined : await readText(file, false);
+    version = null;
   }
-  const otherVersions = await otherFileVersions(uri, diagnostics);
-  const current = documents.get(uri);
-  if (current === undefined || current.version !== version) return undefined;
-  // A fix that edits a file whose text moved on since the analysis waits for the next one.
+  if (target === undefined || text === undefined) return undefined;
+  const effective = await effectiveConfigFor(target.folder);
+  if (!effective.enable || isIgnored(effective.config, target)) return undefined;
+  if (document !== undefined && documents.get(uri)?.version !== version) return undefined;
+  const output = analyzeDocument({
+    engine,
+    text,
+    target,
+    version,
+    config: effective.config,
+    relatedInformation: client.relatedInformation,
+    ...(document !== undefined ? { yamlCache: yamlCacheFor(uri) } : {}),
+    ...workspaceInput(target, effective.config),
+    fixes,
+  });
+  // A fixer that throws counts as its rule failing; the other fixes are still offered.
+  for (const failure of output.ruleErrors) logError(`A fix of rule ${failure.rule} failed on ${uri}`, failure.error);
+  return { version, target, output };
+}
+
+/** Every safe fix of an open document, computed now. */
+async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
+  if (documents.get(uri) === undefined) return undefined;
+  const analysis = await analyzeWithFixes(uri, true);
+  if (analysis === undefined) return undefined;
+  const fixes = analysis.output.findings.flatMap((finding) => toDiagnosticFixes(finding, analysis.target));
+  const otherVersions = await otherFileVersions(uri, analysis.target, fixes);
+  const version = analysis.version;
+  if (documents.get(uri)?.version !== version) return undefined;
+  // A fix that edits another file whose text moved on since the index read it waits for the next request.
   const applicable = (fix: DiagnosticFix): boolean => fix.edits.every((edit) => edit.uri === uri || (fix.creates ?? []).includes(edit.uri) || otherVersions.get(edit.uri) !== undefined);
-  const fixes: DiagnosticFix[] = diagnostics.flatMap((diagnostic) => (isKeylessDiagnosticData(diagnostic.data) ? diagnostic.data.fixes.filter(applicable) : []));
-  const accepted = safeFixes(fixes, { createFiles: client.documentChanges && client.createFiles });
+  const accepted = safeFixes(fixes.filter(applicable), { createFiles: client.documentChanges && client.createFiles });
   if (accepted.length === 0) return undefined;
   return {
     title: 'Fix all safely fixable Keyless problems',
@@ -885,30 +902,26 @@ async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
 }
 
 /**
- * The version to send with each edit a diagnostic's fixes make in another file, checked against
- * the index those edits were positioned on: the open document's version while it still has the
- * indexed text, null for a closed file whose disk text is still the indexed one, and no entry
- * (not offered) otherwise — or when the index has changed since the diagnostic was computed.
+ * The version to send with each edit fixes make in another file, checked against the index those
+ * edits were positioned on (it follows edits with a delay): the open document's version while it
+ * still has the indexed text, null for a closed file whose disk text is still the indexed one, and
+ * no entry (not offered) otherwise.
  */
-async function otherFileVersions(documentUri: string, diagnostics: readonly Diagnostic[]): Promise<Map<string, number | null>> {
+async function otherFileVersions(documentUri: string, target: DocumentTarget, fixes: readonly DiagnosticFix[]): Promise<Map<string, number | null>> {
   const versions = new Map<string, number | null>();
-  const document = documents.get(documentUri);
-  const target = document !== undefined ? targetOf(document) : documentTarget(documentUri, '', folders);
-  const state = indexOf(target?.folder);
-  for (const diagnostic of diagnostics) {
-    if (!isKeylessDiagnosticData(diagnostic.data) || state === undefined || !state.ready || diagnostic.data.indexEpoch !== state.epoch) continue;
-    for (const fix of diagnostic.data.fixes) {
-      for (const edit of fix.edits) {
-        if (edit.uri === documentUri || versions.has(edit.uri) || (fix.creates ?? []).includes(edit.uri)) continue;
-        const file = uriToPath(edit.uri);
-        const indexed = file === undefined ? undefined : state.index.get(indexName(state, file))?.text;
-        if (file === undefined || indexed === undefined) continue;
-        const open = documents.get(edit.uri) ?? openDocumentAt(file);
-        if (open !== undefined) {
-          if (open.getText() === indexed) versions.set(edit.uri, open.version);
-        } else if ((await readText(file, true)) === indexed) {
-          versions.set(edit.uri, null);
-        }
+  const state = indexOf(target.folder);
+  if (state === undefined || !state.ready) return versions;
+  for (const fix of fixes) {
+    for (const edit of fix.edits) {
+      if (edit.uri === documentUri || versions.has(edit.uri) || (fix.creates ?? []).includes(edit.uri)) continue;
+      const file = uriToPath(edit.uri);
+      const indexed = file === undefined ? undefined : state.index.get(indexName(state, file))?.text;
+      if (file === undefined || indexed === undefined) continue;
+      const open = documents.get(edit.uri) ?? openDocumentAt(file);
+      if (open !== undefined) {
+        if (open.getText() === indexed) versions.set(edit.uri, open.version);
+      } else if ((await readText(file, true)) === indexed) {
+        versions.set(edit.uri, null);
       }
     }
   }
@@ -990,7 +1003,7 @@ async function scanFile(file: string, config: KeylessConfig): Promise<number | u
     return undefined;
   }
   try {
-    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation, ...workspaceInput(target, config) });
+    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation, fixes: false });
     for (const failure of output.ruleErrors) logError(`Rule ${failure.rule} failed on ${uri}; the other rules still report`, failure.error);
     for (const note of output.notes) connection.console.info(`${uri}: ${note}`);
     if (output.diagnostics.length > 0) {

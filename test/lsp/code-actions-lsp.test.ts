@@ -15,8 +15,8 @@ import { FIX_ALL_KIND, quickFixes, safeFixEdits } from '../../server/src/lsp/cod
 import type { DiagnosticFix, KeylessDiagnosticData } from '../../server/src/lsp/diagnostics';
 import { defaultCapabilities, fileUri, LspClient, WORKSPACE } from './harness';
 
-// Code actions come from the fixes riding on each diagnostic: no server state, and the edit applies
-// to the version the diagnostic was computed for.
+// Code actions compute the fixes of the diagnostics they are asked about, on the document's current
+// text: the edit applies to that version, and a diagnostic of an older text gets none.
 
 function isCodeAction(action: Command | CodeAction): action is CodeAction {
   return 'kind' in action || 'edit' in action;
@@ -73,6 +73,21 @@ describe('code actions over the protocol', () => {
     await client.close(uri);
   });
 
+  test('a diagnostic of an older text gets no fixes; the current one gets them for the current version', async () => {
+    const uri = fileUri(path.join(WORKSPACE, '.github', 'workflows', 'stale.yml'));
+    await client.open(uri, readFileSync(path.join(WORKSPACE, '.github', 'workflows', 'deploy.yml'), 'utf8'));
+    const [old] = (await client.waitForCurrent(uri)).diagnostics;
+    // A line inserted at the top moves the finding down: the old diagnostic's range is stale.
+    await client.change(uri, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# moved\n' });
+    const [current] = (await client.waitForCurrent(uri)).diagnostics;
+    assert.equal(current!.range.start.line, old!.range.start.line + 1);
+    assert.deepEqual(await codeActions(uri, [old!], [CodeActionKind.QuickFix]), []);
+    const actions = await codeActions(uri, [current!], [CodeActionKind.QuickFix]);
+    assert.ok(actions.length >= 2);
+    assert.ok(actions.every((action) => textDocumentEdits(action).every((edit) => edit.textDocument.version === 2)));
+    await client.close(uri);
+  });
+
   test('suppressing one of two findings on Terraform keeps the other', async () => {
     const uri = fileUri(path.join(WORKSPACE, 'suppress.tf'));
     await client.open(uri, readFileSync(path.join(WORKSPACE, 'main.tf'), 'utf8'));
@@ -88,8 +103,8 @@ describe('code actions over the protocol', () => {
   test('diagnostics from other sources, or without Keyless data, get no actions', async () => {
     const uri = fileUri(path.join(WORKSPACE, 'other.tf'));
     const foreign: Diagnostic[] = [
-      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'tflint', data: { rule: 'r', version: 1, fixes: [] } },
-      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'keyless', data: { rule: 'r', fixes: 'none' } },
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'tflint', data: { rule: 'r', version: 1 } },
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, message: 'x', source: 'keyless', data: { rule: 'r', version: 'none' } },
     ];
     assert.deepEqual(await codeActions(uri, foreign), []);
   });
@@ -139,7 +154,7 @@ describe('code actions for a client without documentChanges', () => {
   });
 });
 
-// The fix-all path for when rules ship safe fixes: none do yet, so it is exercised with made-up ones.
+// The fix-all and quick-fix assembly, with made-up fixes.
 describe('safe fixes (units)', () => {
   const uri = 'file:///w/a.tf';
   const at = (line: number, startCharacter: number, endCharacter: number, newText: string) => ({
@@ -161,9 +176,10 @@ describe('safe fixes (units)', () => {
   });
 
   test('the first safe fix of a diagnostic is the preferred quick fix', () => {
-    const data: KeylessDiagnosticData = { rule: 'r', version: 3, fixes: [fix('suppress', false, at(0, 0, 0, '# s\n')), fix('rewrite', true, at(0, 0, 4, 'role')), fix('other', true, at(0, 0, 4, 'x'))] };
+    const data: KeylessDiagnosticData = { rule: 'r', version: 3 };
     const diagnostic: Diagnostic = { range: at(0, 0, 4, '').range, message: 'm', source: 'keyless', data };
-    const actions = quickFixes(uri, [diagnostic], { documentChanges: true });
+    const fixes = [fix('suppress', false, at(0, 0, 0, '# s\n')), fix('rewrite', true, at(0, 0, 4, 'role')), fix('other', true, at(0, 0, 4, 'x'))];
+    const actions = quickFixes(uri, [{ diagnostic, fixes, version: 3 }], { documentChanges: true });
     assert.deepEqual(
       actions.map((a) => [a.title, a.isPreferred ?? false]),
       [

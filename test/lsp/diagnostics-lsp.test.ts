@@ -84,17 +84,16 @@ describe('push diagnostics', () => {
       { location: { uri, range: range(9, 10, 9, 61) }, message: 'aws-access-key-id: part of the same credential' },
       { location: { uri, range: range(10, 10, 10, 69) }, message: 'aws-secret-access-key: part of the same credential' },
     ]);
-    const data = diagnostic.data as { rule: string; version: number; fixes: { title: string; safe: boolean; edits: { uri: string }[] }[] };
-    assert.equal(data.rule, 'static-cloud-credentials');
-    assert.equal(data.version, 1);
-    // The OIDC rewrite first (unsafe: it changes how the job authenticates), editing this document.
-    assert.match(data.fixes[0]!.title, /role-to-assume|OIDC/);
-    assert.equal(data.fixes[0]!.safe, false);
-    assert.ok(data.fixes[0]!.edits.every((edit) => edit.uri === uri));
-    assert.deepEqual(data.fixes.at(-1), {
-      title: 'Suppress static-cloud-credentials on this line',
-      safe: false,
-      edits: [{ uri, range: range(7, 0, 7, 0), newText: '      # keyless-ignore static-cloud-credentials\n' }],
+    assert.deepEqual(diagnostic.data, { rule: 'static-cloud-credentials', version: 1 });
+    // Fixes are computed when asked for: the OIDC rewrite first (unsafe: it changes how the job
+    // authenticates), editing this document; the suppression last.
+    const actions = await client.codeActions(uri, [diagnostic]);
+    assert.match(actions[0]!.title, /role-to-assume|OIDC/);
+    assert.equal(actions[0]!.isPreferred, undefined);
+    assert.ok(actions[0]!.edit!.documentChanges!.every((change) => 'textDocument' in change && change.textDocument.uri === uri));
+    assert.deepEqual(actions.at(-1)!.title, 'Suppress static-cloud-credentials on this line');
+    assert.deepEqual(actions.at(-1)!.edit, {
+      documentChanges: [{ textDocument: { uri, version: 1 }, edits: [{ range: range(7, 0, 7, 0), newText: '      # keyless-ignore static-cloud-credentials\n' }] }],
     });
     await client.close(uri);
   });

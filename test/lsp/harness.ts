@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  CodeActionKind,
+  CodeActionRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
@@ -25,6 +27,8 @@ import {
   WorkDoneProgress,
   WorkDoneProgressCreateRequest,
   type ClientCapabilities,
+  type CodeAction,
+  type Diagnostic,
   type InitializeResult,
   type LogMessageParams,
   type ProtocolConnection,
@@ -258,6 +262,16 @@ export class LspClient {
       this.checks.add(evaluate);
       evaluate();
     });
+  }
+
+  /**
+   * The code actions the server offers for `diagnostics` (quick fixes by default): fixes are
+   * computed when asked for, so this is how a test sees them.
+   */
+  async codeActions(uri: string, diagnostics: Diagnostic[], only: string[] = [CodeActionKind.QuickFix]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const actions = await this.request(() => this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, only } }), 'textDocument/codeAction');
+    return (actions ?? []).filter((action): action is CodeAction => 'kind' in action || 'edit' in action);
   }
 
   /** Every publish for a document, oldest first. */

@@ -45,15 +45,13 @@ describe('pull diagnostics', () => {
     await client.replace(uri, '"AKIAIOSFODNN7EXAMPLE"', 'var.access_key');
     const report = full(await pull());
     assert.deepEqual(report.items.map((d) => d.code), ['provider-static-credentials']);
-    const data = report.items[0]!.data as { rule: string; version: number; fixes: { title: string; safe: boolean; edits: unknown[] }[] };
-    assert.equal(data.rule, 'provider-static-credentials');
-    assert.equal(data.version, 2);
+    assert.deepEqual(report.items[0]!.data, { rule: 'provider-static-credentials', version: 2 });
     // The provider's own rewrites come first; the suppression is always last.
-    assert.ok(data.fixes.length >= 2);
-    assert.deepEqual(data.fixes.at(-1), {
-      title: 'Suppress provider-static-credentials on this line',
-      safe: false,
-      edits: [{ uri, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# keyless-ignore provider-static-credentials\n' }],
+    const actions = await client.codeActions(uri, report.items);
+    assert.ok(actions.length >= 2);
+    assert.equal(actions.at(-1)!.title, 'Suppress provider-static-credentials on this line');
+    assert.deepEqual(actions.at(-1)!.edit, {
+      documentChanges: [{ textDocument: { uri, version: 2 }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# keyless-ignore provider-static-credentials\n' }] }],
     });
   });
 

@@ -21,9 +21,9 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
-import { FIX_ALL_KIND, quickFixes, safeFixes } from '../../server/src/lsp/code-actions';
+import { FIX_ALL_KIND, quickFixes, safeFixes, type DiagnosticWithFixes } from '../../server/src/lsp/code-actions';
 import { isKeylessDiagnosticData, type DiagnosticFix, type DiagnosticFixEdit, type KeylessDiagnosticData } from '../../server/src/lsp/diagnostics';
-import { applyEdits, defaultCapabilities, fileUri, LspClient, ROOT, scratchFolder } from './harness';
+import { applyEdits, defaultCapabilities, fileUri, LspClient, ROOT, scratchFolder, WAIT_MS } from './harness';
 
 // Fixes that write beyond their file: the server indexes each workspace folder (facts and text of
 // every file Keyless reads, the repository from .git/config) and hands it to the engine, so the
@@ -66,18 +66,44 @@ function textEdits(change: TextDocumentEdit): TextEdit[] {
   return change.edits.filter((edit): edit is TextEdit => 'newText' in edit);
 }
 
-function dataOf(diagnostic: Diagnostic): KeylessDiagnosticData {
-  return diagnostic.data as KeylessDiagnosticData;
-}
-
 function onUsesLine(diagnostic: Diagnostic): boolean {
   return diagnostic.code === 'static-cloud-credentials' && diagnostic.range.start.line === USES_LINE;
 }
 
-/** The created files' names in a diagnostic's first fix that creates any. */
-function createdNames(diagnostic: Diagnostic | undefined): string[] {
-  const fix = diagnostic === undefined ? undefined : dataOf(diagnostic).fixes.find((f) => (f.creates ?? []).length > 0);
-  return (fix?.creates ?? []).map((uri) => path.basename(fileURLToPath(uri))).sort();
+function isStaticCredentials(diagnostic: Diagnostic): boolean {
+  return diagnostic.code === 'static-cloud-credentials';
+}
+
+async function codeActions(client: LspClient, uri: string, diagnostics: Diagnostic[], only: string[]): Promise<CodeAction[]> {
+  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const actions = await client.request(() => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, only } }), 'textDocument/codeAction');
+  return (actions ?? []).filter(isCodeAction);
+}
+
+/** The quick fixes of the first current diagnostic `pick` accepts (none when there is none). */
+async function quickFixesOf(client: LspClient, uri: string, pick: (d: Diagnostic) => boolean, diagnostics?: Diagnostic[]): Promise<CodeAction[]> {
+  const diagnostic = (diagnostics ?? (await client.waitForCurrent(uri)).diagnostics).find(pick);
+  return diagnostic === undefined ? [] : codeActions(client, uri, [diagnostic], [CodeActionKind.QuickFix]);
+}
+
+/** The names of the files the first offered fix that creates any creates. */
+function createdNames(actions: readonly CodeAction[]): string[] {
+  const creating = actions.find((a) => (a.edit?.documentChanges ?? []).some(isCreate));
+  return (creating?.edit?.documentChanges ?? []).filter(isCreate).map((c) => path.basename(fileURLToPath(c.uri))).sort();
+}
+
+/**
+ * Asks for the quick fixes again until `accept` holds of the files they create: the index is built
+ * and follows the workspace in the background, and fixes are computed when asked for.
+ */
+async function waitForRewrite(client: LspClient, uri: string, accept: (names: string[]) => boolean, description: string, pick = onUsesLine, diagnostics?: () => Diagnostic[]): Promise<CodeAction[]> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const actions = await quickFixesOf(client, uri, pick, diagnostics?.());
+    if (accept(createdNames(actions))) return actions;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}: the fixes create ${JSON.stringify(createdNames(actions))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('the OIDC rewrite with the workspace index (VS Code-like client)', () => {
@@ -108,15 +134,12 @@ describe('the OIDC rewrite with the workspace index (VS Code-like client)', () =
 
   test('the quick fix creates the trust files and rewrites the workflow; applied, the finding goes', async () => {
     await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
-    // Diagnostics come at once; once the folder is indexed they come again with the cloud side.
-    const published = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length > 0, 'the rewrite that writes the trust');
-    const diagnostic = published.diagnostics.find(onUsesLine)!;
-    assert.deepEqual(createdNames(diagnostic), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
-
-    const actions = (await client.request(
-      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: [CodeActionKind.QuickFix] } }),
-      'textDocument/codeAction',
-    ))!.filter(isCodeAction);
+    // Diagnostics come at once, without fixes; once the folder is indexed, the quick fix asked for
+    // comes with the cloud side.
+    const published = await client.waitForCurrent(uri);
+    assert.equal(published.diagnostics.some((d) => 'fixes' in (d.data as object)), false, 'diagnostics carry no fixes');
+    const actions = await waitForRewrite(client, uri, (names) => names.length > 0, 'the rewrite that writes the trust');
+    assert.deepEqual(createdNames(actions), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
     const rewrite = actions[0]!;
     assert.match(rewrite.title, /^Assume role "gha-site-production" through OIDC instead of the keys \(its trust written to terraform\/keyless-oidc-provider-github\.tf, terraform\/keyless-oidc-site-production\.tf\)/);
     assert.equal(rewrite.isPreferred, undefined, 'the rewrite is not safe, so not preferred');
@@ -157,7 +180,6 @@ describe('the OIDC rewrite with the workspace index (VS Code-like client)', () =
     const ordered = [...textEdits(workflowEdit)].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
     for (const edit of ordered) await client.change(uri, { range: edit.range, text: edit.newText });
     assert.match(client.text(uri), /role-to-assume: arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/gha-site-production/);
-    const since = client.published.length;
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, {
       changes: [...texts.keys()].map((created): FileEvent => ({ uri: created, type: FileChangeType.Created })),
     });
@@ -165,13 +187,8 @@ describe('the OIDC rewrite with the workspace index (VS Code-like client)', () =
     const fixed = await client.waitForCurrent(uri, 'the rewritten workflow');
     assert.deepEqual(fixed.diagnostics.filter((d) => d.range.start.line <= 25 && d.code === 'static-cloud-credentials'), [], 'the keys of the deploy job are gone');
     // The other job's rewrite now finds the provider the first one wrote: it creates only its role.
-    const smoke = await client.waitForDiagnostics(
-      uri,
-      (p) => createdNames(p.diagnostics.find((d) => d.code === 'static-cloud-credentials')).length === 1,
-      'the next rewrite reusing the new provider',
-      since,
-    );
-    assert.deepEqual(createdNames(smoke.diagnostics.find((d) => d.code === 'static-cloud-credentials')), ['keyless-oidc-site-main.tf']);
+    const smoke = await waitForRewrite(client, uri, (names) => names.length === 1, 'the next rewrite reusing the new provider', isStaticCredentials);
+    assert.deepEqual(createdNames(smoke), ['keyless-oidc-site-main.tf']);
     await client.close(uri);
   });
 });
@@ -185,7 +202,7 @@ describe('the index follows the workspace', () => {
     uri = fileUri(path.join(scratch.folder, WORKFLOW));
     client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities() });
     await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
-    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 2, 'the rewrite with the index');
+    await waitForRewrite(client, uri, (names) => names.length === 2, 'the rewrite with the index');
   });
   after(async () => {
     await client.dispose();
@@ -195,10 +212,9 @@ describe('the index follows the workspace', () => {
   test('an IaC file written on disk: the rewrite uses the OIDC provider it declares', async () => {
     const file = path.join(scratch.folder, 'terraform', 'oidc.tf');
     writeFileSync(file, 'resource "aws_iam_openid_connect_provider" "github" {\n  url            = "https://token.actions.githubusercontent.com"\n  client_id_list = ["sts.amazonaws.com"]\n}\n');
-    const since = client.published.length;
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(file), type: FileChangeType.Created }] });
-    const updated = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 1, 'the rewrite without a provider of its own', since);
-    assert.deepEqual(createdNames(updated.diagnostics.find(onUsesLine)), ['keyless-oidc-site-production.tf']);
+    const updated = await waitForRewrite(client, uri, (names) => names.length === 1, 'the rewrite without a provider of its own');
+    assert.deepEqual(createdNames(updated), ['keyless-oidc-site-production.tf']);
   });
 
   test('an IaC document edited in the editor counts before it is saved, and again once it is closed', async () => {
@@ -206,20 +222,17 @@ describe('the index follows the workspace', () => {
     const tfUri = fileUri(file);
     await client.open(tfUri, readFileSync(file, 'utf8'));
     // Typed away (unsaved): the workflow's rewrite writes a provider again.
-    let since = client.published.length;
     await client.replace(tfUri, 'resource "aws_iam_openid_connect_provider" "github"', 'resource "aws_s3_bucket" "github"');
-    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 2, 'the rewrite once the provider is edited away', since);
+    await waitForRewrite(client, uri, (names) => names.length === 2, 'the rewrite once the provider is edited away');
     // Closed without saving: the disk's text, with the provider, counts again.
-    since = client.published.length;
     await client.close(tfUri);
-    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length === 1, 'the rewrite once the edit is discarded', since);
+    await waitForRewrite(client, uri, (names) => names.length === 1, 'the rewrite once the edit is discarded');
   });
 
   test('a changed git remote names the new repository in the trust', async () => {
     writeFileSync(path.join(scratch.folder, '.git', 'config'), GIT_CONFIG.replace('acme/site', 'acme/portal'));
-    const since = client.published.length;
     await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: fileUri(path.join(scratch.folder, '.git', 'config')), type: FileChangeType.Changed }] });
-    await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).includes('keyless-oidc-portal-production.tf'), 'the trust of acme/portal', since);
+    await waitForRewrite(client, uri, (names) => names.includes('keyless-oidc-portal-production.tf'), 'the trust of acme/portal');
   });
 
   test('fix-all applies only the safe fixes (long-session), never the rewrite', async () => {
@@ -253,12 +266,11 @@ describe('the index follows the workspace', () => {
       '',
     ].join('\n');
     await client.open(mixed, text);
-    const { diagnostics } = await client.waitForDiagnostics(mixed, (p) => p.version === 1 && p.diagnostics.some((d) => createdNames(d).length > 0), 'the findings with the index');
+    const { diagnostics } = await client.waitForCurrent(mixed);
     assert.deepEqual(diagnostics.map((d) => d.code), ['long-session', 'static-cloud-credentials']);
-    const actions = (await client.request(
-      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: mixed }, range: diagnostics[0]!.range, context: { diagnostics, only: [FIX_ALL_KIND] } }),
-      'source.fixAll.keyless',
-    ))!.filter(isCodeAction);
+    // The index is built (the describe's before waited for it): the rewrite would create files.
+    assert.ok(createdNames(await quickFixesOf(client, mixed, isStaticCredentials, diagnostics)).length > 0, 'the rewrite writes the trust');
+    const actions = await codeActions(client, mixed, diagnostics, [FIX_ALL_KIND]);
     assert.equal(actions.length, 1);
     assert.equal(actions[0]!.kind, FIX_ALL_KIND);
     const changes = actions[0]!.edit!.documentChanges!;
@@ -290,12 +302,10 @@ describe('a client that cannot create files', () => {
   test('is not offered the fix that writes the trust files (the rest still are)', async () => {
     const uri = fileUri(path.join(scratch.folder, WORKFLOW));
     await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
-    const published = await client.waitForDiagnostics(uri, (p) => createdNames(p.diagnostics.find(onUsesLine)).length > 0, 'the rewrite that writes the trust');
-    const diagnostic = published.diagnostics.find(onUsesLine)!;
-    const actions = (await client.request(
-      () => client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } }),
-      'textDocument/codeAction',
-    ))!.filter(isCodeAction);
+    // Until the index is built, the rewrite names the role through a repository variable and is
+    // offered; once it is, the rewrite writes the trust, and is not.
+    await client.waitFor('the folder indexed', () => client.logs.some((m) => m.message.includes('Indexed ')));
+    const actions = await quickFixesOf(client, uri, onUsesLine);
     assert.deepEqual(actions.map((a) => a.title), ['Suppress static-cloud-credentials on this line']);
   });
 });
@@ -312,22 +322,14 @@ describe('a pull client', () => {
     scratch.remove();
   });
 
-  test('pulls the rewrite with the trust files once the folder is indexed (refreshed if it asked before)', async () => {
+  test('gets the rewrite with the trust files for the diagnostics it pulled, once the folder is indexed', async () => {
     const uri = fileUri(path.join(scratch.folder, WORKFLOW));
     await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
-    const pull = async (): Promise<FullDocumentDiagnosticReport> => {
-      const report = await client.request(() => client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }), 'textDocument/diagnostic');
-      assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
-      return report as FullDocumentDiagnosticReport;
-    };
-    const refreshes = client.refreshRequests;
-    let report = await pull();
-    if (createdNames(report.items.find(onUsesLine)).length === 0) {
-      // Pulled before the index was built: the server asks for a refresh when it is.
-      await client.waitFor('a diagnostics refresh', () => client.refreshRequests > refreshes);
-      report = await pull();
-    }
-    assert.deepEqual(createdNames(report.items.find(onUsesLine)), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
+    const report = await client.request(() => client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri } }), 'textDocument/diagnostic');
+    assert.equal(report.kind, DocumentDiagnosticReportKind.Full);
+    const items = (report as FullDocumentDiagnosticReport).items;
+    const actions = await waitForRewrite(client, uri, (names) => names.length === 2, 'the rewrite that writes the trust', onUsesLine, () => items);
+    assert.deepEqual(createdNames(actions), ['keyless-oidc-provider-github.tf', 'keyless-oidc-site-production.tf']);
     assert.deepEqual(client.published, [], 'nothing is pushed to a pull client');
   });
 });
@@ -339,13 +341,17 @@ describe('fixes that write other files (units)', () => {
   const at = (uri: string, line: number, newText: string): DiagnosticFixEdit => ({ uri, range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText });
   const rewrite: DiagnosticFix = { title: 'rewrite', safe: false, edits: [at(trust, 0, 'resource {}\n'), at(doc, 3, 'role\n'), at(main, 1, '# x\n')], creates: [trust] };
   const safe: DiagnosticFix = { title: 'safe', safe: true, edits: [at(doc, 5, '3600')] };
-  const diagnostic = (fixes: DiagnosticFix[]): Diagnostic => ({ range: at(doc, 3, '').range, message: 'm', source: 'keyless', data: { rule: 'r', version: 7, fixes, indexEpoch: 2 } satisfies KeylessDiagnosticData });
+  const diagnostic = (fixes: DiagnosticFix[]): DiagnosticWithFixes => ({
+    diagnostic: { range: at(doc, 3, '').range, message: 'm', source: 'keyless', data: { rule: 'r', version: 7 } satisfies KeylessDiagnosticData },
+    fixes,
+    version: 7,
+  });
 
-  test('the data round trip keeps created files and the index epoch', () => {
-    const data: unknown = JSON.parse(JSON.stringify(diagnostic([rewrite, safe]).data));
+  test('the data a diagnostic carries round-trips, and anything else is not trusted', () => {
+    const data: unknown = JSON.parse(JSON.stringify(diagnostic([rewrite, safe]).diagnostic.data));
     assert.equal(isKeylessDiagnosticData(data), true);
-    assert.equal(isKeylessDiagnosticData({ rule: 'r', version: 1, fixes: [{ ...rewrite, creates: 'trust.tf' }] }), false);
-    assert.equal(isKeylessDiagnosticData({ rule: 'r', version: 1, fixes: [], indexEpoch: '2' }), false);
+    assert.equal(isKeylessDiagnosticData({ rule: 'r', version: '1' }), false);
+    assert.equal(isKeylessDiagnosticData({ version: 1 }), false);
   });
 
   test('a creating fix: offered with documentChanges and create, its files first; else left out, the next safe one preferred', () => {

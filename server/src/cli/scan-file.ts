@@ -50,7 +50,8 @@ export function scanFile(candidate: Candidate, engine: Engine, options: Omit<Ana
   try {
     const report = engine.analyze(
       { path: candidate.enginePath, text },
-      { ...options, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
+      // A scan reports findings; their fixes are `keyless fix`'s business, and cost more than the rules.
+      { ...options, fixes: false, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file, errorName: errorName(error) }) },
     );
     return { scanned: scannedFile(file, report, text), ruleFailures, bytes };
   } catch (error) {

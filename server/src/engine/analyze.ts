@@ -60,6 +60,13 @@ export interface AnalyzeOptions {
   yamlCache?: YamlParseCache;
   /** The rest of the workspace, for fixes that look or write beyond this file. */
   workspace?: WorkspaceContext;
+  /**
+   * Which findings get their fixes: all by default; none with `false`; with a predicate, those it
+   * accepts. Fixers cost more than the rules (a CI rewrite plans the cloud side), and findings never
+   * depend on them, so diagnostics and `keyless scan` go without, and an editor asks for the fixes
+   * of the findings under the cursor when it wants them.
+   */
+  fixes?: boolean | ((finding: { rule: string; range: Range }) => boolean);
 }
 
 export interface FileReport {
@@ -144,8 +151,10 @@ export class Engine {
         }
         for (const f of found) {
           if (isSuppressed(rule.id, f.span.start, parsed, index)) continue;
-          const fixes = fixesFor(rule, f, { path: file.path, text, dialect: parsed.dialect, index, workspace: options.workspace ?? EMPTY_WORKSPACE, onError: options.onRuleError });
-          const insertion = suppressionInsertion(rule.id, f.span.start, parsed, index);
+          const range = index.rangeOf(f.span);
+          const wantsFixes = typeof options.fixes === 'function' ? options.fixes({ rule: rule.id, range }) : options.fixes !== false;
+          const fixes = wantsFixes ? fixesFor(rule, f, { path: file.path, text, dialect: parsed.dialect, index, workspace: options.workspace ?? EMPTY_WORKSPACE, onError: options.onRuleError }) : [];
+          const insertion = wantsFixes ? suppressionInsertion(rule.id, f.span.start, parsed, index) : undefined;
           if (insertion) {
             const at = { start: insertion.offset, end: insertion.offset };
             fixes.push({ title: `Suppress ${rule.id} on this line`, safe: false, edits: [{ path: file.path, span: at, range: index.rangeOf(at), newText: insertion.text }] });
@@ -156,7 +165,7 @@ export class Engine {
             message: f.message,
             path: file.path,
             span: f.span,
-            range: index.rangeOf(f.span),
+            range,
             related: (f.related ?? []).map((r) => ({ path: file.path, span: r.span, range: index.rangeOf(r.span), message: r.message })),
             fixes,
           });

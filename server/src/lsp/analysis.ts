@@ -1,5 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver';
-import type { Engine } from '../engine/analyze';
+import type { AnalyzeOptions, Engine } from '../engine/analyze';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
 import type { Finding } from '../engine/finding';
 import type { WorkspaceContext } from '../engine/workspace';
@@ -24,7 +24,9 @@ export interface AnalysisInput {
   /** The document's YAML pieces from its last analysis; absent for files read from disk. */
   yamlCache?: YamlParseCache;
   /** The folder's index, once built: fixes that write beyond the file need it; findings do not. */
-  workspace?: { context: WorkspaceContext; epoch: number };
+  workspace?: WorkspaceContext;
+  /** Which findings get fixes (see AnalyzeOptions.fixes): none for diagnostics. */
+  fixes: NonNullable<AnalyzeOptions['fixes']>;
 }
 
 export interface AnalysisOutput {
@@ -57,10 +59,11 @@ export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
       config: input.config,
       onRuleError: (rule, error) => ruleErrors.push({ rule: rule.id, error }),
       ...(input.yamlCache ? { yamlCache: input.yamlCache } : {}),
-      ...(input.workspace ? { workspace: input.workspace.context } : {}),
+      ...(input.workspace ? { workspace: input.workspace } : {}),
+      fixes: input.fixes,
     },
   );
-  const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation, ...(input.workspace ? { indexEpoch: input.workspace.epoch } : {}) };
+  const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation };
   return {
     diagnostics: report.findings.map((finding) => toDiagnostic(finding, options)),
     findings: report.findings,

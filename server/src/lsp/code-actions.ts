@@ -1,5 +1,5 @@
 import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type Range, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import { DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, type DiagnosticFix, type DiagnosticFixEdit } from './diagnostics';
+import type { DiagnosticFix, DiagnosticFixEdit } from './diagnostics';
 
 /** Applies every safe fix of a document: for `editor.codeActionsOnSave` and "Fix all". */
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.keyless`;
@@ -60,16 +60,22 @@ export interface QuickFixOptions {
   otherVersion?: (uri: string) => number | null | undefined;
 }
 
+/** A Keyless diagnostic of a code action request, with the fixes computed for it. */
+export interface DiagnosticWithFixes {
+  diagnostic: Diagnostic;
+  fixes: readonly DiagnosticFix[];
+  /** The version of the document the fixes' ranges belong to (null: the file on disk). */
+  version: number | null;
+}
+
 /**
- * The quick fixes of the Keyless diagnostics in a code action request, from the fixes that ride on
- * each diagnostic. The first safe fix offered is the preferred one (what "auto fix" applies).
- * A fix that creates files is offered only to clients that can create them.
+ * The quick fixes of the Keyless diagnostics in a code action request. The first safe fix offered
+ * is the preferred one (what "auto fix" applies). A fix that creates files is offered only to
+ * clients that can create them.
  */
-export function quickFixes(documentUri: string, diagnostics: readonly Diagnostic[], options: QuickFixOptions): CodeAction[] {
+export function quickFixes(documentUri: string, requested: readonly DiagnosticWithFixes[], options: QuickFixOptions): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== DIAGNOSTIC_SOURCE || !isKeylessDiagnosticData(diagnostic.data)) continue;
-    const { version, fixes } = diagnostic.data;
+  for (const { diagnostic, fixes, version } of requested) {
     let preferred = false;
     for (const fix of fixes) {
       const versions = fixVersions(fix, documentUri, version, options);

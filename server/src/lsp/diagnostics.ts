@@ -26,20 +26,14 @@ export interface DiagnosticFix {
 }
 
 /**
- * What rides on each diagnostic so that code actions need no server state: the rule, its fixes with
- * edits already in URIs and LSP ranges, and the document version the ranges belong to.
+ * What rides on each diagnostic: the rule, and the document version its range belongs to. Fixes do
+ * not ride along: they cost more than the findings, so a code action computes those of the
+ * diagnostics it is asked about (server.ts), on the text this version names.
  */
 export interface KeylessDiagnosticData {
   rule: string;
   /** Null for files analyzed from disk (workspace scan), which have no editor version. */
   version: number | null;
-  fixes: DiagnosticFix[];
-  /**
-   * The state of the folder's index the fixes were computed with. Edits of other files are
-   * positioned on the index's texts: once it has moved on, they are not offered (the analysis that
-   * follows every index change offers them anew). Absent: no index was used.
-   */
-  indexEpoch?: number;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -65,25 +59,11 @@ export interface DiagnosticOptions {
   version: number | null;
   /** Whether the client shows `relatedInformation`; without it the locations are left off. */
   relatedInformation: boolean;
-  /** The folder index's epoch when the analysis had one (see KeylessDiagnosticData). */
-  indexEpoch?: number;
 }
 
 export function toDiagnostic(finding: Finding, options: DiagnosticOptions): Diagnostic {
   const { target } = options;
-  const data: KeylessDiagnosticData = {
-    rule: finding.rule,
-    version: options.version,
-    fixes: finding.fixes.flatMap((fix) => {
-      // Every path of a fix must name a file the editor can find, or the fix is left out whole.
-      const uriOf = (file: string): string => otherFileUri(file, target) ?? '';
-      const edits = fix.edits.map((edit) => ({ uri: uriOf(edit.path), range: edit.range, newText: edit.newText }));
-      const creates = (fix.creates ?? []).map(uriOf);
-      if (edits.some((edit) => edit.uri === '') || creates.some((uri) => uri === '')) return [];
-      return [{ title: fix.title, safe: fix.safe, edits, ...(creates.length > 0 ? { creates } : {}) }];
-    }),
-    ...(options.indexEpoch !== undefined ? { indexEpoch: options.indexEpoch } : {}),
-  };
+  const data: KeylessDiagnosticData = { rule: finding.rule, version: options.version };
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity],
@@ -102,6 +82,20 @@ export function toDiagnostic(finding: Finding, options: DiagnosticOptions): Diag
     );
   }
   return diagnostic;
+}
+
+/**
+ * A finding's fixes with their edits in URIs. Every path of a fix must name a file the editor can
+ * find, or the fix is left out whole (a fix must never land on the wrong file).
+ */
+export function toDiagnosticFixes(finding: Finding, target: DocumentTarget): DiagnosticFix[] {
+  return finding.fixes.flatMap((fix) => {
+    const uriOf = (file: string): string => otherFileUri(file, target) ?? '';
+    const edits = fix.edits.map((edit) => ({ uri: uriOf(edit.path), range: edit.range, newText: edit.newText }));
+    const creates = (fix.creates ?? []).map(uriOf);
+    if (edits.some((edit) => edit.uri === '') || creates.some((uri) => uri === '')) return [];
+    return [{ title: fix.title, safe: fix.safe, edits, ...(creates.length > 0 ? { creates } : {}) }];
+  });
 }
 
 /** One diagnostic per problem of a `.keyless.yaml`, spanning the rest of the problem's line. */
@@ -123,37 +117,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isPosition(value: unknown): boolean {
-  return isObject(value) && typeof value.line === 'number' && typeof value.character === 'number';
-}
-
-function isRange(value: unknown): value is Range {
-  return isObject(value) && isPosition(value.start) && isPosition(value.end);
-}
-
-function isFixEdit(value: unknown): value is DiagnosticFixEdit {
-  return isObject(value) && typeof value.uri === 'string' && isRange(value.range) && typeof value.newText === 'string';
-}
-
-function isFix(value: unknown): value is DiagnosticFix {
-  return (
-    isObject(value) &&
-    typeof value.title === 'string' &&
-    typeof value.safe === 'boolean' &&
-    Array.isArray(value.edits) &&
-    value.edits.every(isFixEdit) &&
-    (value.creates === undefined || (Array.isArray(value.creates) && value.creates.every((uri) => typeof uri === 'string')))
-  );
-}
-
 /** `data` comes back from the client in code action requests: check its shape before trusting it. */
 export function isKeylessDiagnosticData(value: unknown): value is KeylessDiagnosticData {
-  return (
-    isObject(value) &&
-    typeof value.rule === 'string' &&
-    (value.version === null || typeof value.version === 'number') &&
-    Array.isArray(value.fixes) &&
-    value.fixes.every(isFix) &&
-    (value.indexEpoch === undefined || typeof value.indexEpoch === 'number')
-  );
+  return isObject(value) && typeof value.rule === 'string' && (value.version === null || typeof value.version === 'number');
 }

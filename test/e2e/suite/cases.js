@@ -172,28 +172,17 @@ test('the OIDC quick fix rewrites the workflow, writes the trust files, and the 
   const original = document.getText();
   const isConfigureStep = (d) => h.codeOf(d) === workflow.rule && document.lineAt(d.range.start.line).text.includes('configure-aws-credentials');
   const writesTrust = (a) => /\(its trust written to [^)]+\)/.test(a.title);
-  // Each new publication of the file's diagnostics may carry new fixes: look again on every one.
-  const rewrite = await new Promise((resolve, reject) => {
-    let done = false;
-    const look = async () => {
-      const finding = h.keylessDiagnostics(document.uri).find(isConfigureStep);
-      const action = finding ? (await h.quickFixes(document.uri, finding.range)).find(writesTrust) : undefined;
-      if (action && !done) {
-        done = true;
-        subscription.dispose();
-        clearTimeout(timer);
-        resolve(action);
-      }
-    };
-    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
-      if (event.uris.some((u) => u.toString() === document.uri.toString())) look().catch(reject);
-    });
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`no quick fix writing the trust within ${h.WAIT_MS} ms: ${JSON.stringify(h.labels(h.keylessDiagnostics(document.uri)))}`));
-    }, h.WAIT_MS);
-    look().catch(reject);
-  });
+  // Fixes are computed when asked for: ask until the server has indexed the workspace and the
+  // rewrite comes with the trust (the diagnostics do not change when it has).
+  const deadline = Date.now() + h.WAIT_MS;
+  let rewrite;
+  while (!rewrite) {
+    const finding = h.keylessDiagnostics(document.uri).find(isConfigureStep);
+    rewrite = finding ? (await h.quickFixes(document.uri, finding.range)).find(writesTrust) : undefined;
+    if (rewrite) break;
+    if (Date.now() > deadline) throw new Error(`no quick fix writing the trust within ${h.WAIT_MS} ms: ${JSON.stringify(h.labels(h.keylessDiagnostics(document.uri)))}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   assert.match(rewrite.title, /^Assume role "gha-site-production" through OIDC instead of the keys/);
   const created = rewrite.edit.entries().map(([uri]) => uri).filter((uri) => uri.toString() !== document.uri.toString());
   assert.deepEqual(created.map((uri) => vscode.workspace.asRelativePath(uri)).sort(), ['terraform/keyless-oidc-provider-github.tf', 'terraform/keyless-oidc-site-production.tf']);
