@@ -81,7 +81,7 @@ interface Breakdown {
   facts: number;
   scanText: number;
   rules: number;
-  /** The dialect's fixers, called for each finding (fixes are data on the finding). */
+  /** The dialect's fixers for every finding: what fix-all and `keyless fix` add (diagnostics run none). */
   fixes: number;
   /** The line index, suppression lookups and ranges of each finding. */
   report: number;
@@ -96,6 +96,8 @@ interface InputResult {
   bareParseMs: number;
   analyzeMs: number;
   ratio: number;
+  /** Parse + analysis with the fixes of every finding: a fix-all request, or `keyless fix`. */
+  withFixesMs: number;
   breakdown: Breakdown;
 }
 
@@ -222,11 +224,13 @@ function benchInput(input: Input, engine: Engine, hcl: HclParser): InputResult {
     for (const file of input.files) bareParse(file, hcl);
     return performance.now() - t0;
   };
-  const timeAnalyze = (): number => {
+  // As diagnostics and `keyless scan` analyze: findings only, fixes when a code action asks.
+  const timeAnalyze = (fixes = false): number => {
     const t0 = performance.now();
-    for (const file of input.files) engine.analyze({ path: file.path, text: file.text });
+    for (const file of input.files) engine.analyze({ path: file.path, text: file.text }, { fixes });
     return performance.now() - t0;
   };
+  const withFixes = measure(() => ({ withFixes: timeAnalyze(true) }));
   const main = measure((run) => {
     if (run % 2 === 0) {
       const bare = timeBare();
@@ -252,6 +256,7 @@ function benchInput(input: Input, engine: Engine, hcl: HclParser): InputResult {
     bareParseMs: main.bare,
     analyzeMs: main.analyze,
     ratio: main.analyze / main.bare,
+    withFixesMs: withFixes.withFixes,
     breakdown,
   };
 }
@@ -423,14 +428,18 @@ function parseTables(parse: ParseSection): string[] {
   const out: string[] = [];
   out.push(`Bare parse against parse + analysis, in process: median of ${RUNS} runs after ${WARMUP} warm-up runs; ${loadText(parse.load)}.`);
   out.push('');
-  out.push('| input | files | lines | KB | findings | bare parse (ms) | parse + analysis (ms) | ratio |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| input | files | lines | KB | findings | bare parse (ms) | parse + analysis (ms) | ratio | with every finding\'s fixes (ms) |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of parse.results) {
     const mark = r.ratio <= RATIO_TARGET ? '' : ' ✗';
-    out.push(`| ${r.name} | ${r.files} | ${r.lines} | ${r.kilobytes.toFixed(0)} | ${r.findings} | ${ms(r.bareParseMs)} | ${ms(r.analyzeMs)} | ${r.ratio.toFixed(2)}×${mark} |`);
+    out.push(`| ${r.name} | ${r.files} | ${r.lines} | ${r.kilobytes.toFixed(0)} | ${r.findings} | ${ms(r.bareParseMs)} | ${ms(r.analyzeMs)} | ${r.ratio.toFixed(2)}×${mark} | ${ms(r.withFixesMs)} |`);
   }
   out.push('');
-  out.push(`Target: parse + analysis ≤ ${RATIO_TARGET}× bare parse (✗ marks a miss).`);
+  out.push(
+    `Target: parse + analysis ≤ ${RATIO_TARGET}× bare parse (✗ marks a miss). Parse + analysis is what diagnostics and \`keyless scan\` run: ` +
+      'findings only. Fixes are computed when asked for: a quick-fix request runs the fixers of the findings under the cursor; ' +
+      'fix-all and `keyless fix` run them all (last column).',
+  );
   out.push('');
   out.push('Where parse + analysis time goes (ms):');
   out.push('');
