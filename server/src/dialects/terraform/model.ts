@@ -99,8 +99,7 @@ interface BodyItems {
 function bodyItems(container: SyntaxNode, text: string): BodyItems {
   const items: BodyItems = { attributes: [], blocks: [] };
   const visit = (node: SyntaxNode, depth: number): void => {
-    for (let i = 0; i < node.namedChildCount; i++) {
-      const child = node.namedChild(i);
+    for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'body') visit(child, depth);
       else if (child.type === 'block') items.blocks.push(new HclBlock(child, text));
@@ -129,8 +128,7 @@ class HclBlock implements TfBlock {
     this.broken = node.hasError;
     let type = '';
     let headerEnd = node.endIndex;
-    for (let i = 0; i < node.childCount; i++) {
-      const child = node.child(i);
+    for (const child of node.children) {
       if (!child) continue;
       if (child.type === 'identifier' && type === '') type = child.text;
       else if (child.type === 'identifier') this.labels.push(child.text);
@@ -168,22 +166,30 @@ function trimCr(text: string, end: number): number {
   return end > 0 && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
 }
 
+/*
+ * Every property of a web-tree-sitter node that is not cached on the JavaScript side (`endIndex`,
+ * `text`, `namedChild(i)`, `firstChild`…) is a call into WebAssembly that copies the node in and
+ * out. The readers below ask each node once for its children and its end, and slice `text`
+ * themselves: on a 5,000-line module that is most of what reading it costs.
+ */
+
 function hclAttribute(node: SyntaxNode, text: string): TfAttribute | undefined {
-  const name = node.namedChild(0);
+  const children = node.namedChildren;
+  const name = children[0];
   if (!name || name.type !== 'identifier') return undefined;
   let expressionNode: SyntaxNode | null = null;
-  for (let i = 1; i < node.namedChildCount; i++) {
-    const child = node.namedChild(i);
-    if (child?.type === 'expression') {
-      expressionNode = child;
+  for (let i = 1; i < children.length; i++) {
+    if (children[i]?.type === 'expression') {
+      expressionNode = children[i]!;
       break;
     }
   }
   const span = { start: node.startIndex, end: node.endIndex };
+  const nameSpan = { start: name.startIndex, end: name.endIndex };
   let cached: TfExpr | undefined;
   return {
-    name: name.text,
-    nameSpan: { start: name.startIndex, end: name.endIndex },
+    name: text.slice(nameSpan.start, nameSpan.end),
+    nameSpan,
     span,
     get value(): TfExpr {
       cached ??= expressionNode ? hclExpression(expressionNode, text) : { kind: 'other', text: '', span: { start: name.endIndex, end: span.end } };
@@ -192,8 +198,12 @@ function hclAttribute(node: SyntaxNode, text: string): TfAttribute | undefined {
   };
 }
 
-function stringLiteralText(node: SyntaxNode, text: string): string {
-  // string_lit: quoted_template_start template_literal? quoted_template_end
+function stringLiteralText(node: SyntaxNode, text: string, span: Span = { start: node.startIndex, end: node.endIndex }): string {
+  // string_lit: quoted_template_start template_literal? quoted_template_end. The common case is
+  // read from the text: both quotes there, the closing one not escaped.
+  if (span.end - span.start >= 2 && text.charCodeAt(span.start) === 34 && text.charCodeAt(span.end - 1) === 34 && text.charCodeAt(span.end - 2) !== 92) {
+    return text.slice(span.start + 1, span.end - 1);
+  }
   const start = node.firstChild?.type === 'quoted_template_start' ? node.firstChild.endIndex : node.startIndex;
   const last = node.lastChild;
   const end = last?.type === 'quoted_template_end' && !last.isMissing ? last.startIndex : node.endIndex;
@@ -202,40 +212,41 @@ function stringLiteralText(node: SyntaxNode, text: string): string {
 
 /** Converts an `expression` (or any expression-like) node. Deep structures are converted on demand. */
 function hclExpression(node: SyntaxNode, text: string): TfExpr {
-  const span = { start: node.startIndex, end: node.endIndex };
-  if (node.type === 'expression') {
+  const type = node.type;
+  if (type === 'expression' || type === 'literal_value') {
     // An expression with one named child is that child; with several (variable_expr get_attr ...)
     // it is a traversal such as `aws_iam_user.ci.name`.
-    if (node.namedChildCount === 1) return hclExpression(node.namedChild(0)!, text);
-    const first = node.namedChild(0);
-    if (first?.type === 'variable_expr') return { kind: 'reference', text: node.text, span };
-    return { kind: 'other', text: node.text, span };
+    const children = node.namedChildren;
+    if (children.length === 1 && children[0]) return hclExpression(children[0], text);
+    const span = { start: node.startIndex, end: node.endIndex };
+    const source = text.slice(span.start, span.end);
+    return type === 'expression' && children[0]?.type === 'variable_expr' ? { kind: 'reference', text: source, span } : { kind: 'other', text: source, span };
   }
-  switch (node.type) {
-    case 'literal_value':
-      return node.namedChildCount === 1 ? hclExpression(node.namedChild(0)!, text) : { kind: 'other', text: node.text, span };
+  const span = { start: node.startIndex, end: node.endIndex };
+  const source = (): string => text.slice(span.start, span.end);
+  switch (type) {
     case 'string_lit': {
-      const value = stringLiteralText(node, text);
+      const value = stringLiteralText(node, text, span);
       return { kind: 'string', value, span, template: false, heredoc: false, ...(value.includes('\\') ? {} : { valueStart: span.start + 1 }) };
     }
     case 'numeric_lit':
-      return { kind: 'number', text: node.text, span };
+      return { kind: 'number', text: source(), span };
     case 'bool_lit':
-      return { kind: 'bool', text: node.text, span };
+      return { kind: 'bool', text: source(), span };
     case 'null_lit':
       return { kind: 'null', text: 'null', span };
     case 'template_expr': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: node.text, span };
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: source(), span };
     }
     case 'quoted_template':
     case 'heredoc_template': {
-      const heredoc = node.type === 'heredoc_template';
+      const heredoc = type === 'heredoc_template';
       let start = span.start;
       let end = span.end;
       let template = false;
-      for (let i = 0; i < node.childCount; i++) {
-        const child = node.child(i)!;
+      node.children.forEach((child, i) => {
+        if (!child) return;
         if (child.type === 'quoted_template_start') start = child.endIndex;
         else if (child.type === 'quoted_template_end') end = child.startIndex;
         else if (child.type === 'heredoc_identifier') {
@@ -243,18 +254,17 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
           if (i <= 2) start = text.indexOf('\n', child.endIndex) + 1 || child.endIndex;
           else end = child.startIndex;
         } else if (child.type === 'template_interpolation' || child.type === 'template_directive') template = true;
-      }
+      });
       const value = text.slice(start, Math.max(start, end));
       return { kind: 'string', value, span, template, heredoc, ...(heredoc || !value.includes('\\') ? { valueStart: start } : {}) };
     }
     case 'collection_value': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: node.text, span };
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: source(), span };
     }
     case 'object': {
       const entries: TfObjectEntry[] = [];
-      for (let i = 0; i < node.namedChildCount; i++) {
-        const elem = node.namedChild(i);
+      for (const elem of node.namedChildren) {
         if (elem?.type !== 'object_elem') continue;
         const keyNode = elem.childForFieldName('key');
         const valueNode = elem.childForFieldName('val');
@@ -270,28 +280,27 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
     }
     case 'tuple': {
       const items: TfExpr[] = [];
-      for (let i = 0; i < node.namedChildCount; i++) {
-        const child = node.namedChild(i);
+      for (const child of node.namedChildren) {
         if (child?.type === 'expression') items.push(hclExpression(child, text));
       }
       return { kind: 'tuple', items, span };
     }
     case 'variable_expr':
-      return { kind: 'reference', text: node.text, span };
+      return { kind: 'reference', text: source(), span };
     case 'function_call': {
-      const name = node.namedChild(0)?.text ?? '';
+      const first = node.namedChildren;
+      const name = first[0] ? text.slice(first[0].startIndex, first[0].endIndex) : '';
       const args: TfExpr[] = [];
-      const argsNode = node.namedChildren.find((c) => c?.type === 'function_arguments');
+      const argsNode = first.find((c) => c?.type === 'function_arguments');
       if (argsNode) {
-        for (let i = 0; i < argsNode.namedChildCount; i++) {
-          const child = argsNode.namedChild(i);
+        for (const child of argsNode.namedChildren) {
           if (child?.type === 'expression') args.push(hclExpression(child, text));
         }
       }
       return { kind: 'call', name, args, span };
     }
     default:
-      return { kind: 'other', text: node.text, span };
+      return { kind: 'other', text: source(), span };
   }
 }
 
