@@ -74,7 +74,8 @@ export function terraformFromHcl(root: SyntaxNode, text: string): TerraformFile 
   // after it inside it. A top-level-only block found inside a broken block is where it would be
   // once the brace is typed: at the top level.
   const hoisted: TfBlock[] = [];
-  for (const block of blocks) if (block instanceof HclBlock && block.broken) hoistTopLevel(block, hoisted, 0);
+  // A file without syntax errors has no broken block: one question instead of one per block.
+  if (root.hasError) for (const block of blocks) if (block instanceof HclBlock && block.broken) hoistTopLevel(block, hoisted, 0);
   return { blocks: hoisted.length > 0 ? [...blocks, ...hoisted].sort((a, b) => a.span.start - b.span.start) : blocks };
 }
 
@@ -98,19 +99,55 @@ interface BodyItems {
  */
 function bodyItems(container: SyntaxNode, text: string): BodyItems {
   const items: BodyItems = { attributes: [], blocks: [] };
-  const visit = (node: SyntaxNode, depth: number): void => {
-    for (const child of node.namedChildren) {
-      if (!child) continue;
-      if (child.type === 'body') visit(child, depth);
-      else if (child.type === 'block') items.blocks.push(new HclBlock(child, text));
-      else if (child.type === 'attribute') {
-        const attribute = hclAttribute(child, text);
-        if (attribute) items.attributes.push(attribute);
-      } else if (child.type === 'ERROR' && depth < 4) visit(child, depth + 1);
-    }
-  };
-  visit(container, 0);
+  collectBodyItems(container, text, 0, items);
   return items;
+}
+
+function collectBodyItems(node: SyntaxNode, text: string, depth: number, items: BodyItems): void {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const type = child.type;
+    if (type === 'body') collectBodyItems(child, text, depth, items);
+    else if (type === 'block') items.blocks.push(new HclBlock(child, text));
+    else if (type === 'attribute') {
+      const attribute = hclAttribute(child, text);
+      if (attribute) items.attributes.push(attribute);
+    } else if (type === 'ERROR' && depth < 4) collectBodyItems(child, text, depth + 1, items);
+  }
+}
+
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y;
+const QUOTED_LABEL = /"([^"\\\n$%]*)"/y;
+const BLANKS = /[ \t]*/y;
+
+/**
+ * A block's type and labels read from the text: `resource "aws_iam_role" "ci" {` on one line, plain
+ * identifiers and quoted labels without escapes or templates. Undefined for anything else
+ * (comments, line breaks, escapes), which the syntax tree answers: this is the common case made
+ * cheap, since asking the tree costs a WebAssembly crossing per token.
+ */
+function blockHeader(text: string, span: Span): { type: string; labels: string[]; lineEnd: number } | undefined {
+  const read = (pattern: RegExp, at: number): RegExpExecArray | null => {
+    pattern.lastIndex = at;
+    return pattern.exec(text);
+  };
+  let at = span.start;
+  const type = read(IDENTIFIER, at);
+  if (!type) return undefined;
+  at += type[0].length;
+  const labels: string[] = [];
+  for (;;) {
+    at += read(BLANKS, at)![0].length;
+    if (at >= span.end) return undefined;
+    const c = text.charCodeAt(at);
+    if (c === 123 /* { */) break;
+    const label = c === 34 ? read(QUOTED_LABEL, at) : read(IDENTIFIER, at);
+    if (!label) return undefined;
+    labels.push(label[1] ?? label[0]);
+    at += label[0].length;
+  }
+  const newline = text.indexOf('\n', at);
+  return { type: type[0], labels, lineEnd: trimCr(text, newline === -1 ? text.length : newline) };
 }
 
 class HclBlock implements TfBlock {
@@ -121,13 +158,21 @@ class HclBlock implements TfBlock {
   private items: BodyItems | undefined;
 
   /** The block contains a syntax error (a missing brace, most often). */
-  readonly broken: boolean;
+  get broken(): boolean {
+    return this.node.hasError;
+  }
 
   constructor(private readonly node: SyntaxNode, private readonly text: string) {
     this.span = { start: node.startIndex, end: node.endIndex };
-    this.broken = node.hasError;
+    const header = blockHeader(text, this.span);
+    if (header !== undefined) {
+      this.type = header.type;
+      this.labels = header.labels;
+      this.headerSpan = { start: this.span.start, end: header.lineEnd };
+      return;
+    }
     let type = '';
-    let headerEnd = node.endIndex;
+    let headerEnd = this.span.end;
     for (const child of node.children) {
       if (!child) continue;
       if (child.type === 'identifier' && type === '') type = child.text;
@@ -184,18 +229,24 @@ function hclAttribute(node: SyntaxNode, text: string): TfAttribute | undefined {
       break;
     }
   }
-  const span = { start: node.startIndex, end: node.endIndex };
-  const nameSpan = { start: name.startIndex, end: name.endIndex };
-  let cached: TfExpr | undefined;
-  return {
-    name: text.slice(nameSpan.start, nameSpan.end),
-    nameSpan,
-    span,
-    get value(): TfExpr {
-      cached ??= expressionNode ? hclExpression(expressionNode, text) : { kind: 'other', text: '', span: { start: name.endIndex, end: span.end } };
-      return cached;
-    },
-  };
+  return new HclAttribute(name, expressionNode, { start: node.startIndex, end: node.endIndex }, text);
+}
+
+/** An attribute whose value is converted the first time it is read (most never are). */
+class HclAttribute implements TfAttribute {
+  readonly name: string;
+  readonly nameSpan: Span;
+  private converted: TfExpr | undefined;
+
+  constructor(nameNode: SyntaxNode, private readonly expressionNode: SyntaxNode | null, readonly span: Span, private readonly text: string) {
+    this.nameSpan = { start: nameNode.startIndex, end: nameNode.endIndex };
+    this.name = text.slice(this.nameSpan.start, this.nameSpan.end);
+  }
+
+  get value(): TfExpr {
+    this.converted ??= this.expressionNode ? hclExpression(this.expressionNode, this.text) : { kind: 'other', text: '', span: { start: this.nameSpan.end, end: this.span.end } };
+    return this.converted;
+  }
 }
 
 function stringLiteralText(node: SyntaxNode, text: string, span: Span = { start: node.startIndex, end: node.endIndex }): string {
@@ -223,21 +274,20 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
     return type === 'expression' && children[0]?.type === 'variable_expr' ? { kind: 'reference', text: source, span } : { kind: 'other', text: source, span };
   }
   const span = { start: node.startIndex, end: node.endIndex };
-  const source = (): string => text.slice(span.start, span.end);
   switch (type) {
     case 'string_lit': {
       const value = stringLiteralText(node, text, span);
       return { kind: 'string', value, span, template: false, heredoc: false, ...(value.includes('\\') ? {} : { valueStart: span.start + 1 }) };
     }
     case 'numeric_lit':
-      return { kind: 'number', text: source(), span };
+      return { kind: 'number', text: text.slice(span.start, span.end), span };
     case 'bool_lit':
-      return { kind: 'bool', text: source(), span };
+      return { kind: 'bool', text: text.slice(span.start, span.end), span };
     case 'null_lit':
       return { kind: 'null', text: 'null', span };
     case 'template_expr': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: source(), span };
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: text.slice(span.start, span.end), span };
     }
     case 'quoted_template':
     case 'heredoc_template': {
@@ -260,14 +310,24 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
     }
     case 'collection_value': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: source(), span };
+      return inner ? hclExpression(inner, text) : { kind: 'other', text: text.slice(span.start, span.end), span };
     }
     case 'object': {
       const entries: TfObjectEntry[] = [];
       for (const elem of node.namedChildren) {
         if (elem?.type !== 'object_elem') continue;
-        const keyNode = elem.childForFieldName('key');
-        const valueNode = elem.childForFieldName('val');
+        // object_elem is `key = val` (or `key: val`), both expressions; a comment between them is
+        // a named child too, so the two expressions are picked by type.
+        let keyNode: SyntaxNode | undefined;
+        let valueNode: SyntaxNode | undefined;
+        for (const part of elem.namedChildren) {
+          if (part?.type !== 'expression') continue;
+          if (keyNode === undefined) keyNode = part;
+          else {
+            valueNode = part;
+            break;
+          }
+        }
         if (!keyNode || !valueNode) continue;
         const key = hclExpression(keyNode, text);
         entries.push({
@@ -286,7 +346,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
       return { kind: 'tuple', items, span };
     }
     case 'variable_expr':
-      return { kind: 'reference', text: source(), span };
+      return { kind: 'reference', text: text.slice(span.start, span.end), span };
     case 'function_call': {
       const first = node.namedChildren;
       const name = first[0] ? text.slice(first[0].startIndex, first[0].endIndex) : '';
@@ -300,7 +360,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
       return { kind: 'call', name, args, span };
     }
     default:
-      return { kind: 'other', text: source(), span };
+      return { kind: 'other', text: text.slice(span.start, span.end), span };
   }
 }
 
