@@ -79,6 +79,11 @@ export interface LatencyResult {
   p95Ms?: number;
   maxMs?: number;
   latencies?: number[];
+  /**
+   * Keyless only: code action requests for single diagnostics spread over the document after the
+   * edits (the light bulb on a finding), each computing that finding's fixes: count, median, p95.
+   */
+  quickFixes?: { requests: number; medianMs: number; p95Ms: number };
   /** VmHWM of the server process after the run, in KB. */
   peakRssKb?: number;
 }
@@ -135,6 +140,7 @@ export async function measureLatency(spec: ServerSpec, doc: LatencyDoc, language
         await driver.settle(1_000, 10_000);
       }
     }
+    const quickFixes = spec.name === KEYLESS.name ? await measureQuickFixes(driver, uri) : undefined;
     const peakRssKb = driver.peakRssKb();
     return {
       server: spec.name,
@@ -148,6 +154,7 @@ export async function measureLatency(spec: ServerSpec, doc: LatencyDoc, language
       p95Ms: percentile(latencies, 0.95),
       maxMs: Math.max(...latencies),
       latencies,
+      ...(quickFixes !== undefined ? { quickFixes } : {}),
       ...(peakRssKb !== undefined ? { peakRssKb } : {}),
     };
   } catch (error) {
@@ -156,6 +163,23 @@ export async function measureLatency(spec: ServerSpec, doc: LatencyDoc, language
     await driver?.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/** Up to this many diagnostics, evenly spread over the document, get one code action request each. */
+const QUICK_FIX_REQUESTS = 30;
+
+async function measureQuickFixes(driver: LspDriver, uri: string): Promise<LatencyResult['quickFixes']> {
+  await driver.settle(300, 5_000);
+  const diagnostics = driver.diagnostics.get(uri) ?? [];
+  if (diagnostics.length === 0) return undefined;
+  const step = Math.max(1, Math.floor(diagnostics.length / QUICK_FIX_REQUESTS));
+  const times: number[] = [];
+  for (let i = 0; i < diagnostics.length && times.length < QUICK_FIX_REQUESTS; i += step) {
+    const { ms, count } = await driver.codeActions(uri, diagnostics[i]!, EDIT_TIMEOUT_MS);
+    if (count === 0) throw new Error(`${driver.spec.name}: no quick fix for diagnostic ${i} (${String(diagnostics[i]!.code)})`);
+    times.push(ms);
+  }
+  return { requests: times.length, medianMs: median(times), p95Ms: percentile(times, 0.95) };
 }
 
 export interface StartupResult {

@@ -12,6 +12,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import {
+  CodeActionKind,
+  CodeActionRequest,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -25,6 +27,7 @@ import {
   StreamMessageWriter,
   TextDocumentSyncKind,
   type ConfigurationParams,
+  type Diagnostic,
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
@@ -119,8 +122,23 @@ export class LspDriver {
     return driver;
   }
 
+  /** The newest diagnostics of each document. */
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+
+  /** One code action request for one diagnostic (the light bulb on it): its time in ms and how many actions. */
+  async codeActions(uri: string, diagnostic: Diagnostic, timeoutMs: number): Promise<{ ms: number; count: number }> {
+    const start = performance.now();
+    const actions = await withTimeout(
+      this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: [CodeActionKind.QuickFix] } }),
+      timeoutMs,
+      `${this.spec.name}: code actions`,
+    );
+    return { ms: performance.now() - start, count: actions?.length ?? 0 };
+  }
+
   private published(params: PublishDiagnosticsParams): void {
     this.lastPublishAt = performance.now();
+    this.diagnostics.set(params.uri, params.diagnostics);
     const w = this.waiter;
     if (w === undefined || params.uri !== w.uri || (params.version !== undefined && w.version !== undefined && params.version < w.version)) {
       this.unmatched++;
