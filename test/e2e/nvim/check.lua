@@ -143,7 +143,8 @@ local ok, err = pcall(function()
   end
   check('hover on the uses: line says "' .. workflow.hover .. '"', hover_text:find(workflow.hover, 1, true) ~= nil, { hover = hover_text })
 
-  -- The code action, with the finding's LSP diagnostic (its `data` carries the fix) in the context.
+  -- The code action, with the finding's LSP diagnostic in the context: the server computes the fixes of the
+  -- diagnostics a request names, matched by rule and range (its `data` says which rule and version).
   local finding
   for _, d in ipairs(keyless(bufnr)) do
     if code_of(d) == workflow.rule and d.lnum == uses_line then finding = d end
