@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { assertBuilt, findingKeys, REPO_ROOT, runCli, workspace } from './helpers';
+import { MIXED_FIXES_WORKFLOW } from '../fixtures/workflows';
 
 // `keyless fix` as users run it: the built CLI in a child process, on scratch copies of examples/
 // that are clones of github.com/acme/site (a .git/config with that remote).
@@ -45,35 +46,7 @@ function summary(stderr: string): { applied: number; files: number; created: num
   return { applied: Number(match[1]), files: Number(match[2]), created: Number(match[3]), left: Number(match[4]), dryRun: match[5] !== undefined };
 }
 
-/** A workflow with a safe fix (long-session) and an unsafe one (static keys → OIDC). */
-const MIXED = [
-  'name: deploy',
-  'on:',
-  '  push:',
-  '    branches: [main]',
-  'jobs:',
-  '  deploy:',
-  '    runs-on: ubuntu-latest',
-  '    permissions:',
-  '      id-token: write',
-  '      contents: read',
-  '    steps:',
-  '      - uses: aws-actions/configure-aws-credentials@v4',
-  '        with:',
-  '          role-to-assume: arn:aws:iam::123456789012:role/deploy',
-  '          role-duration-seconds: 43200',
-  '          role-session-name: gha-${{ github.run_id }}',
-  '          aws-region: eu-west-1',
-  '  legacy:',
-  '    runs-on: ubuntu-latest',
-  '    steps:',
-  '      - uses: aws-actions/configure-aws-credentials@v4',
-  '        with:',
-  '          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}',
-  '          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
-  '          aws-region: eu-west-1',
-  '',
-].join('\n');
+const MIXED = MIXED_FIXES_WORKFLOW;
 
 before(assertBuilt);
 

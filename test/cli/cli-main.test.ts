@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { main, type CliIo } from '../../server/src/cli';
 import { RULES } from '../../server/src/rules';
 import type { Rule } from '../../server/src/rules/rule';
-import { fixture, workspace } from './helpers';
+import { fixture, THROWING_RULE, workspace } from './helpers';
 
 // The CLI's entry point in process, for what a child process cannot stage: a rule that throws,
 // and a terminal on stdout.
@@ -27,16 +27,7 @@ async function run(argv: string[], cwd: string, options: { isTTY?: boolean; env?
   return { code, stdout, stderr };
 }
 
-const THROWS: Rule = {
-  id: 'throwing-rule',
-  severity: 'error',
-  title: 'Always throws',
-  dialects: ['terraform'],
-  check() {
-    // The message quotes the input, as a careless rule might: it must not be printed.
-    throw new TypeError('cannot read AKIAIOSFODNN7EXAMPLE');
-  },
-};
+const THROWS = THROWING_RULE;
 
 describe('keyless scan in process', () => {
   test('a rule that throws is a warning naming the rule, never the input, and the other rules still report', async () => {

@@ -8,8 +8,7 @@ import { AUTO_WORKER_BYTES, workerPlan } from '../../server/src/cli/pool';
 import { scanFile } from '../../server/src/cli/scan-file';
 import { Engine } from '../../server/src/engine/analyze';
 import { RULES } from '../../server/src/rules';
-import type { Rule } from '../../server/src/rules/rule';
-import { assertBuilt, fixture, runCli, workspace, type Run } from './helpers';
+import { assertBuilt, fixture, runCli, THROWING_RULE, workspace, type Run } from './helpers';
 
 // `keyless scan` with worker threads: the same report, byte for byte, whichever thread analyzed a
 // file, including the files that cannot be read, parsed or analyzed, and when a worker dies.
@@ -147,15 +146,7 @@ describe('scan workers in process', () => {
   });
 
   test('a rule failure is data in the file outcome, and survives the trip to the main thread', async () => {
-    const throws: Rule = {
-      id: 'throwing-rule',
-      severity: 'error',
-      title: 'Always throws',
-      dialects: ['terraform'],
-      check() {
-        throw new TypeError('cannot read AKIAIOSFODNN7EXAMPLE');
-      },
-    };
+    const throws = THROWING_RULE;
     const cwd = workspace({ 'main.tf': fixture('provider.tf') });
     const engine = await Engine.create();
     const outcome = scanFile({ absolute: path.join(cwd, 'main.tf'), file: 'main.tf', enginePath: 'main.tf' }, engine, { rules: [throws, ...RULES] });

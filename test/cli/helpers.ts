@@ -3,6 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Rule } from '../../server/src/rules/rule';
 
 /**
  * The CLI as users run it: the built bundle in a child process. `npm run build` (or the suite
@@ -69,3 +70,14 @@ export function findingKeys(stdout: string): string[] {
   const report = JSON.parse(stdout) as { findings: { file: string; line: number; column: number; rule: string }[] };
   return report.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.rule}`);
 }
+
+/** A rule that always throws, with a message quoting a credential (as a careless rule might): it must never be printed. */
+export const THROWING_RULE: Rule = {
+  id: 'throwing-rule',
+  severity: 'error',
+  title: 'Always throws',
+  dialects: ['terraform'],
+  check() {
+    throw new TypeError('cannot read AKIAIOSFODNN7EXAMPLE');
+  },
+};

@@ -202,34 +202,45 @@ export class LspClient {
 
   /** Bounds a promise by the timeout, and by the server's life unless exiting is what is awaited. */
   private withTimeout<T>(promise: Promise<T>, description: string, options: { timeoutMs?: number; exitExpected?: boolean } = {}): Promise<T> {
-    const timeoutMs = options.timeoutMs ?? WAIT_MS;
+    let listening = false;
+    return this.watch<T>(description, options.timeoutMs ?? WAIT_MS, (settle) => {
+      if (!listening) {
+        listening = true;
+        promise.then(settle.resolve, (error: unknown) => settle.reject(error instanceof Error ? error : new Error(String(error))));
+      }
+      if (this.exitCode !== undefined && !options.exitExpected) settle.reject(this.exitedWhile(description));
+    });
+  }
+
+  /**
+   * Runs `evaluate` now and after every server message until it settles the promise, which is
+   * rejected after `timeoutMs`: what every wait of this client is made of.
+   */
+  private watch<T>(description: string, timeoutMs: number, evaluate: (settle: { resolve: (value: T) => void; reject: (error: Error) => void }) => void): Promise<T> {
     return new Promise((resolve, reject) => {
-      const exitCheck = (): void => {
-        if (this.exitCode === undefined || options.exitExpected) return;
-        done();
-        reject(new Error(`The server exited (code ${this.exitCode}) while waiting for ${description}.${this.debugTail()}`));
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.${this.debugTail()}`));
-      }, timeoutMs);
-      const done = (): void => {
+      const check = (): void => evaluate(settle);
+      const timer = setTimeout(() => settle.reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.${this.debugTail()}`)), timeoutMs);
+      const finish = (): void => {
         clearTimeout(timer);
-        this.checks.delete(exitCheck);
+        this.checks.delete(check);
       };
-      this.checks.add(exitCheck);
-      promise.then(
-        (value) => {
-          done();
+      const settle = {
+        resolve: (value: T): void => {
+          finish();
           resolve(value);
         },
-        (error: unknown) => {
-          done();
-          reject(error instanceof Error ? error : new Error(String(error)));
+        reject: (error: Error): void => {
+          finish();
+          reject(error);
         },
-      );
-      exitCheck();
+      };
+      this.checks.add(check);
+      check();
     });
+  }
+
+  private exitedWhile(description: string): Error {
+    return new Error(`The server exited (code ${this.exitCode}) while waiting for ${description}.${this.debugTail()}`);
   }
 
   private debugTail(): string {
@@ -240,29 +251,13 @@ export class LspClient {
 
   /** Resolves with the first truthy value of `check`, evaluated now and after every server message. */
   waitFor<T>(description: string, check: () => T | undefined | false | null, timeoutMs = WAIT_MS): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const evaluate = (): void => {
-        const value = check();
-        if (value !== undefined && value !== false && value !== null) {
-          done();
-          resolve(value);
-        } else if (this.exitCode !== undefined) {
-          done();
-          reject(new Error(`The server exited (code ${this.exitCode}) while waiting for ${description}.${this.debugTail()}`));
-        }
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${description}.${this.debugTail()}`));
-      }, timeoutMs);
-      const done = (): void => {
-        clearTimeout(timer);
-        this.checks.delete(evaluate);
-      };
-      this.checks.add(evaluate);
-      evaluate();
+    return this.watch<T>(description, timeoutMs, (settle) => {
+      const value = check();
+      if (value !== undefined && value !== false && value !== null) settle.resolve(value);
+      else if (this.exitCode !== undefined) settle.reject(this.exitedWhile(description));
     });
   }
+
 
   /**
    * The code actions the server offers for `diagnostics` (quick fixes by default): fixes are

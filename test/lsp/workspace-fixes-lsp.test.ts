@@ -24,6 +24,7 @@ import {
 import { FIX_ALL_KIND, quickFixes, safeFixes, type DiagnosticWithFixes } from '../../server/src/lsp/code-actions';
 import { isKeylessDiagnosticData, type DiagnosticFix, type DiagnosticFixEdit, type KeylessDiagnosticData } from '../../server/src/lsp/diagnostics';
 import { applyEdits, defaultCapabilities, fileUri, LspClient, ROOT, scratchFolder, WAIT_MS } from './harness';
+import { MIXED_FIXES_WORKFLOW } from '../fixtures/workflows';
 
 // Fixes that write beyond their file: the server indexes each workspace folder (facts and text of
 // every file Keyless reads, the repository from .git/config) and hands it to the engine, so the
@@ -41,6 +42,19 @@ function exampleRepository(): { folder: string; remove: () => void } {
   mkdirSync(path.join(scratch.folder, '.git'));
   writeFileSync(path.join(scratch.folder, '.git', 'config'), GIT_CONFIG);
   return scratch;
+}
+
+type Scratch = { folder: string; remove: () => void };
+
+/** A server started on a fresh example repository (exampleRepository), as a suite's `before` does. */
+async function startOnExampleRepository(capabilities: ClientCapabilities): Promise<{ client: LspClient; scratch: Scratch }> {
+  const scratch = exampleRepository();
+  return { client: await LspClient.start({ workspaceFolder: scratch.folder, capabilities }), scratch };
+}
+
+async function stop(client: LspClient, scratch: Scratch): Promise<void> {
+  await client.dispose();
+  scratch.remove();
 }
 
 /** What VS Code declares: versioned edits and the three resource operations. */
@@ -108,17 +122,13 @@ async function waitForRewrite(client: LspClient, uri: string, accept: (names: st
 
 describe('the OIDC rewrite with the workspace index (VS Code-like client)', () => {
   let client: LspClient;
-  let scratch: { folder: string; remove: () => void };
+  let scratch: Scratch;
   let uri: string;
   before(async () => {
-    scratch = exampleRepository();
+    ({ client, scratch } = await startOnExampleRepository(vscodeCapabilities()));
     uri = fileUri(path.join(scratch.folder, WORKFLOW));
-    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities() });
   });
-  after(async () => {
-    await client.dispose();
-    scratch.remove();
-  });
+  after(() => stop(client, scratch));
 
   test('the server watches what it indexes: the files Keyless reads and .git/config', async () => {
     await client.waitFor('the index watchers', () =>
@@ -195,19 +205,15 @@ describe('the OIDC rewrite with the workspace index (VS Code-like client)', () =
 
 describe('the index follows the workspace', () => {
   let client: LspClient;
-  let scratch: { folder: string; remove: () => void };
+  let scratch: Scratch;
   let uri: string;
   before(async () => {
-    scratch = exampleRepository();
+    ({ client, scratch } = await startOnExampleRepository(vscodeCapabilities()));
     uri = fileUri(path.join(scratch.folder, WORKFLOW));
-    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities() });
     await client.open(uri, readFileSync(path.join(scratch.folder, WORKFLOW), 'utf8'));
     await waitForRewrite(client, uri, (names) => names.length === 2, 'the rewrite with the index');
   });
-  after(async () => {
-    await client.dispose();
-    scratch.remove();
-  });
+  after(() => stop(client, scratch));
 
   test('an IaC file written on disk: the rewrite uses the OIDC provider it declares', async () => {
     const file = path.join(scratch.folder, 'terraform', 'oidc.tf');
@@ -237,34 +243,7 @@ describe('the index follows the workspace', () => {
 
   test('fix-all applies only the safe fixes (long-session), never the rewrite', async () => {
     const mixed = fileUri(path.join(scratch.folder, '.github', 'workflows', 'mixed.yml'));
-    const text = [
-      'name: deploy',
-      'on:',
-      '  push:',
-      '    branches: [main]',
-      'jobs:',
-      '  deploy:',
-      '    runs-on: ubuntu-latest',
-      '    permissions:',
-      '      id-token: write',
-      '      contents: read',
-      '    steps:',
-      '      - uses: aws-actions/configure-aws-credentials@v4',
-      '        with:',
-      '          role-to-assume: arn:aws:iam::123456789012:role/deploy',
-      '          role-duration-seconds: 43200',
-      '          role-session-name: gha-${{ github.run_id }}',
-      '          aws-region: eu-west-1',
-      '  legacy:',
-      '    runs-on: ubuntu-latest',
-      '    steps:',
-      '      - uses: aws-actions/configure-aws-credentials@v4',
-      '        with:',
-      '          aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}',
-      '          aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}',
-      '          aws-region: eu-west-1',
-      '',
-    ].join('\n');
+    const text = MIXED_FIXES_WORKFLOW;
     await client.open(mixed, text);
     const { diagnostics } = await client.waitForCurrent(mixed);
     assert.deepEqual(diagnostics.map((d) => d.code), ['long-session', 'static-cloud-credentials']);
@@ -288,16 +267,12 @@ describe('the index follows the workspace', () => {
 
 describe('a client that cannot create files', () => {
   let client: LspClient;
-  let scratch: { folder: string; remove: () => void };
+  let scratch: Scratch;
   before(async () => {
-    scratch = exampleRepository();
     // documentChanges, but no resource operations.
-    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: defaultCapabilities(false) });
+    ({ client, scratch } = await startOnExampleRepository(defaultCapabilities(false)));
   });
-  after(async () => {
-    await client.dispose();
-    scratch.remove();
-  });
+  after(() => stop(client, scratch));
 
   test('is not offered the fix that writes the trust files (the rest still are)', async () => {
     const uri = fileUri(path.join(scratch.folder, WORKFLOW));
@@ -312,15 +287,11 @@ describe('a client that cannot create files', () => {
 
 describe('a pull client', () => {
   let client: LspClient;
-  let scratch: { folder: string; remove: () => void };
+  let scratch: Scratch;
   before(async () => {
-    scratch = exampleRepository();
-    client = await LspClient.start({ workspaceFolder: scratch.folder, capabilities: vscodeCapabilities(true) });
+    ({ client, scratch } = await startOnExampleRepository(vscodeCapabilities(true)));
   });
-  after(async () => {
-    await client.dispose();
-    scratch.remove();
-  });
+  after(() => stop(client, scratch));
 
   test('gets the rewrite with the trust files for the diagnostics it pulled, once the folder is indexed', async () => {
     const uri = fileUri(path.join(scratch.folder, WORKFLOW));

@@ -8,6 +8,7 @@ import { applyEdits } from '../../../server/src/fixes/text';
 import { planFederation } from '../../../server/src/fixes/cloud/plan';
 import { githubActionsFixers } from '../../../server/src/fixes/github-actions';
 import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
+import { readOrWriteGolden } from '../golden';
 
 /**
  * Golden before/after files for every rewrite: `fixtures/<case>.yml` is the workflow as written,
@@ -15,11 +16,10 @@ import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
  * one after the other (as "fix all" would), and `golden/<case>.<plan>.json` the titles of those
  * rewrites and the files they create. The plan is a fake planner's (it reuses a role, writes one,
  * or has none) or the real one's for a workspace of github.com/acme/site with no IaC yet.
- * `UPDATE_GOLDEN=1` rewrites the golden files (review the diff).
+ * `KEYLESS_UPDATE_GOLDEN=1` rewrites the golden files (review the diff).
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 const GOLDEN = path.join(__dirname, 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 type RuleId = 'static-cloud-credentials' | 'static-registry-token';
 
@@ -86,15 +86,6 @@ function fixAll(rule: RuleId, mode: Mode, file: string, text: string): Outcome {
   return { text: current, titles, creates };
 }
 
-function readOrWrite(file: string, actual: string): string {
-  const full = path.join(GOLDEN, file);
-  if (UPDATE) {
-    fs.mkdirSync(GOLDEN, { recursive: true });
-    fs.writeFileSync(full, actual);
-  }
-  return fs.readFileSync(full, 'utf8');
-}
-
 let engine: Engine;
 before(async () => {
   engine = await Engine.create();
@@ -108,9 +99,9 @@ describe('GitHub Actions rewrites: golden files', () => {
         const outcome = fixAll(rule, mode, file, input);
         const base = `${file.replace(/\.yml$/, '')}.${mode}`;
         assert.ok(outcome.titles.length > 0, 'a rewrite is offered');
-        assert.equal(outcome.text, readOrWrite(`${base}.yml`, outcome.text));
+        assert.equal(outcome.text, readOrWriteGolden(GOLDEN, `${base}.yml`, outcome.text));
         const meta = JSON.stringify({ titles: outcome.titles, creates: outcome.creates }, null, 2) + '\n';
-        assert.equal(meta, readOrWrite(`${base}.json`, meta));
+        assert.equal(meta, readOrWriteGolden(GOLDEN, `${base}.json`, meta));
         // The result is a workflow with none of the rule's findings left that a rewrite could take.
         const report = engine.analyze({ path: `.github/workflows/${file}`, text: outcome.text });
         assert.equal(report.dialect, 'github-actions');

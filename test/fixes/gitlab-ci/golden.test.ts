@@ -6,6 +6,7 @@ import { planFederation } from '../../../server/src/fixes/cloud/plan';
 import type { PlanFederation } from '../../../server/src/fixes/cloud/federation';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
 import { crlf, findings, fixAll, GITLAB_WORKSPACE, noPlan, reusePlan, writePlan } from './harness';
+import { readOrWriteGolden } from '../golden';
 
 /**
  * Golden before/after files for every GitLab rewrite: `fixtures/<case>.gitlab-ci.yml` is the
@@ -13,11 +14,10 @@ import { crlf, findings, fixAll, GITLAB_WORKSPACE, noPlan, reusePlan, writePlan 
  * rule has been applied one after the other (as "fix all" would), and `golden/<case>.<plan>.json`
  * the titles of those rewrites and the files they create. The plan is a fake planner's (it
  * reuses an identity, writes one, or has none) or the real one's for gitlab.com/acme/platform/site
- * with no IaC yet. `UPDATE_GOLDEN=1` rewrites the golden files (review the diff).
+ * with no IaC yet. `KEYLESS_UPDATE_GOLDEN=1` rewrites the golden files (review the diff).
  */
 const FIXTURES = path.join(__dirname, 'fixtures');
 const GOLDEN = path.join(__dirname, 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 type Mode = 'reuse' | 'write' | 'none' | 'real';
 const PLANNERS: Record<Mode, PlanFederation> = { reuse: reusePlan, write: writePlan, none: noPlan, real: planFederation };
@@ -44,15 +44,6 @@ const CASES: { file: string; rule: string; modes: Mode[] }[] = [
   { file: 'shape-reference', rule: CLOUD, modes: ['none'] },
 ];
 
-function readOrWrite(file: string, actual: string): string {
-  const full = path.join(GOLDEN, file);
-  if (UPDATE) {
-    fs.mkdirSync(GOLDEN, { recursive: true });
-    fs.writeFileSync(full, actual);
-  }
-  return fs.readFileSync(full, 'utf8');
-}
-
 function workspaceFor(mode: Mode): WorkspaceContext {
   return mode === 'none' ? EMPTY_WORKSPACE : GITLAB_WORKSPACE;
 }
@@ -65,9 +56,9 @@ describe('GitLab CI rewrites: golden files', () => {
         const outcome = await fixAll(input, rule, PLANNERS[mode], workspaceFor(mode));
         assert.ok(outcome.titles.length > 0, 'a rewrite is offered');
         const base = `${file}.${mode}`;
-        assert.equal(outcome.text, readOrWrite(`${base}.gitlab-ci.yml`, outcome.text));
+        assert.equal(outcome.text, readOrWriteGolden(GOLDEN, `${base}.gitlab-ci.yml`, outcome.text));
         const meta = `${JSON.stringify({ titles: outcome.titles, creates: outcome.creates.map((c) => c.path) }, null, 2)}\n`;
-        assert.equal(meta, readOrWrite(`${base}.json`, meta));
+        assert.equal(meta, readOrWriteGolden(GOLDEN, `${base}.json`, meta));
         // Every finding of the rule is gone, and the pipeline still parses as one.
         assert.deepEqual(await findings(outcome.text, rule), []);
         // Comments outside the rewritten lines are all still there.

@@ -8,6 +8,7 @@ import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine
 import { planFederation } from '../../../server/src/fixes/cloud/plan';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { applied, only, theEngine } from './harness';
+import { readOrWriteGolden } from '../golden';
 
 /**
  * The GitLab rewrites with the real planner: reusing a role the workspace defines, taking the
@@ -119,8 +120,6 @@ describe('examples/.gitlab-ci.yml through the engine', () => {
     const report = engine.analyze({ path: PIPELINE, text }, { workspace });
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.findings.map((f) => f.rule), ['hardcoded-secret'], 'only the Slack token, which no OIDC rewrite replaces, is left');
-    const golden = path.join(__dirname, 'golden', 'examples.fixed.gitlab-ci.yml');
-    if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(golden, text);
-    assert.equal(text, fs.readFileSync(golden, 'utf8'));
+    assert.equal(text, readOrWriteGolden(path.join(__dirname, 'golden'), 'examples.fixed.gitlab-ci.yml', text));
   });
 });

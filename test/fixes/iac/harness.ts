@@ -5,6 +5,7 @@ import type { Engine } from '../../../server/src/engine/analyze';
 import type { Fix } from '../../../server/src/engine/finding';
 import type { RepositoryRef, WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
 import { applyEdits } from '../../../server/src/fixes/text';
+import { UPDATE_GOLDEN } from '../golden';
 
 /**
  * Golden cases for the IaC fixes: each folder under `fixtures/` holds `case.json` (which rule,
@@ -95,7 +96,7 @@ export function runCase(engine: Engine, name: string): void {
   const changed = [...after].filter(([file, content]) => input.get(file) !== content);
 
   const expectedDir = path.join(dir, 'expected');
-  if (process.env.KEYLESS_UPDATE_GOLDEN === '1') {
+  if (UPDATE_GOLDEN) {
     fs.rmSync(expectedDir, { recursive: true, force: true });
     for (const [file, content] of changed) {
       fs.mkdirSync(path.dirname(path.join(expectedDir, file)), { recursive: true });
