@@ -441,7 +441,7 @@ documents.onDidChangeContent(
     }
     if (!isAnalyzable(event.document)) return;
     const file = uriToPath(uri);
-    if (file !== undefined) queueIndexUpdate(file);
+    if (file !== undefined) queueIndexUpdate(file, 'on-request');
     if (scanPublished.delete(uri) && client.pull) {
       // Pull takes over now the file is open; the scan's pushed copy would show twice.
       void connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -464,7 +464,7 @@ documents.onDidClose(
     const configFolder = configFolderOf(uri);
     // Back to the disk's text in the index too: unsaved edits of a closed document are gone.
     const file = uriToPath(uri);
-    if (file !== undefined && configFolder === undefined) queueIndexUpdate(file);
+    if (file !== undefined && configFolder === undefined) queueIndexUpdate(file, 'soon');
     if (configFolder !== undefined) {
       // Back to what is on disk: unsaved edits of the config no longer count.
       void reloadFolderConfig(configFolder).catch((error: unknown) => logError('Reloading .keyless.yaml failed', error));
@@ -479,8 +479,9 @@ documents.onDidClose(
 /** What the index watches: the files Keyless reads, and git configs for the repository's remote. */
 const INDEX_WATCH_PATTERNS = ['**/*.{tf,tfvars,json,yml,yaml}', '**/.git/config'];
 /**
- * An open document's edits reach the index once it has been idle this long (each change restarts
- * the wait): typing never pays for the index, and other documents are re-analyzed once per pause.
+ * Files changed on disk (a checkout, a save elsewhere) reach the index once the changes have paused
+ * this long, in the background. Edits in the editor wait until a code action needs the index:
+ * typing never pays for it.
  */
 const INDEX_UPDATE_DELAY_MS = 400;
 
@@ -499,10 +500,11 @@ interface FolderIndex {
 }
 
 const indexes = new Map<string, FolderIndex>();
-/** Per index, the files whose entries wait for the next update. */
+/** Per index, the files whose entries are out of date. */
 const pendingIndexUpdates = new Map<FolderIndex, Set<string>>();
 let indexUpdateTimer: NodeJS.Timeout | undefined;
-let indexUpdating = false;
+/** The update running or last run: updates run one after another, so an older read never lands after a newer one. */
+let indexUpdate: Promise<void> = Promise.resolve();
 
 function indexOf(folder: WorkspaceFolder | undefined): FolderIndex | undefined {
   return folder === undefined ? undefined : indexes.get(folder.uri);
@@ -565,8 +567,11 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
   );
 }
 
-/** Asks for a file's entry to be brought up to date (from its open document, else from disk). */
-function queueIndexUpdate(file: string): void {
+/**
+ * Marks a file's entry out of date (its text is the open document's, else the disk's): brought up
+ * to date after a pause when `soon`, else when a code action next needs the index.
+ */
+function queueIndexUpdate(file: string, when: 'soon' | 'on-request'): void {
   let queued = false;
   for (const state of indexes.values()) {
     // Nested folders each index the files under them.
@@ -576,38 +581,36 @@ function queueIndexUpdate(file: string): void {
     pendingIndexUpdates.set(state, files);
     queued = true;
   }
-  if (!queued) return;
+  if (!queued || when === 'on-request') return;
   if (indexUpdateTimer !== undefined) clearTimeout(indexUpdateTimer);
-  indexUpdateTimer = setTimeout(() => void updateIndexes().catch((error: unknown) => logError('Updating the workspace index failed', error)), INDEX_UPDATE_DELAY_MS);
+  indexUpdateTimer = setTimeout(() => {
+    indexUpdateTimer = undefined;
+    void updateIndexes();
+  }, INDEX_UPDATE_DELAY_MS);
 }
 
-async function updateIndexes(): Promise<void> {
-  indexUpdateTimer = undefined;
-  // One update at a time, so that an older read can never land after a newer one.
-  if (indexUpdating) {
-    indexUpdateTimer = setTimeout(() => void updateIndexes().catch((error: unknown) => logError('Updating the workspace index failed', error)), INDEX_UPDATE_DELAY_MS);
-    return;
-  }
-  indexUpdating = true;
-  try {
-    const batch = [...pendingIndexUpdates].flatMap(([state, files]) => [...files].map((file) => [file, state] as const));
-    pendingIndexUpdates.clear();
-    for (const [file, state] of batch) {
-      if (state.cancelled || shutdownRequested) continue;
-      const name = indexName(state, file);
-      const open = openDocumentAt(file);
-      if (!(await isIndexable(state, file))) state.index.remove(name);
-      else if (open !== undefined) state.index.update(name, open.getText());
-      else {
-        // Closed, created, changed or deleted on disk: the disk says which.
-        const text = await readText(file, true);
-        if (text === undefined) state.index.remove(name);
-        else state.index.update(name, text);
-      }
-      await yieldToEventLoop();
+/** Brings every out-of-date entry up to date, one file per turn of the event loop. */
+function updateIndexes(): Promise<void> {
+  indexUpdate = indexUpdate.then(applyPendingIndexUpdates).catch((error: unknown) => logError('Updating the workspace index failed', error));
+  return indexUpdate;
+}
+
+async function applyPendingIndexUpdates(): Promise<void> {
+  const batch = [...pendingIndexUpdates].flatMap(([state, files]) => [...files].map((file) => [file, state] as const));
+  pendingIndexUpdates.clear();
+  for (const [file, state] of batch) {
+    if (state.cancelled || shutdownRequested) continue;
+    const name = indexName(state, file);
+    const open = openDocumentAt(file);
+    if (!(await isIndexable(state, file))) state.index.remove(name);
+    else if (open !== undefined) state.index.update(name, open.getText());
+    else {
+      // Closed, created, changed or deleted on disk: the disk says which.
+      const text = await readText(file, true);
+      if (text === undefined) state.index.remove(name);
+      else state.index.update(name, text);
     }
-  } finally {
-    indexUpdating = false;
+    await yieldToEventLoop();
   }
 }
 
@@ -755,7 +758,7 @@ connection.onDidChangeWatchedFiles(
       const file = uriToPath(change.uri);
       if (file === undefined || folder !== undefined) continue;
       if (isGitConfig(file)) gitConfigChanged = true;
-      else if (syntaxOf(file) !== null) queueIndexUpdate(file);
+      else if (syntaxOf(file) !== null) queueIndexUpdate(file, 'soon');
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
     if (gitConfigChanged) await refreshRepositories();
@@ -860,6 +863,9 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   if (target === undefined || text === undefined) return undefined;
   const effective = await effectiveConfigFor(target.folder);
   if (!effective.enable || isIgnored(effective.config, target)) return undefined;
+  // Edits made in the editor since the last request reach the index now (after any update under
+  // way), before fixes read it.
+  await updateIndexes();
   if (document !== undefined && documents.get(uri)?.version !== version) return undefined;
   const output = analyzeDocument({
     engine,
