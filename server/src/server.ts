@@ -396,16 +396,8 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
 }
 
 function settle(uri: string, result: AnalysisResult): void {
-  const previous = results.get(uri);
-  // Analyzed again (a pull request's re-run) and nothing changed: same answer, same id, nothing sent.
-  const unchanged =
-    previous !== undefined &&
-    previous.version === result.version &&
-    previous.generation === result.generation &&
-    JSON.stringify(previous.diagnostics) === JSON.stringify(result.diagnostics);
-  if (unchanged) result = { ...result, resultId: previous.resultId };
   results.set(uri, result);
-  if (!client.pull && !unchanged) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
+  if (!client.pull) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
   const waiting = waiters.get(uri);
   waiters.delete(uri);
   for (const resolve of waiting ?? []) resolve(result);

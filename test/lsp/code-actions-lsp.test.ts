@@ -11,7 +11,7 @@ import {
   type TextDocumentEdit,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { FIX_ALL_KIND, quickFixes, safeFixEdits } from '../../server/src/lsp/code-actions';
+import { FIX_ALL_KIND, quickFixes, safeFixes } from '../../server/src/lsp/code-actions';
 import type { DiagnosticFix, KeylessDiagnosticData } from '../../server/src/lsp/diagnostics';
 import { defaultCapabilities, fileUri, LspClient, WORKSPACE } from './harness';
 
@@ -172,7 +172,7 @@ describe('safe fixes (units)', () => {
       fix('touching', true, at(1, 8, 8, '!')),
       fix('elsewhere', true, at(7, 0, 4, 'w')),
     ];
-    assert.deepEqual(safeFixEdits(fixes), [at(1, 2, 8, 'role'), at(4, 0, 0, '# added\n'), at(1, 8, 8, '!'), at(7, 0, 4, 'w')]);
+    assert.deepEqual(safeFixes(fixes).flatMap((f) => f.edits), [at(1, 2, 8, 'role'), at(4, 0, 0, '# added\n'), at(1, 8, 8, '!'), at(7, 0, 4, 'w')]);
   });
 
   test('the first safe fix of a diagnostic is the preferred quick fix', () => {

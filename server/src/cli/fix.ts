@@ -210,7 +210,8 @@ class FixRun {
 
   load(target: FixTarget): void {
     if (this.states.has(target.enginePath)) return;
-    const text = readFile(target.absolute);
+    // The workspace index has read it already (byte for byte), unless it could not.
+    const text = this.index.get(target.enginePath)?.text ?? readFile(target.absolute);
     if (typeof text === 'string') this.states.set(target.enginePath, { absolute: target.absolute, display: target.file, original: text, text });
     else this.unreadable.set(target.enginePath, text.problem);
   }
@@ -368,7 +369,7 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
     }
     const report = engine.analyze(
       { path: target.enginePath, text },
-      { config, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }), ...(rules ? { rules } : {}) },
+      { config, fixes: false, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }), ...(rules ? { rules } : {}) },
     );
     files.push(scannedFile(target.file, report, text));
   }
@@ -431,7 +432,7 @@ function diffOf(engine: Engine, state: FileState): string {
 /** The findings that tell masking where credential values are (a file that fails to parse has none: masking by shape still applies). */
 function safeFindings(engine: Engine, file: string, text: string): Finding[] {
   try {
-    const report: FileReport = engine.analyze({ path: file, text });
+    const report: FileReport = engine.analyze({ path: file, text }, { fixes: false });
     return report.findings;
   } catch {
     return [];

@@ -96,7 +96,8 @@ export class Engine {
    * is nothing to say.
    */
   hover(file: SourceFile, position: Position, options: AnalyzeOptions = {}): HoverInfo | undefined {
-    const { report, facts, index } = this.inspect(file, options);
+    // A hover shows findings, never their fixes: none are computed.
+    const { report, facts, index } = this.inspect(file, { ...options, fixes: false });
     if (!facts || !index) return undefined;
     const offset = index.offsetAt(position);
     const described = describeAt(facts, offset);

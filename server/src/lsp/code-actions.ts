@@ -150,8 +150,3 @@ export function safeFixes(fixes: readonly DiagnosticFix[], options: { createFile
   }
   return accepted;
 }
-
-/** The edits of every safe fix that can be applied together (see `safeFixes`). */
-export function safeFixEdits(fixes: readonly DiagnosticFix[]): DiagnosticFixEdit[] {
-  return safeFixes(fixes).flatMap((fix) => fix.edits);
-}
