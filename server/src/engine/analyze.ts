@@ -113,7 +113,7 @@ export class Engine {
     if (!syntax || exceedsSizeLimit(file.text)) return undefined;
     const parsed = parseFile(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
     try {
-      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text)) };
+      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { declarations: true })) };
     } finally {
       parsed.dispose();
     }

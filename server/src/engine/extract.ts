@@ -14,8 +14,12 @@ import type { ParsedFile } from './parse';
 import { scanText } from '../secrets/scan';
 import { emptyFacts, mergeFacts, type Facts } from '../facts/model';
 
-/** The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets. */
-export function extractFacts(parsed: ParsedFile, text: string): Facts {
+/**
+ * The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets.
+ * `declarations` (the IaC blocks fixes look up in other files) are read only when asked for: a
+ * workspace index wants them, an analysis does not (its fixers read their own file's live).
+ */
+export function extractFacts(parsed: ParsedFile, text: string, options: { declarations?: boolean } = {}): Facts {
   const facts = emptyFacts();
   const merge = (more: Partial<Facts>): void => mergeFacts(facts, more);
   switch (parsed.dialect) {
@@ -47,7 +51,7 @@ export function extractFacts(parsed: ParsedFile, text: string): Facts {
       break;
     case 'terraform': {
       const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
-      merge(terraformFacts(file, text));
+      merge(terraformFacts(file, text, options.declarations === true));
       break;
     }
     case 'iam-policy':

@@ -1,4 +1,5 @@
 import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
+import { terraformDeclarations } from './declarations';
 import { terraformIamFacts } from './iam';
 import type { TerraformFile, TfExpr } from './model';
 
@@ -34,7 +35,7 @@ const MINTING_RESOURCES: Readonly<Record<string, { cloud: Cloud; kind: SecretKin
   azuread_service_principal_password: { cloud: 'azure', kind: 'azure-client-secret' },
 };
 
-export function terraformFacts(file: TerraformFile, text: string): Partial<Facts> {
+export function terraformFacts(file: TerraformFile, text: string, withDeclarations: boolean): Partial<Facts> {
   const authentications: Authentication[] = [];
   const credentials: Credential[] = [];
   for (const block of file.blocks) {
@@ -67,7 +68,7 @@ export function terraformFacts(file: TerraformFile, text: string): Partial<Facts
       if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud, syntax: block });
     }
   }
-  return { authentications, credentials, ...terraformIamFacts(file, text) };
+  return { authentications, credentials, ...terraformIamFacts(file, text), ...(withDeclarations ? { declarations: terraformDeclarations(file, text) } : {}) };
 }
 
 /** `""` and `null` configure nothing. */

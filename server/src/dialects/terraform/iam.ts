@@ -107,7 +107,7 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
   }
   for (const policy of policies) trusts.push(...webIdentityTrusts(policy, resolveProviderHost));
   for (const block of file.blocks) TERRAFORM_FILES.set(block, file);
-  return { policies, identities, trusts, oidcProviders, declarations: terraformDeclarations(file, text) };
+  return { policies, identities, trusts, oidcProviders };
 }
 
 /**
