@@ -218,7 +218,13 @@ function fixesFor(
         }
         edits.push({ path, span: edit.span, range: index.rangeOf(edit.span), newText: edit.newText });
       }
-      fixes.push({ title: proposal.title, safe: proposal.safe, edits, ...(created.size > 0 ? { creates: [...created.keys()] } : {}) });
+      fixes.push({
+        title: proposal.title,
+        safe: proposal.safe,
+        edits,
+        ...(created.size > 0 ? { creates: [...created.keys()] } : {}),
+        ...(proposal.followUps && proposal.followUps.length > 0 ? { followUps: proposal.followUps } : {}),
+      });
     }
   }
   return fixes;

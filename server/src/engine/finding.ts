@@ -33,6 +33,12 @@ export interface Fix {
   edits: TextEdit[];
   /** Files the fix creates (their whole text is the edit that inserts at 0 in them). */
   creates?: string[];
+  /**
+   * What is left for a person once the fix is applied, one sentence each: repository variables
+   * the rewrite now reads, the key to revoke, created files to review and apply. `keyless fix`
+   * prints them as "Next steps" (`followUps` in JSON); the editor shows them after the fix.
+   */
+  followUps?: string[];
 }
 
 export interface Finding extends Location {

@@ -40,6 +40,8 @@ export interface FixProposal {
   edits: ProposedEdit[];
   /** New files, with their whole text. */
   creates?: { path: string; text: string }[];
+  /** What is left for a person after applying it (see `Fix.followUps`). */
+  followUps?: string[];
 }
 
 export type Fixer = (context: FixContext) => FixProposal[];
