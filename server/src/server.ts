@@ -38,7 +38,7 @@ import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
-import { syntaxOf } from './dialects/detect';
+import { readsFile } from './dialects/detect';
 import { YamlParseCache } from './syntax/yaml-incremental';
 import { readText, WorkspaceIndex } from './workspace/context';
 import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix, walkFiles } from './workspace/files';
@@ -469,7 +469,7 @@ documents.onDidClose(
 // --- workspace index: what fixes know beyond their file -----------------------------------------
 
 /** What the index watches: the files Keyless reads, and git configs for the repository's remote. */
-const INDEX_WATCH_PATTERNS = ['**/*.{tf,tfvars,json,yml,yaml}', '**/.git/config'];
+const INDEX_WATCH_PATTERNS = ['**/*.{tf,tfvars,json,yml,yaml,template}', '**/.git/config'];
 /**
  * Files changed on disk (a checkout, a save elsewhere) reach the index once the changes have paused
  * this long, in the background. Edits in the editor wait until a code action needs the index:
@@ -609,7 +609,7 @@ async function applyPendingIndexUpdates(): Promise<void> {
 /** Whether a walk of the folder would index the file: as walkFiles decides, and the ignore globs. */
 async function isIndexable(state: FolderIndex, file: string): Promise<boolean> {
   const relative = indexName(state, file);
-  if (relative.startsWith('../') || path.isAbsolute(relative) || syntaxOf(file) === null) return false;
+  if (relative.startsWith('../') || path.isAbsolute(relative) || !readsFile(file)) return false;
   if (relative.split('/').some((part) => ALWAYS_SKIPPED.has(part))) return false;
   if (state.isIgnored(relative)) return false;
   const gitIgnored = await gitIgnoredAbove(state.folder.path, file);
@@ -750,7 +750,7 @@ connection.onDidChangeWatchedFiles(
       const file = uriToPath(change.uri);
       if (file === undefined || folder !== undefined) continue;
       if (isGitConfig(file)) gitConfigChanged = true;
-      else if (syntaxOf(file) !== null) queueIndexUpdate(file, 'soon');
+      else if (readsFile(file)) queueIndexUpdate(file, 'soon');
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
     if (gitConfigChanged) await refreshRepositories();

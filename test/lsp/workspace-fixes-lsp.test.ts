@@ -139,7 +139,7 @@ describe('the OIDC rewrite with the workspace index (VS Code-like client)', () =
     const watchers = client.registrations
       .filter((r) => r.method === DidChangeWatchedFilesNotification.method)
       .flatMap((r) => (r.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern));
-    assert.deepEqual(watchers.sort(), ['**/*.{tf,tfvars,json,yml,yaml}', '**/.git/config', '**/.keyless.yaml']);
+    assert.deepEqual(watchers.sort(), ['**/*.{tf,tfvars,json,yml,yaml,template}', '**/.git/config', '**/.keyless.yaml']);
   });
 
   test('the quick fix creates the trust files and rewrites the workflow; applied, the finding goes', async () => {

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { syntaxOf } from '../dialects/detect';
+import { readsFile } from '../dialects/detect';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from '../engine/config';
 import { unanalyzedFile, type ConfigMessage, type ScannedFile } from '../output/report';
 import { gitIgnoredAbove, gitRootOf, loadConfig, toPosix, walkFiles } from '../workspace/files';
@@ -81,7 +81,7 @@ export function selectFiles(targets: readonly PathTarget[], cwd: string, setting
     seen.add(target.absolute);
     const file = path.posix.normalize(toPosix(target.given));
     if (isIgnored(toPosix(path.relative(cwd, target.absolute)))) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: matches an "ignore" glob in ${settings.configFile}`]));
-    else if (syntaxOf(target.absolute) === null) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files`]));
+    else if (!readsFile(target.absolute)) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: ${READS}`]));
     else named.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
   }
   async function* candidates(): AsyncGenerator<Candidate> {
@@ -90,8 +90,8 @@ export function selectFiles(targets: readonly PathTarget[], cwd: string, setting
     for (const target of targets) {
       if (target.kind !== 'folder') continue;
       const given = toPosix(target.given);
-      const walkIgnores = await folderIgnores(top, target.absolute, cwd, isIgnored);
-      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: walkIgnores })) {
+      // The .gitignore files above the folder apply as git applies them (`gitTop`), under the walk's own.
+      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored, gitTop: top })) {
         if (seen.has(absolute)) continue;
         seen.add(absolute);
         const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
@@ -102,6 +102,9 @@ export function selectFiles(targets: readonly PathTarget[], cwd: string, setting
   return { skipped, candidates: candidates() };
 }
 
+/** What a note says of a named file Keyless does not read. */
+const READS = 'Keyless reads .tf, .tfvars, .hcl, .json, .yml, .yaml, .env and CloudFormation .template files';
+
 /** The config's ignore globs, relative to the workspace root: a path outside it cannot match them. */
 export function ignoreGlobsMatcher(config: KeylessConfig): (relative: string) => boolean {
   const matchesIgnore = pathMatcher(config.ignore);
@@ -111,7 +114,9 @@ export function ignoreGlobsMatcher(config: KeylessConfig): (relative: string) =>
 /**
  * What a walk of `folder` skips: the ignore globs, and the .gitignore files above it up to the
  * repository's `top` — unless git ignores the folder itself: a folder named on the command line is
- * read even when git ignores it, as a named file is.
+ * read even when git ignores it, as a named file is. One predicate, for walks that take only that
+ * (`WorkspaceIndex.build` without `gitTop`): a `!` below `folder` cannot re-include what a
+ * .gitignore above it excludes. `walkFiles`'s `gitTop` is exact.
  */
 export async function folderIgnores(top: string, folder: string, cwd: string, isIgnored: (relative: string) => boolean): Promise<(relative: string) => boolean> {
   const ignoredAbove = await gitIgnoredAbove(top, folder);

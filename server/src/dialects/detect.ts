@@ -16,15 +16,66 @@ export const DIALECT_NAMES: Record<Dialect, string> = {
   'iam-policy': 'IAM policy',
 };
 
-export type Syntax = 'yaml' | 'json' | 'hcl';
+export type Syntax = 'yaml' | 'json' | 'hcl' | 'dotenv';
 
-/** The syntax a path is parsed with, or null for files Keyless does not read. */
-export function syntaxOf(path: string): Syntax | null {
+/**
+ * The syntax a file is parsed with, or null for files Keyless does not read. The name decides,
+ * except for `*.template`, the name the AWS samples give CloudFormation templates in either JSON
+ * or YAML: the text decides those (see `templateSyntax`), and without the text they are null.
+ */
+export function syntaxOf(path: string, text?: string): Syntax | null {
   const lower = path.toLowerCase();
   if (lower.endsWith('.tf.json') || lower.endsWith('.json')) return 'json';
   if (lower.endsWith('.tf') || lower.endsWith('.tfvars')) return 'hcl';
+  if (lower.endsWith('.hcl')) return isGeneratedHcl(lower) ? null : 'hcl';
   if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return 'yaml';
+  if (isDotenvName(lower)) return 'dotenv';
+  if (lower.endsWith('.template') && text !== undefined) return templateSyntax(text);
   return null;
+}
+
+/**
+ * Whether Keyless reads a file of this name: what a folder walk, the editor and the workspace index
+ * ask before reading it. True for every name `syntaxOf` gives a syntax, and for `*.template`.
+ */
+export function readsFile(path: string): boolean {
+  return syntaxOf(path) !== null || path.toLowerCase().endsWith('.template');
+}
+
+/**
+ * HCL that is not Terraform (Terragrunt's `terragrunt.hcl`, Packer's `*.pkr.hcl`, Nomad jobs, Vault
+ * policies): searched for credential values only, since the Terraform reader does not apply.
+ */
+export function isTerraformPath(path: string): boolean {
+  return !path.toLowerCase().endsWith('.hcl');
+}
+
+/**
+ * `terraform init` writes `.terraform.lock.hcl` next to every root module, and it holds provider
+ * versions and checksums only (Terraform docs, "Dependency Lock File"): never worth a parse.
+ */
+function isGeneratedHcl(lower: string): boolean {
+  return lower === '.terraform.lock.hcl' || lower.endsWith('/.terraform.lock.hcl') || lower.endsWith('\\.terraform.lock.hcl');
+}
+
+/**
+ * `.env`, `.env.<anything>` (`.env.production`, `.env.local`, `.env.example`) and `<anything>.env`:
+ * the names dotenv libraries, Docker Compose (`env_file:`) and direnv-style tooling load.
+ */
+function isDotenvName(lower: string): boolean {
+  const base = lower.slice(Math.max(lower.lastIndexOf('/'), lower.lastIndexOf('\\')) + 1);
+  return base === '.env' || base.startsWith('.env.') || (base.endsWith('.env') && base.length > '.env'.length);
+}
+
+/**
+ * A `*.template` file's syntax by its text: read only when it can be a CloudFormation template (it
+ * names `AWSTemplateFormatVersion` or an `AWS::` type, which detection requires anyway), as JSON
+ * when it starts with `{`, else as YAML. Other `*.template` files (nginx.conf.template, Jinja) are
+ * not read: a plain substring test spares them a parse.
+ */
+export function templateSyntax(text: string): Syntax | null {
+  if (!text.includes('AWSTemplateFormatVersion') && !text.includes('AWS::')) return null;
+  return /^\uFEFF?\s*\{/.test(text) ? 'json' : 'yaml';
 }
 
 const WORKFLOW_PATH = /(?:^|[\\/])\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/i;
@@ -39,7 +90,7 @@ export type Detection =
 /** Detection for a YAML stream: `documents` are the roots of its documents. */
 export function detectYaml(path: string, text: string, documents: readonly (DataNode | null)[]): Detection {
   if (HELM_TEMPLATE_PATH.test(path) && text.includes('{{')) {
-    return { dialect: null, note: 'Helm template: Keyless reads rendered manifests, not chart templates ({{ }} is not YAML)' };
+    return { dialect: null, note: 'Helm template: searched for credential values only; Keyless reads rendered manifests, not chart templates ({{ }} is not YAML)' };
   }
   const first = documents.find((d) => d !== null) ?? null;
   if (WORKFLOW_PATH.test(path) || (ACTION_PATH.test(path) && isCompositeAction(first))) return { dialect: 'github-actions' };

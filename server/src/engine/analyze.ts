@@ -1,5 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
-import { syntaxOf, type Dialect, type Syntax } from '../dialects/detect';
+import { isTerraformPath, syntaxOf, type Dialect, type Syntax } from '../dialects/detect';
+import { mayHoldSecret } from '../secrets/scan';
 import { extractFacts } from './extract';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
@@ -109,8 +110,8 @@ export class Engine {
 
   /** A file's dialect and facts, without running rules: what a workspace index keeps of each file. */
   facts(file: SourceFile): { dialect: Dialect; facts: Facts } | undefined {
-    const syntax = file.syntax ?? syntaxOf(file.path);
-    if (!syntax || exceedsSizeLimit(file.text)) return undefined;
+    const syntax = file.syntax ?? syntaxOf(file.path, file.text);
+    if (!syntax || !hasDialects(syntax, file.path) || exceedsSizeLimit(file.text)) return undefined;
     const parsed = parseFile(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
     try {
       return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { declarations: true })) };
@@ -122,27 +123,31 @@ export class Engine {
   private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
     const config = options.config ?? DEFAULT_CONFIG;
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
-    const syntax = file.syntax ?? syntaxOf(file.path);
+    const syntax = file.syntax ?? syntaxOf(file.path, file.text);
     if (!syntax) return { report };
     if (exceedsSizeLimit(file.text)) {
       report.notes.push(TOO_LARGE_NOTE);
       return { report };
     }
+    // A file no dialect can claim (a .env, a Terragrunt or Packer .hcl) is read for the secret scan
+    // alone: with no credential-shaped text, it is not even parsed.
+    if (!hasDialects(syntax, file.path) && !mayHoldSecret(file.text)) return { report };
     // All three parsers accept a leading byte-order mark with exact offsets: the text goes in as is.
     const text = file.text;
     const index = new LineIndex(text);
     const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS, options.yamlCache);
     try {
       report.dialect = parsed.dialect;
-      // Syntax errors of a YAML or JSON file Keyless does not analyze (a broken docker-compose.yml,
-      // a Helm template) are not its business; HCL files are always Terraform.
-      if (parsed.dialect !== null || syntax === 'hcl') report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
+      // Syntax errors of a file of no dialect (a broken docker-compose.yml, a Helm template, a
+      // Packer .hcl) are not Keyless's business; Terraform files always have the dialect.
+      if (parsed.dialect !== null || (syntax === 'hcl' && isTerraformPath(file.path))) report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
       if (parsed.note) report.notes.push(parsed.note);
-      if (parsed.dialect === null) return { report };
+      // A file of no dialect still gets the secret scan (extractFacts runs it for every file) and
+      // the rules that read its results: a Helm values.yaml, a compose file, a key file, a .env.
       const facts = extractFacts(parsed, text);
       for (const rule of options.rules ?? RULES) {
         const configured = config.rules[rule.id];
-        if (configured === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
+        if (configured === 'off' || !(parsed.dialect === null ? rule.everyFile === true : rule.dialects.includes(parsed.dialect))) continue;
         let found;
         try {
           found = rule.check({ path: file.path, dialect: parsed.dialect, facts });
@@ -189,16 +194,18 @@ export class Engine {
 function fixesFor(
   rule: Rule,
   finding: RuleFinding,
-  at: { path: string; text: string; dialect: Dialect; index: LineIndex; workspace: WorkspaceContext; onError: AnalyzeOptions['onRuleError'] },
+  at: { path: string; text: string; dialect: Dialect | null; index: LineIndex; workspace: WorkspaceContext; onError: AnalyzeOptions['onRuleError'] },
 ): Fix[] {
   const fixers = FIXERS.get(rule.id);
-  if (!fixers) return [];
+  // Fixers rewrite a dialect's syntax; a file of none gets only the suppression.
+  if (!fixers || at.dialect === null) return [];
+  const dialect = at.dialect;
   const fixes: Fix[] = [];
   const indexes = new Map<string, LineIndex>([[at.path, at.index]]);
   for (const fixer of fixers) {
     let proposals: FixProposal[];
     try {
-      proposals = fixer({ ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect: at.dialect, workspace: at.workspace });
+      proposals = fixer({ ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect, workspace: at.workspace });
     } catch (error) {
       at.onError?.(rule, error);
       continue;
@@ -228,6 +235,11 @@ function fixesFor(
     }
   }
   return fixes;
+}
+
+/** Whether a file of this syntax and path can be of a dialect; the others get the secret scan alone. */
+function hasDialects(syntax: Syntax, path: string): boolean {
+  return syntax !== 'dotenv' && (syntax !== 'hcl' || isTerraformPath(path));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { detectJson, detectYaml, type Dialect, type Syntax } from '../dialects/detect';
+import { detectJson, detectYaml, isTerraformPath, type Dialect, type Syntax } from '../dialects/detect';
+import { entryAt, parseDotenv } from '../syntax/dotenv';
 import { parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
@@ -7,7 +8,7 @@ import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
-import { dataLocator, hclLocator } from '../secrets/locators';
+import { dataLocator, dotenvLocator, hclLocator, textLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
 /**
@@ -38,7 +39,8 @@ export interface ParsedFile {
 }
 
 export function parseFile(path: string, text: string, syntax: Syntax, hclParser: Parser, deadline: number, yamlCache?: YamlParseCache): ParsedFile {
-  if (syntax === 'hcl') return parseHclFile(text, hclParser, deadline);
+  if (syntax === 'hcl') return parseHclFile(text, hclParser, deadline, isTerraformPath(path));
+  if (syntax === 'dotenv') return dotenvFile(text);
   if (syntax === 'json') {
     const { root, errors } = parseJson(text);
     const detection = detectJson(path, root);
@@ -62,7 +64,9 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
     errors,
     documents,
     hcl: null,
-    locator: dataLocator(documents),
+    // A file of no dialect that does not parse (a Helm chart template) is still searched for
+    // credential values: the text decides where comments are, since the tree cannot.
+    locator: dialect === null && errors.length > 0 ? textLocator(text) : dataLocator(documents),
     isCommentAt(offset) {
       if (syntax === 'json' || text[offset] !== '#') return false;
       const leaf = valuePath(offset).at(-1);
@@ -81,12 +85,13 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
   };
 }
 
-function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFile {
+/** `terraform`: false for HCL that is not Terraform (`*.hcl`), which gets the secret scan alone. */
+function parseHclFile(text: string, parser: Parser, deadline: number, terraform: boolean): ParsedFile {
   const { tree, errors } = parseHcl(parser, text, deadline);
   const root = tree?.rootNode;
   return {
     syntax: 'hcl',
-    dialect: tree ? 'terraform' : null,
+    dialect: tree && terraform ? 'terraform' : null,
     note: undefined,
     errors,
     documents: [],
@@ -105,6 +110,30 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
     dispose() {
       tree?.delete();
     },
+  };
+}
+
+/** A `.env` file: no dialect, its entries' values searched for credentials. */
+function dotenvFile(text: string): ParsedFile {
+  const entries = parseDotenv(text);
+  const statement = (offset: number) => entryAt(entries, offset, (e) => e.span);
+  return {
+    syntax: 'dotenv',
+    dialect: null,
+    note: undefined,
+    errors: [],
+    documents: [],
+    hcl: null,
+    locator: dotenvLocator(entries),
+    isCommentAt(offset) {
+      // Outside every entry, a `#` starts a comment when it starts its line's text or follows whitespace.
+      return text[offset] === '#' && statement(offset) === undefined && (offset === 0 || /\s/.test(text[offset - 1]!));
+    },
+    statementStartAt(offset) {
+      const entry = entryAt(entries, offset);
+      return entry && spansLines(text, entry.valueSpan) ? entry.span.start : undefined;
+    },
+    dispose() {},
   };
 }
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { syntaxOf, type Syntax } from '../dialects/detect';
+import { readsFile, type Syntax } from '../dialects/detect';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { toPosix } from '../workspace/files';
 
@@ -89,12 +89,14 @@ export interface DocumentTarget {
 export function documentTarget(uri: string, languageId: string, folders: readonly WorkspaceFolder[]): DocumentTarget | undefined {
   const file = uriToPath(uri);
   const name = file ?? uriPathName(uri);
-  const byName = syntaxOf(name);
+  // By name first: a `.env` is `dotenv`, `properties` or `plaintext` to editors, and a `*.template`
+  // is whatever an extension calls it; the engine takes the syntax from the name (and a template's text).
+  const byName = readsFile(name);
   const byLanguage = LANGUAGE_SYNTAX.get(languageId);
-  if (byName === null && byLanguage === undefined) return undefined;
+  if (!byName && byLanguage === undefined) return undefined;
   const folder = file === undefined ? undefined : folderOf(file, folders);
   const relativePath = file !== undefined && folder !== undefined ? toPosix(path.relative(folder.path, file)) : undefined;
-  return { uri, enginePath: relativePath ?? name, syntaxOverride: byName === null ? byLanguage : undefined, folder, relativePath };
+  return { uri, enginePath: relativePath ?? name, syntaxOverride: byName ? undefined : byLanguage, folder, relativePath };
 }
 
 /** Where an edit of a fix lands: the analyzed document itself, or another file of its folder. */

@@ -5,7 +5,7 @@ import type { Rule, RuleFinding } from './rule';
 const AWS_KEY_PARTS = new Set(['aws-access-key-id', 'aws-secret-access-key', 'aws-session-token']);
 
 /**
- * hardcoded-secret: a credential value written into an analyzed file. The message names what it
+ * hardcoded-secret: a credential value written into a file Keyless reads, of any dialect or none. The message names what it
  * is and shows at most its first 4 and last 2 characters; an access key id and its secret in the
  * same container (env block, provider block, heredoc) are one finding on the first of them.
  */
@@ -14,6 +14,8 @@ export const hardcodedSecret: Rule = {
   severity: 'error',
   title: 'A credential value is written in the file',
   dialects: ['github-actions', 'gitlab-ci', 'cloudformation', 'kubernetes', 'terraform', 'iam-policy'],
+  // A credential value is a finding wherever it is written: a values.yaml, a .env, a key file.
+  everyFile: true,
   check({ facts }) {
     const literals = facts.credentials.filter((c): c is LiteralCredential => c.origin === 'literal');
     return groupAwsKeys(literals).map(toFinding);

@@ -15,12 +15,18 @@ export interface Rule {
   title: string;
   /** The dialects the rule can fire in. */
   dialects: readonly Dialect[];
+  /**
+   * Also runs on files of no dialect (a Helm values.yaml, a compose file, a `.env`, a key file),
+   * whose facts hold only what the secret scan found.
+   */
+  everyFile?: boolean;
   check(context: RuleContext): RuleFinding[];
 }
 
 export interface RuleContext {
   path: string;
-  dialect: Dialect;
+  /** Null for a file of no dialect (rules with `everyFile`). */
+  dialect: Dialect | null;
   facts: Facts;
 }
 

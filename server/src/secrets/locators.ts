@@ -1,3 +1,4 @@
+import { entryAt, type DotenvEntry } from '../syntax/dotenv';
 import type { SyntaxNode } from '../syntax/hcl';
 import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
@@ -32,6 +33,62 @@ export function hclLocator(root: SyntaxNode): ValueLocator {
       if (!node || !STRING_PARTS.has(node.type)) return undefined;
       while (node && !CONTAINERS.has(node.type)) node = node.parent;
       return node ? `${node.type}:${node.startIndex}` : 'file';
+    },
+  };
+}
+
+/**
+ * Values in a `.env` file: the text of each entry's value. The file is one environment, so every
+ * value shares one container (an access key id and its secret on two lines are one finding).
+ */
+export function dotenvLocator(entries: readonly DotenvEntry[]): ValueLocator {
+  return {
+    containerAt(offset) {
+      return entryAt(entries, offset) === undefined ? undefined : 'dotenv';
+    },
+  };
+}
+
+/**
+ * For text no syntax tree covers (a YAML file that does not parse, like a Helm chart template
+ * whose `{{ }}` is not YAML until rendered): every candidate counts unless a `#` comment holds
+ * it — a `#` at the start of a line or after whitespace, outside quotes, as YAML reads comments.
+ * The whole file is one container. Candidates come in text order for each detector, so a line is
+ * read once per detector however many candidates it holds (a cursor resumes where the last
+ * candidate of the same line left off): linear time on any input.
+ */
+export function textLocator(text: string): ValueLocator {
+  // The state at `at`: where the line started, the open quote, whether a comment started.
+  let at = -1;
+  let lineStart = 0;
+  let quote = '';
+  let comment = false;
+  return {
+    containerAt(offset) {
+      if (at < 0 || offset < at) {
+        at = text.lastIndexOf('\n', offset - 1) + 1;
+        lineStart = at;
+        quote = '';
+        comment = false;
+      }
+      for (; at < offset; at++) {
+        const c = text[at];
+        if (c === '\n') {
+          lineStart = at + 1;
+          quote = '';
+          comment = false;
+        } else if (comment) {
+          continue;
+        } else if (quote !== '') {
+          if (c === quote) quote = '';
+          else if (c === '\\' && quote === '"' && text[at + 1] !== '\n') at++;
+        } else {
+          const before = at === lineStart ? ' ' : text[at - 1]!;
+          if ((c === '"' || c === "'") && !/[A-Za-z0-9]/.test(before)) quote = c;
+          else if (c === '#' && /\s/.test(before)) comment = true;
+        }
+      }
+      return comment ? undefined : 'text';
     },
   };
 }

@@ -25,6 +25,11 @@ const COMPILED: CompiledDetector[] = DETECTORS.map((detector) => ({
   pattern: new RegExp(detector.pattern.source, detector.pattern.flags.includes('d') ? detector.pattern.flags : `${detector.pattern.flags}d`),
 }));
 
+/** Whether any detector could match in `text`: their cheap hints, no regular expression run. */
+export function mayHoldSecret(text: string): boolean {
+  return COMPILED.some(({ detector }) => detector.hint(text));
+}
+
 export function scanText(text: string, locator: ValueLocator): LiteralCredential[] {
   const found: LiteralCredential[] = [];
   const seen = new Set<number>();

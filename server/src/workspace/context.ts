@@ -29,6 +29,8 @@ export interface BuildOptions {
   /** Paths relative to `relativeTo` (default: `root`), with `/`: the config's ignore globs. */
   isIgnored?: (relativePath: string) => boolean;
   relativeTo?: string;
+  /** The repository's top folder when `root` is below it: its .gitignore files apply (see `walkFiles`). */
+  gitTop?: string;
   /** The text to index instead of the disk's, for a file an editor has open with unsaved edits. */
   textOf?: (absolute: string) => string | undefined;
   /** Editors do not count a byte-order mark as text; the CLI writes files back byte for byte. */
@@ -109,7 +111,11 @@ export class WorkspaceIndex {
   async build(options: BuildOptions): Promise<BuildStats> {
     const started = performance.now();
     const stats: BuildStats = { walked: 0, indexed: 0, textLength: 0, truncated: false, cancelled: false, milliseconds: 0 };
-    const walk = walkFiles(options.root, { relativeTo: options.relativeTo ?? options.root, ...(options.isIgnored ? { isIgnored: options.isIgnored } : {}) });
+    const walk = walkFiles(options.root, {
+      relativeTo: options.relativeTo ?? options.root,
+      ...(options.isIgnored ? { isIgnored: options.isIgnored } : {}),
+      ...(options.gitTop !== undefined ? { gitTop: options.gitTop } : {}),
+    });
     for await (const absolute of walk) {
       if (options.cancelled?.()) {
         stats.cancelled = true;

@@ -1,7 +1,7 @@
 import ignore, { type Ignore } from 'ignore';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { syntaxOf } from '../dialects/detect';
+import { readsFile } from '../dialects/detect';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type KeylessConfig } from '../engine/config';
 
 /**
@@ -13,16 +13,30 @@ import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type
 export const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.terraform', '.hg', '.svn']);
 
 interface GitIgnoreScope {
-  /** Folder the .gitignore lives in, relative to the walk root, with a trailing `/` (or ''). */
+  /** Folder the .gitignore lives in, relative to the walk's top, with a trailing `/` (or ''). */
   base: string;
   rules: Ignore;
 }
 
+export interface WalkOptions {
+  /** `isIgnored` gets paths relative to this folder (default: the walk's root), with `/`. */
+  relativeTo?: string;
+  /** The config's ignore globs, or any other test on top of git's. */
+  isIgnored?: (relativePath: string) => boolean;
+  /**
+   * The repository's top folder, when the walk starts below it: the .gitignore files between the two
+   * apply as git applies them, before and beneath the walk's own (so a `!` in a folder the walk
+   * reads re-includes what the repository's root .gitignore excludes). Unless git ignores the root
+   * itself: a folder the user names is read even when git ignores it, as a named file is.
+   */
+  gitTop?: string;
+}
+
 /**
- * Yields the absolute paths of analyzable files under `root` (a folder or a single file), honouring
- * every .gitignore on the way down. `isIgnored` gets paths relative to `relativeTo`, with `/`.
+ * Yields the absolute paths of the files Keyless reads under `root` (a folder or a single file),
+ * honouring every .gitignore on the way down as git does (see `gitDecides`).
  */
-export async function* walkFiles(root: string, options: { relativeTo?: string; isIgnored?: (relativePath: string) => boolean } = {}): AsyncGenerator<string> {
+export async function* walkFiles(root: string, options: WalkOptions = {}): AsyncGenerator<string> {
   const relativeTo = options.relativeTo ?? root;
   const isIgnored = options.isIgnored ?? (() => false);
   const stat = await fs.stat(root);
@@ -30,7 +44,16 @@ export async function* walkFiles(root: string, options: { relativeTo?: string; i
     yield root;
     return;
   }
-  const stack: { dir: string; scopes: GitIgnoreScope[] }[] = [{ dir: root, scopes: [] }];
+  let top = root;
+  let above: GitIgnoreScope[] = [];
+  if (options.gitTop !== undefined) {
+    const scopes = await scopesAbove(options.gitTop, root);
+    if (scopes !== undefined && !pathIgnored(scopes, `${toPosix(path.relative(options.gitTop, root))}/`)) {
+      top = options.gitTop;
+      above = scopes;
+    }
+  }
+  const stack: { dir: string; scopes: GitIgnoreScope[] }[] = [{ dir: root, scopes: above }];
   while (stack.length > 0) {
     const { dir, scopes: inherited } = stack.pop()!;
     let entries;
@@ -42,8 +65,7 @@ export async function* walkFiles(root: string, options: { relativeTo?: string; i
     const scopes = [...inherited];
     if (entries.some((e) => e.name === '.gitignore' && e.isFile())) {
       try {
-        const base = toPosix(path.relative(root, dir));
-        scopes.push({ base: base === '' ? '' : `${base}/`, rules: ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')) });
+        scopes.push({ base: baseOf(top, dir), rules: ignore().add(await fs.readFile(path.join(dir, '.gitignore'), 'utf8')) });
       } catch {
         // an unreadable .gitignore ignores nothing
       }
@@ -51,12 +73,13 @@ export async function* walkFiles(root: string, options: { relativeTo?: string; i
     const subdirectories: string[] = [];
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const full = path.join(dir, entry.name);
-      const fromRoot = toPosix(path.relative(root, full));
+      const fromTop = toPosix(path.relative(top, full));
+      // A folder git ignores is never entered: nothing below it can be re-included (git's rule).
       if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(entry.name) || gitIgnored(scopes, `${fromRoot}/`) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
+        if (ALWAYS_SKIPPED.has(entry.name) || gitDecides(scopes, `${fromTop}/`) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
         subdirectories.push(full);
-      } else if (entry.isFile() && syntaxOf(entry.name) !== null) {
-        if (gitIgnored(scopes, fromRoot) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
+      } else if (entry.isFile() && readsFile(entry.name)) {
+        if (gitDecides(scopes, fromTop) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
         yield full;
       }
     }
@@ -64,13 +87,59 @@ export async function* walkFiles(root: string, options: { relativeTo?: string; i
   }
 }
 
-function gitIgnored(scopes: readonly GitIgnoreScope[], fromRoot: string): boolean {
-  for (const scope of scopes) {
-    if (!fromRoot.startsWith(scope.base)) continue;
-    const relative = fromRoot.slice(scope.base.length);
-    if (relative !== '' && relative !== '/' && scope.rules.ignores(relative)) return true;
+function baseOf(top: string, dir: string): string {
+  const base = toPosix(path.relative(top, dir));
+  return base === '' ? '' : `${base}/`;
+}
+
+/**
+ * Whether git ignores one path (relative to the scopes' top; a folder ends with `/`), its parent
+ * folders aside. As gitignore(5) says: patterns of a deeper .gitignore override those of the
+ * folders above it, and within a file the last matching pattern decides — so the deepest
+ * .gitignore with a pattern matching the path decides, ignoring it or (with `!`) including it.
+ * Scopes are ordered from the top down.
+ */
+function gitDecides(scopes: readonly GitIgnoreScope[], fromTop: string): boolean {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const scope = scopes[i]!;
+    if (!fromTop.startsWith(scope.base)) continue;
+    const relative = fromTop.slice(scope.base.length);
+    if (relative === '' || relative === '/') continue;
+    const { ignored, unignored } = scope.rules.test(relative);
+    if (ignored) return true;
+    if (unignored) return false;
   }
   return false;
+}
+
+/**
+ * Whether git ignores a path, its parent folders included: "It is not possible to re-include a
+ * file if a parent directory of that file is excluded" (gitignore(5)), whatever a deeper
+ * .gitignore says.
+ */
+function pathIgnored(scopes: readonly GitIgnoreScope[], fromTop: string): boolean {
+  for (let slash = fromTop.indexOf('/'); slash !== -1 && slash < fromTop.length - 1; slash = fromTop.indexOf('/', slash + 1)) {
+    if (gitDecides(scopes, fromTop.slice(0, slash + 1))) return true;
+  }
+  return gitDecides(scopes, fromTop);
+}
+
+/** The .gitignore files of `top` and the folders below it down to the parent of `root`; undefined when `root` is not inside `top`. */
+async function scopesAbove(top: string, root: string): Promise<GitIgnoreScope[] | undefined> {
+  const relative = path.relative(top, root);
+  const folders = toPosix(relative).split('/').filter((part) => part !== '');
+  if (folders[0] === '..' || path.isAbsolute(relative)) return undefined;
+  const scopes: GitIgnoreScope[] = [];
+  for (let depth = 0; depth < folders.length; depth++) {
+    const base = folders.slice(0, depth).join('/');
+    try {
+      const text = await fs.readFile(path.join(top, ...folders.slice(0, depth), '.gitignore'), 'utf8');
+      scopes.push({ base: base === '' ? '' : `${base}/`, rules: ignore().add(text) });
+    } catch {
+      // no .gitignore in that folder
+    }
+  }
+  return scopes;
 }
 
 export function toPosix(p: string): string {
@@ -95,19 +164,9 @@ export async function gitRootOf(folder: string): Promise<string | undefined> {
  * whose root .gitignore lists `generated/`). The test takes a path relative to `top`, with `/`.
  */
 export async function gitIgnoredAbove(top: string, root: string): Promise<(relativeToTop: string) => boolean> {
-  const folders = toPosix(path.relative(top, root)).split('/').filter((part) => part !== '');
-  if (folders[0] === '..' || path.isAbsolute(path.relative(top, root))) return () => false;
-  const scopes: GitIgnoreScope[] = [];
-  for (let depth = 0; depth < folders.length; depth++) {
-    const base = folders.slice(0, depth).join('/');
-    try {
-      const text = await fs.readFile(path.join(top, ...folders.slice(0, depth), '.gitignore'), 'utf8');
-      scopes.push({ base: base === '' ? '' : `${base}/`, rules: ignore().add(text) });
-    } catch {
-      // no .gitignore in that folder
-    }
-  }
-  return (relativeToTop) => gitIgnored(scopes, relativeToTop);
+  const scopes = await scopesAbove(top, root);
+  if (scopes === undefined) return () => false;
+  return (relativeToTop) => pathIgnored(scopes, relativeToTop);
 }
 
 export interface LoadedConfig {
