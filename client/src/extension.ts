@@ -26,6 +26,12 @@ const DOCUMENT_SELECTOR: DocumentSelector = [
   ]),
   // `.tf.json` is analyzed even when another extension gives it a language other than JSON.
   { scheme: 'file', pattern: '**/*.tf.json' },
+  // Files whose language id varies or tells nothing, taken by name as the server does (readsFile):
+  // `.env` files (`dotenv`, `properties` or `plaintext`, by extension), non-Terraform HCL, and
+  // CloudFormation `*.template` (the server reads only those whose text is a template).
+  { scheme: 'file', pattern: '**/{.env,.env.*,*.env}' },
+  { scheme: 'file', pattern: '**/*.hcl' },
+  { scheme: 'file', pattern: '**/*.template' },
 ];
 
 // The walkthrough's example workflow, inlined from walkthrough/example-workflow.yml by esbuild's

@@ -18,7 +18,8 @@ import { Engine, type FileReport } from '../../server/src/engine/analyze';
  *
  * The findings of the rule under test must be exactly the declared ones: none missing, none extra.
  * The fixture's path below `fixtures/` is the path the engine sees, so `.github/workflows/…` and
- * `.gitlab-ci.yml` detection work as they do in a repository.
+ * `.gitlab-ci.yml` detection work as they do in a repository. Every fixture is of a dialect, except
+ * those under a `no-dialect/` folder, which must be of none (a Helm values.yaml, a `.env`).
  */
 export function ruleFixtureSuite(ruleId: string, fixturesDir: string): void {
   describe(`${ruleId} fixtures`, () => {
@@ -40,7 +41,8 @@ export function ruleFixtureSuite(ruleId: string, fixturesDir: string): void {
         const errors: string[] = [];
         const report = engine.analyze({ path: relative, text }, { onRuleError: (rule, error) => errors.push(`${rule.id}: ${String(error)}`) });
         assert.deepEqual(errors, []);
-        assert.notEqual(report.dialect, null, `${relative}: the dialect is detected`);
+        if (parts[0] === 'no-dialect') assert.equal(report.dialect, null, `${relative}: a no-dialect fixture is of no dialect`);
+        else assert.notEqual(report.dialect, null, `${relative}: the dialect is detected`);
         const actual = report.findings.filter((f) => f.rule === ruleId).map((f) => f.range.start.line + 1).sort((a, b) => a - b);
         assert.deepEqual(actual, expected, `${relative}: lines of ${ruleId} findings\n${describeFindings(report)}`);
       });

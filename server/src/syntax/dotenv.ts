@@ -45,6 +45,8 @@ export function parseDotenv(text: string): DotenvEntry[] {
     let valueSpan: Span;
     let end: number;
     if (quote === '"' || quote === "'" || quote === '`') {
+      // Linear even with an opening quote on every line: an opener follows `=` or a blank, never a
+      // backslash, so the search from the previous opener stops at it.
       const close = closingQuote(text, i + 1, quote);
       if (close === -1) {
         // Unterminated: loaders differ; the rest of the line is the most a value can be.
