@@ -112,4 +112,22 @@ describe('keyless scan: files of no dialect and *.template', { concurrency: true
     assert.deepEqual(findingKeys(run.stdout), ['prod.env:1:3 hardcoded-secret', 'stack.template:3:3 long-lived-key']);
     assert.match(run.stderr, /note: README\.md: not scanned: Keyless reads \.tf, \.tfvars, \.hcl, \.json, \.yml, \.yaml, \.env and CloudFormation \.template files/);
   });
+
+  test('a nested .gitignore re-includes with `!` what a parent excludes, also when the scan starts below the top', async () => {
+    const root = workspace({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': '*.env\ngenerated/\n',
+      'deploy/.gitignore': '!ci.env\n',
+      'deploy/ci.env': `TOKEN=${GITHUB}\n`,
+      'deploy/local.env': `TOKEN=${GITHUB}\n`,
+      'generated/.gitignore': '!*.env\n',
+      'generated/ci.env': `TOKEN=${GITHUB}\n`,
+    });
+    const all = await runCli(['scan', '--format', 'json'], { cwd: root });
+    assert.deepEqual(findingKeys(all.stdout), ['deploy/ci.env:1:7 hardcoded-secret']);
+    const below = await runCli(['scan', '--format', 'json', 'deploy'], { cwd: root });
+    assert.deepEqual(findingKeys(below.stdout), ['deploy/ci.env:1:7 hardcoded-secret']);
+    const inside = await runCli(['scan', '--format', 'json'], { cwd: `${root}/deploy` });
+    assert.deepEqual(findingKeys(inside.stdout), ['ci.env:1:7 hardcoded-secret']);
+  });
 });
