@@ -8,7 +8,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { syntaxOf } from '../server/src/dialects/detect';
+import { readsFile, syntaxOf } from '../server/src/dialects/detect';
+import { parseDotenv } from '../server/src/syntax/dotenv';
 import { loadHcl, parseHcl } from '../server/src/syntax/hcl';
 import { parseJson } from '../server/src/syntax/json';
 import { parseYaml } from '../server/src/syntax/yaml';
@@ -17,7 +18,7 @@ function walk(dir: string, out: string[]): void {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) walk(full, out);
-    else if (entry.isFile() && syntaxOf(entry.name) !== null) out.push(full);
+    else if (entry.isFile() && readsFile(entry.name)) out.push(full);
   }
 }
 
@@ -32,10 +33,12 @@ async function main(): Promise<void> {
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     bytes += Buffer.byteLength(text);
-    const syntax = syntaxOf(file);
+    // A `*.template` takes its syntax from its text, and is not parsed when that is not a template.
+    const syntax = syntaxOf(file, text);
     if (syntax === 'yaml') parseYaml(text);
     else if (syntax === 'json') parseJson(text);
-    else parseHcl(hcl, text).tree?.delete();
+    else if (syntax === 'dotenv') parseDotenv(text);
+    else if (syntax === 'hcl') parseHcl(hcl, text).tree?.delete();
   }
   process.stdout.write(`${JSON.stringify({ files: files.length, bytes, parseMs: performance.now() - t0 })}\n`);
 }

@@ -25,6 +25,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AUTO_WORKER_BYTES, AUTO_WORKER_FILES } from '../server/src/cli/pool';
 import { syntaxOf, type Syntax } from '../server/src/dialects/detect';
+import { parseDotenv } from '../server/src/syntax/dotenv';
 import { Engine } from '../server/src/engine/analyze';
 import { DEFAULT_CONFIG, ruleSetting } from '../server/src/engine/config';
 import { parseFile } from '../server/src/engine/parse';
@@ -142,8 +143,9 @@ function corpusFiles(): BenchFile[] | undefined {
       if (entry.isDirectory()) walk(full);
       else {
         const rel = path.relative(CORPUS, full).split(path.sep).join('/');
-        const syntax = syntaxOf(rel);
-        if (syntax) files.push({ path: rel, text: fs.readFileSync(full, 'utf8'), syntax });
+        const text = fs.readFileSync(full, 'utf8');
+        const syntax = syntaxOf(rel, text);
+        if (syntax) files.push({ path: rel, text, syntax });
       }
     }
   };
@@ -157,6 +159,7 @@ function corpusFiles(): BenchFile[] | undefined {
 function bareParse(file: BenchFile, hcl: HclParser): void {
   if (file.syntax === 'yaml') parseYaml(file.text);
   else if (file.syntax === 'json') parseJson(file.text);
+  else if (file.syntax === 'dotenv') parseDotenv(file.text);
   else parseHcl(hcl, file.text).tree?.delete();
 }
 

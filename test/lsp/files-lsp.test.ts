@@ -56,7 +56,7 @@ describe('documents of no dialect and *.template', () => {
         diagnostics.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}`),
         expected,
       );
-      for (const diagnostic of diagnostics) assert.ok(!diagnostic.message.includes(GITHUB) && !diagnostic.message.includes(ID));
+      for (const diagnostic of diagnostics) assert.ok(!JSON.stringify(diagnostic).includes(GITHUB) && !JSON.stringify(diagnostic).includes(ID));
       await client.close(uri);
     });
   }

@@ -26,6 +26,11 @@ describe('.env entries', () => {
     assert.deepEqual(values("S='a\\'\n"), [['S', 'a\\']]);
   });
 
+  test('a byte-order mark is not part of the first key', () => {
+    const entries = parseDotenv('\ufeffA=1\n');
+    assert.deepEqual(entries.map((e) => [e.key, e.keySpan.start]), [['A', 1]]);
+  });
+
   test('CRLF line ends are not part of values; lines that are not entries are skipped', () => {
     assert.deepEqual(values('A=1\r\nnot an entry\r\n=nokey\r\nexport\r\nB="2"\r\n'), [['A', '1'], ['B', '2']]);
   });

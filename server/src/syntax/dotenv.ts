@@ -27,7 +27,8 @@ export interface DotenvEntry {
 export function parseDotenv(text: string): DotenvEntry[] {
   const entries: DotenvEntry[] = [];
   const n = text.length;
-  let i = 0;
+  // A byte-order mark is not part of the first key (every parser takes one, with exact offsets).
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     i = skipBlanks(text, i);
     const start = i;
