@@ -110,7 +110,7 @@ describe('keyless scan: files', { concurrency: true }, () => {
     assert.equal(walked.stderr, 'no findings in 1 file\n');
     const named = await runCli(['scan', 'README.md'], { cwd });
     assert.equal(named.code, 0);
-    assert.match(named.stderr, /^note: README\.md: not scanned: Keyless reads \.tf, \.tfvars, \.tf\.json, \.yml, \.yaml and \.json files\nno findings in 0 files\n$/);
+    assert.match(named.stderr, /^note: README\.md: not scanned: Keyless reads \.tf, \.tfvars, \.hcl, \.json, \.yml, \.yaml, \.env and CloudFormation \.template files\nno findings in 0 files\n$/);
   });
 
   test('notes (a Helm template) go to stderr as "note: file: ..."', async () => {
