@@ -60,9 +60,9 @@ describe('keyless scan: files of no dialect and *.template', { concurrency: true
       'keys/demo-0123456789ab.json:5:19 hardcoded-secret',
       'live/terragrunt.hcl:2:19 hardcoded-secret',
     ]);
-    // One finding per key file, on the private key, named for what it is.
+    // One finding per key file, on the private key, naming the account and the key id to revoke.
     const report = JSON.parse(run.stdout) as { findings: { file: string; message: string }[]; errors: unknown[] };
-    assert.match(report.findings.find((f) => f.file.startsWith('keys/'))!.message, /^GCP service-account private key is written in the file/);
+    assert.match(report.findings.find((f) => f.file.startsWith('keys/'))!.message, /^GCP service-account private key of ci@demo\.iam\.gserviceaccount\.com \(key id 0123…67\) is written in the file/);
     assert.deepEqual(report.errors, []);
   });
 

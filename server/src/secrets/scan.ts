@@ -75,19 +75,49 @@ export function scanDecodedValue(decoded: string, span: Span, container: string,
 
 function literal(detector: SecretDetector, value: string, valueSpan: Span, container: string, text: string): LiteralCredential {
   if (detector.kind === 'private-key') {
-    const isServiceAccount = /"type"\s*:\s*"service_account"|iam\.gserviceaccount\.com/.test(
-      text.slice(Math.max(0, valueSpan.start - 3000), valueSpan.end + 3000),
-    );
+    const before = text.slice(Math.max(0, valueSpan.start - 3000), valueSpan.start);
+    const after = text.slice(valueSpan.end, valueSpan.end + 3000);
+    const isServiceAccount = SERVICE_ACCOUNT.test(before) || SERVICE_ACCOUNT.test(after);
     return {
       origin: 'literal',
       kind: isServiceAccount ? 'gcp-service-account-key' : 'private-key',
       valueSpan,
-      label: isServiceAccount ? 'GCP service-account private key' : describePrivateKey(value),
+      label: isServiceAccount ? serviceAccountKeyLabel(before, after) : describePrivateKey(value),
       preview: '',
       container,
     };
   }
   return { origin: 'literal', kind: detector.kind, valueSpan, label: detector.label, preview: redact(value), container };
+}
+
+const SERVICE_ACCOUNT = /"type"\s*:\s*"service_account"|iam\.gserviceaccount\.com/;
+// The fields of a service-account key file (Google Cloud, "Create and delete service account keys"),
+// bounded so that no input makes them slow.
+const CLIENT_EMAIL = /"client_email"\s*:\s*"([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253})"/g;
+const PRIVATE_KEY_ID = /"private_key_id"\s*:\s*"([0-9a-f]{16,64})"/g;
+
+/**
+ * What a reviewer needs to revoke a committed service-account key: the account it belongs to and
+ * the key's id, as the Cloud console lists them. Neither grants anything; the id is shortened
+ * like any value all the same. The nearest of each around the key (a key file's own fields).
+ */
+function serviceAccountKeyLabel(before: string, after: string): string {
+  const nearest = (pattern: RegExp): string | undefined => {
+    const next = firstMatch(pattern, after);
+    if (next !== undefined) return next;
+    let last: string | undefined;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(before); m !== null; m = pattern.exec(before)) last = m[1];
+    return last;
+  };
+  const email = nearest(CLIENT_EMAIL);
+  const keyId = nearest(PRIVATE_KEY_ID);
+  return `GCP service-account private key${email ? ` of ${email}` : ''}${keyId ? ` (key id ${redact(keyId)})` : ''}`;
+}
+
+function firstMatch(pattern: RegExp, text: string): string | undefined {
+  pattern.lastIndex = 0;
+  return pattern.exec(text)?.[1];
 }
 
 function describePrivateKey(header: string): string {
