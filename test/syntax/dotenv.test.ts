@@ -72,3 +72,26 @@ describe('text-only locator', () => {
     assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);
   });
 });
+
+describe('.env entries on random text', () => {
+  test('spans are ordered, inside the text, and each value lies inside its entry (20,000 seeded inputs)', () => {
+    const alphabet = ['A', 'b', '_', '=', ':', ' ', '\t', '#', '"', "'", '`', '\\', '\n', '\r\n', 'export ', '\ufeff', '.', '-', '9'];
+    let seed = 11;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+      return seed % n;
+    };
+    for (let run = 0; run < 20_000; run++) {
+      let text = '';
+      for (let i = next(40); i > 0; i--) text += alphabet[next(alphabet.length)];
+      let previousEnd = 0;
+      for (const entry of parseDotenv(text)) {
+        const { span, keySpan, valueSpan } = entry;
+        assert.ok(previousEnd <= span.start && span.start <= keySpan.start && keySpan.end <= valueSpan.start, JSON.stringify(text));
+        assert.ok(valueSpan.start <= valueSpan.end && valueSpan.end <= span.end && span.end <= text.length, JSON.stringify(text));
+        assert.equal(text.slice(keySpan.start, keySpan.end), entry.key);
+        previousEnd = span.end;
+      }
+    }
+  });
+});
