@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { dotenvLocator, textLocator } from '../../server/src/secrets/locators';
+import { dotenvLocator, yamlTextLocator } from '../../server/src/secrets/locators';
 import { parseDotenv } from '../../server/src/syntax/dotenv';
 
 // The `.env` reader (what a dotenv loader would set: keys, values, quotes, `export`, comments)
@@ -56,7 +56,7 @@ describe('.env entries', () => {
 describe('text-only locator', () => {
   test('a candidate counts unless a # comment holds it; quotes hide a #', () => {
     const text = 'a: KEY1\n# KEY2\nb: x # KEY3\nc: "x # KEY4"\nd: it\'s # KEY5\ne: {{ .Values.k }} KEY6\n';
-    const locator = textLocator(text);
+    const locator = yamlTextLocator(text);
     const at = (word: string): string | undefined => locator.containerAt(text.indexOf(word));
     assert.deepEqual(['KEY1', 'KEY2', 'KEY3', 'KEY4', 'KEY5', 'KEY6'].map(at), ['text', undefined, undefined, 'text', undefined, 'text']);
     // Asked again out of order (the next detector starts over), the answers are the same.
@@ -66,7 +66,7 @@ describe('text-only locator', () => {
 
   test('linear: 20,000 candidates on one 1 MB line', () => {
     const text = `x: ${'"a" AKIA '.repeat(100_000)}`;
-    const locator = textLocator(text);
+    const locator = yamlTextLocator(text);
     const started = performance.now();
     for (let offset = text.indexOf('AKIA'); offset !== -1 && offset < 200_000 * 5; offset = text.indexOf('AKIA', offset + 1)) locator.containerAt(offset);
     assert.ok(performance.now() - started < 1_000, `took ${Math.round(performance.now() - started)} ms`);

@@ -8,7 +8,7 @@ import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
-import { dataLocator, dotenvLocator, hclLocator, textLocator } from '../secrets/locators';
+import { dataLocator, dotenvLocator, hclLocator, yamlTextLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
 /**
@@ -66,7 +66,7 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
     hcl: null,
     // A file of no dialect that does not parse (a Helm chart template) is still searched for
     // credential values: the text decides where comments are, since the tree cannot.
-    locator: dialect === null && errors.length > 0 ? textLocator(text) : dataLocator(documents),
+    locator: dialect === null && errors.length > 0 ? yamlTextLocator(text) : dataLocator(documents),
     isCommentAt(offset) {
       if (syntax === 'json' || text[offset] !== '#') return false;
       const leaf = valuePath(offset).at(-1);

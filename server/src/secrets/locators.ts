@@ -57,7 +57,7 @@ export function dotenvLocator(entries: readonly DotenvEntry[]): ValueLocator {
  * read once per detector however many candidates it holds (a cursor resumes where the last
  * candidate of the same line left off): linear time on any input.
  */
-export function textLocator(text: string): ValueLocator {
+export function yamlTextLocator(text: string): ValueLocator {
   // The state at `at`: where the line started, the open quote, whether a comment started.
   let at = -1;
   let lineStart = 0;
