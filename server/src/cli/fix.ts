@@ -383,14 +383,9 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
   }
   const changed = runs.flatMap(({ run }) => run.changed());
 
+  const masked = { lines: 0 };
   if (options.dryRun) {
-    const masked = { lines: 0 };
     for (const state of changed) io.stdout.write(diffOf(engine, state, masked));
-    if (masked.lines > 0) {
-      io.stderr.write(
-        `note: ${count(masked.lines, 'line', 'lines')} of the diff ${masked.lines === 1 ? 'holds' : 'hold'} a credential, masked: review it, then run keyless fix without --dry-run to apply it (a patch must quote the lines it removes)\n`,
-      );
-    }
   } else {
     writeFiles(changed);
   }
@@ -440,6 +435,13 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
   // A dry run's standard output is the diff: the report goes beside it, never into it.
   await writeReport(result, options, { cwd, env: io.env }, options.dryRun ? io.stderr : io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
+  if (masked.lines > 0) {
+    // A unified diff must quote the lines it removes for `git apply` to find them: one that removes a
+    // credential cannot be both applicable and safe to print, so it says it is for reading only.
+    io.stderr.write(
+      `note: ${count(masked.lines, 'line', 'lines')} of the diff ${masked.lines === 1 ? 'holds' : 'hold'} a credential, masked: it is for review and does not apply as a patch; run keyless fix without --dry-run to apply it\n`,
+    );
+  }
   const left = result.files.reduce((n, f) => n + f.findings.length, 0);
   const createdCount = changed.filter((s) => s.original === undefined).length;
   io.stderr.write(
