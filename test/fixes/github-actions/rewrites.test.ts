@@ -154,6 +154,7 @@ describe('rewrites and the rest of the file', () => {
     // One job's role is written (review and apply it), the other's comes from a repository variable.
     assert.deepEqual(first!.proposal.followUps!.filter((note) => /^(?:Review|Set)/.test(note)), [
       "Set the repository variable AWS_ROLE_ARN (the ARN of the role to assume): the rewritten job reads it, and the identity it names must trust this repository's OIDC tokens.",
+      'Set var.aws_account_id.',
       'Review infra/gha-plan-staging.tf (created), then apply it with terraform apply, before the job next runs.',
     ]);
     assert.deepEqual(first!.proposal.creates?.map((c) => c.path), ['infra/gha-plan-staging.tf']);
