@@ -331,9 +331,9 @@ class FixRun {
     }
   }
 
-  /** Files whose text the run changed or created, by the path the user reads. */
+  /** Files whose text the run changed or created, in the order of their paths from the workspace root (as `git diff` lists them). */
   changed(): FileState[] {
-    return [...this.states.values()].filter((s) => s.original !== s.text).sort((a, b) => compareStrings(a.display, b.display));
+    return [...this.states.values()].filter((s) => s.original !== s.text).sort((a, b) => compareStrings(a.enginePath, b.enginePath));
   }
 }
 

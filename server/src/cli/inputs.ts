@@ -114,10 +114,11 @@ async function readConfigFile(file: string, cwd: string): Promise<LoadedSettings
 
 /**
  * A path as reports print it when no PATH as typed names it (a file a fix edits or creates, a
- * settings file): relative to the current folder, `../` included, with `/`.
+ * settings file): relative to the current folder when inside it, else absolute; with `/`.
  */
 export function displayPath(cwd: string, absolute: string): string {
-  return toPosix(path.relative(cwd, absolute)) || '.';
+  const relative = toPosix(path.relative(cwd, absolute));
+  return isOutside(relative) ? toPosix(absolute) : relative || '.';
 }
 
 export interface Selection {
