@@ -1,11 +1,13 @@
 import {
   Alias,
+  Composer,
+  type CST,
   isAlias,
   isMap as isYamlMap,
   isPair,
   isScalar as isYamlScalar,
   isSeq as isYamlSeq,
-  parseAllDocuments,
+  Parser,
   Scalar,
   type Node as YamlNode,
   type Tags,
@@ -68,19 +70,20 @@ export function parseYaml(text: string): YamlParseResult {
   const errors: ParseError[] = [];
   let raw;
   try {
-    raw = parseAllDocuments(text, {
+    // What `parseAllDocuments` does, with the concrete syntax tree pruned in between (see
+    // `pruneDeepNesting`).
+    const composer = new Composer({
       ...(mayUseCustomTag(text) ? { customTags } : {}),
       uniqueKeys: false,
-      prettyErrors: false,
       keepSourceTokens: false,
       strict: false,
     });
+    raw = Array.from(composer.compose(pruneDeepNesting(new Parser().parse(text))));
   } catch (error) {
     // `yaml` reports problems as errors on the document; a throw is a bug or a resource limit
     // (stack overflow). Either way the file yields no tree, and says why.
     return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 } }], unresolvedAliases: 0 };
   }
-  // `parseAllDocuments` returns an EmptyStream (an array with an `empty` flag) for blank input.
   const documents: YamlDocument[] = [];
   let unresolvedAliases = 0;
   for (const doc of raw) {
@@ -102,6 +105,54 @@ export function parseYaml(text: string): YamlParseResult {
     }
   }
   return { documents, errors, unresolvedAliases };
+}
+
+/**
+ * Collections nested deeper than this many levels reach `yaml`'s composer as empty scalars. The
+ * composer recurses once per level (about 1 KB of stack each: node's default stack runs out near
+ * 900 levels), and although it catches its own stack overflow, a regular expression that V8
+ * compiles (or re-compiles to machine code, on its second use) while the stack is nearly exhausted
+ * aborts the whole process ("RegExpCompiler Allocation failed"): a line of 1,000 `[` analyzed twice
+ * killed the language server. One level past MAX_DEPTH keeps the data tree exactly as it was (the
+ * converter turns that level into an opaque leaf with its real span) at about half the stack.
+ */
+export const MAX_COMPOSE_DEPTH = MAX_DEPTH + 2;
+
+/**
+ * Replaces, in each document token the (iterative) CST parser yields, every collection deeper than
+ * MAX_COMPOSE_DEPTH by an empty plain scalar at its offset. The walk is iterative too.
+ */
+function* pruneDeepNesting(tokens: Iterable<CST.Token>): Generator<CST.Token> {
+  for (const token of tokens) {
+    if (token.type === 'document' && token.value) token.value = pruned(token.value, 1);
+    yield token;
+  }
+}
+
+function isCollectionToken(token: CST.Token): token is CST.BlockMap | CST.BlockSequence | CST.FlowCollection {
+  return token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection';
+}
+
+function pruned(root: CST.Token, rootDepth: number): CST.Token {
+  if (!isCollectionToken(root)) return root;
+  if (rootDepth > MAX_COMPOSE_DEPTH) return emptyScalar(root);
+  const stack: { token: CST.BlockMap | CST.BlockSequence | CST.FlowCollection; depth: number }[] = [{ token: root, depth: rootDepth }];
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop()!;
+    for (const item of token.items as { key?: CST.Token | null; value?: CST.Token }[]) {
+      for (const field of ['key', 'value'] as const) {
+        const child = item[field];
+        if (!child || !isCollectionToken(child)) continue;
+        if (depth + 1 > MAX_COMPOSE_DEPTH) item[field] = emptyScalar(child);
+        else stack.push({ token: child, depth: depth + 1 });
+      }
+    }
+  }
+  return root;
+}
+
+function emptyScalar(token: CST.Token & { offset: number; indent: number }): CST.FlowScalar {
+  return { type: 'scalar', offset: token.offset, indent: token.indent, source: '' };
 }
 
 class Converter {
