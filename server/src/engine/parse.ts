@@ -1,5 +1,5 @@
 import { detectJson, detectYaml, type Dialect, type Syntax } from '../dialects/detect';
-import { parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
+import { innermostEnclosing, parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
 import type { ParseError } from '../syntax/parse-error';
@@ -96,9 +96,9 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
       return root?.descendantForIndex(offset)?.type === 'comment';
     },
     statementStartAt(offset) {
-      let node: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
-      if (!node || (node.type !== 'template_literal' && node.type !== 'heredoc_template')) return undefined;
-      while (node && node.type !== 'attribute' && node.type !== 'object_elem') node = node.parent;
+      const leaf: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
+      if (!root || !leaf || (leaf.type !== 'template_literal' && leaf.type !== 'heredoc_template')) return undefined;
+      const node = innermostEnclosing(root, leaf, (type) => type === 'attribute' || type === 'object_elem');
       if (!node || !spansLines(text, { start: node.startIndex, end: node.endIndex })) return undefined;
       return node.startIndex;
     },

@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../syntax/hcl';
+import { innermostEnclosing, type SyntaxNode } from '../syntax/hcl';
 import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import type { ValueLocator } from './scan';
@@ -28,10 +28,10 @@ const CONTAINERS = new Set(['object', 'tuple', 'block', 'config_file']);
 export function hclLocator(root: SyntaxNode): ValueLocator {
   return {
     containerAt(offset) {
-      let node: SyntaxNode | null = root.descendantForIndex(offset);
+      const node: SyntaxNode | null = root.descendantForIndex(offset);
       if (!node || !STRING_PARTS.has(node.type)) return undefined;
-      while (node && !CONTAINERS.has(node.type)) node = node.parent;
-      return node ? `${node.type}:${node.startIndex}` : 'file';
+      const container = innermostEnclosing(root, node, (type) => CONTAINERS.has(type));
+      return container ? `${container.type}:${container.startIndex}` : 'file';
     },
   };
 }

@@ -90,3 +90,21 @@ function collectErrors(root: SyntaxNode, limit = 50): ParseError[] {
   }
   return errors.sort((a, b) => a.span.start - b.span.start);
 }
+
+/**
+ * The innermost node on the path from `root` down to `target` (`target` included) whose type
+ * `accept`s, or null. It descends from the root, one `childWithDescendant` a level, instead of
+ * climbing `node.parent`, which in tree-sitter searches down from the root on every call: climbing
+ * out of 5,000 nested parentheses cost 12.5 million steps and seconds per lookup; descending costs
+ * what one `parent` call costs.
+ */
+export function innermostEnclosing(root: SyntaxNode, target: SyntaxNode, accept: (type: string) => boolean): SyntaxNode | null {
+  let node: SyntaxNode | null = root;
+  let found: SyntaxNode | null = null;
+  while (node) {
+    if (accept(node.type)) found = node;
+    if (node.id === target.id) break;
+    node = node.childWithDescendant(target);
+  }
+  return found;
+}
