@@ -7,7 +7,7 @@ import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
-import { dataLocator, hclLocator } from '../secrets/locators';
+import { dataLocator, hclLocator, textLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
 /**
@@ -62,7 +62,8 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
     errors,
     documents,
     hcl: null,
-    locator: dataLocator(documents),
+    // A file the parser could not read at all has no tree to confirm candidates: the text decides.
+    locator: errors.some((e) => e.failure) ? textLocator(text) : dataLocator(documents),
     isCommentAt(offset) {
       if (syntax === 'json' || text[offset] !== '#') return false;
       const leaf = valuePath(offset).at(-1);
@@ -86,12 +87,14 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
   const root = tree?.rootNode;
   return {
     syntax: 'hcl',
-    dialect: tree ? 'terraform' : null,
+    // Without a tree (the parse failed or ran out of time) the file is still Terraform: its blocks
+    // are unknown, and the secret scan reads the text alone.
+    dialect: 'terraform',
     note: undefined,
     errors,
     documents: [],
     hcl: tree,
-    locator: root ? hclLocator(root) : { containerAt: () => undefined },
+    locator: root ? hclLocator(root) : textLocator(text),
     isCommentAt(offset) {
       return root?.descendantForIndex(offset)?.type === 'comment';
     },
@@ -105,6 +108,27 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
     dispose() {
       tree?.delete();
     },
+  };
+}
+
+/**
+ * A file whose parse threw (a bug or a resource limit no parser caught): no tree, the dialect its
+ * path alone gives, one error that says so without quoting the text, and the text-only locator.
+ */
+export function unparsedFile(path: string, text: string, syntax: Syntax, error: unknown): ParsedFile {
+  const dialect = syntax === 'hcl' ? 'terraform' : syntax === 'json' ? detectJson(path, null).dialect : detectYaml(path, text, []).dialect;
+  const message = `the file could not be parsed (${error instanceof Error ? error.name : typeof error}): only the secret scan ran`;
+  return {
+    syntax,
+    dialect,
+    note: undefined,
+    errors: [{ message, span: { start: 0, end: 0 }, failure: true }],
+    documents: [],
+    hcl: null,
+    locator: textLocator(text),
+    isCommentAt: () => false,
+    statementStartAt: () => undefined,
+    dispose() {},
   };
 }
 

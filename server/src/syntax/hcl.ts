@@ -58,11 +58,12 @@ export function parseHcl(parser: Parser, text: string, deadline = Infinity): Hcl
   try {
     tree = parser.parse(text, null, deadline === Infinity ? undefined : { progressCallback: () => performance.now() > deadline });
   } catch (error) {
-    return { tree: null, errors: [{ message: `HCL parser failed: ${error instanceof Error ? error.message : String(error)}`, span: { start: 0, end: 0 } }] };
+    // The class of the error only: a message could quote the text.
+    return { tree: null, errors: [{ message: `HCL parser failed (${error instanceof Error ? error.name : typeof error})`, span: { start: 0, end: 0 }, failure: true }] };
   }
   if (!tree) {
     parser.reset();
-    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 } }] };
+    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 }, failure: true }] };
   }
   return { tree, errors: collectErrors(tree.rootNode) };
 }

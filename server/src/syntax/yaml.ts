@@ -82,7 +82,7 @@ export function parseYaml(text: string): YamlParseResult {
   } catch (error) {
     // `yaml` reports problems as errors on the document; a throw is a bug or a resource limit
     // (stack overflow). Either way the file yields no tree, and says why.
-    return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 } }], unresolvedAliases: 0 };
+    return { documents: [], errors: [{ message: `YAML parser failed: ${describe(error)}`, span: { start: 0, end: 0 }, failure: true }], unresolvedAliases: 0 };
   }
   const documents: YamlDocument[] = [];
   let unresolvedAliases = 0;
@@ -157,21 +157,26 @@ function emptyScalar(token: CST.Token & { offset: number; indent: number }): CST
 
 class Converter {
   private readonly anchors = new Map<string, DataNode>();
+  /** Nodes converted so far, aliases expanded, and each anchored node's size: the weight of an alias to it. */
+  private count = 0;
+  private readonly weights = new Map<DataNode, number>();
   truncated: { start: number; end: number } | undefined;
   unresolvedAliases = 0;
 
   convert(node: YamlNode, depth: number): DataNode {
     const range = node.range ?? [0, 0, 0];
     const span = { start: range[0], end: range[1] };
+    const countBefore = this.count++;
     let result: DataNode;
     if (depth > MAX_DEPTH) {
       this.truncated ??= span;
-      result = { kind: 'scalar', value: null, style: 'plain', span };
+      result = { kind: 'scalar', value: null, style: 'plain', span, truncated: true };
     } else if (isAlias(node)) {
       const alias = node as Alias;
       const target = this.anchors.get(alias.source) ?? null;
       if (target === null) this.unresolvedAliases++;
-      result = { kind: 'alias', name: alias.source, target, span };
+      const weight = target ? (this.weights.get(target) ?? 1) : 0;
+      result = { kind: 'alias', name: alias.source, target, span, weight };
     } else if (isYamlScalar(node)) {
       const scalar = node as Scalar;
       const value = scalar.value;
@@ -211,7 +216,10 @@ class Converter {
     }
     if (node.tag && result.kind !== 'alias') result.tag = node.tag;
     const anchor = (node as { anchor?: string }).anchor;
-    if (anchor) this.anchors.set(anchor, result);
+    if (anchor) {
+      this.anchors.set(anchor, result);
+      this.weights.set(result, this.count - countBefore);
+    }
     return result;
   }
 }
@@ -239,5 +247,6 @@ function keyText(key: YamlNode | null): string {
 
 function describe(error: unknown): string {
   if (error instanceof RangeError) return 'the document is nested too deeply';
-  return error instanceof Error ? error.message : String(error);
+  // The class only: an error's message may quote the text, and the text may hold a credential.
+  return error instanceof Error ? error.name : typeof error;
 }
