@@ -3,7 +3,7 @@ import { innermostEnclosing, parseHcl, type SyntaxNode, type Tree } from '../syn
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
 import type { ParseError } from '../syntax/parse-error';
-import type { Span } from '../syntax/text';
+import { lineBreakWithin, type Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
@@ -133,6 +133,5 @@ export function unparsedFile(path: string, text: string, syntax: Syntax, error: 
 }
 
 function spansLines(text: string, span: Span): boolean {
-  const newline = text.indexOf('\n', span.start);
-  return newline !== -1 && newline < span.end;
+  return lineBreakWithin(text, span.start, span.end) < span.end;
 }

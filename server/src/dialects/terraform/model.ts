@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../../syntax/hcl';
-import type { Span } from '../../syntax/text';
+import { lineBreakWithin, type Span } from '../../syntax/text';
 import { deref, isMap, isScalar, isSeq, type DataNode } from '../../syntax/tree';
 
 /**
@@ -436,8 +436,7 @@ class JsonBlock implements TfBlock {
     private readonly text: string,
   ) {
     this.span = { start: keySpan.start, end: body.span.end };
-    const lineEnd = text.indexOf('\n', keySpan.start);
-    this.headerSpan = { start: keySpan.start, end: trimCr(text, lineEnd === -1 ? text.length : lineEnd) };
+    this.headerSpan = { start: keySpan.start, end: trimCr(text, lineBreakWithin(text, keySpan.start, body.span.end)) };
   }
 
   attributes(): TfAttribute[] {
