@@ -14,6 +14,7 @@ import {
 } from 'yaml';
 import { MAX_DEPTH, type DataNode, type MapNode, type Pair, type SeqNode } from './tree';
 import type { ParseError } from './parse-error';
+import { reindentContinuations } from './yaml-lenient';
 
 /**
  * YAML with `yaml`: every document of a stream, exact spans, aliases kept as aliases.
@@ -67,6 +68,22 @@ export interface YamlParseResult {
 }
 
 export function parseYaml(text: string): YamlParseResult {
+  const strict = parseOnce(text, text, undefined);
+  if (strict.errors.length === 0) return strict;
+  // What Kubernetes, CloudFormation and PyYAML accept (yaml-lenient.ts): read again with the
+  // continuation lines of quoted scalars and flow collections indented, spans mapped back.
+  const lenient = reindentContinuations(text);
+  if (!lenient) return strict;
+  const second = parseOnce(lenient.text, text, lenient.toOriginal);
+  return second.errors.length < strict.errors.length ? second : strict;
+}
+
+/**
+ * One parse of `source` (the text, or the text re-indented), every offset reported in `text`'s
+ * coordinates through `toOriginal`.
+ */
+function parseOnce(source: string, text: string, toOriginal: ((offset: number) => number) | undefined): YamlParseResult {
+  const at = toOriginal ?? ((offset: number) => offset);
   const errors: ParseError[] = [];
   let raw;
   try {
@@ -78,7 +95,7 @@ export function parseYaml(text: string): YamlParseResult {
       keepSourceTokens: false,
       strict: false,
     });
-    raw = Array.from(composer.compose(pruneDeepNesting(new Parser().parse(text))));
+    raw = Array.from(composer.compose(pruneDeepNesting(new Parser().parse(source))));
   } catch (error) {
     // `yaml` reports problems as errors on the document; a throw is a bug or a resource limit
     // (stack overflow). Either way the file yields no tree, and says why.
@@ -92,13 +109,13 @@ export function parseYaml(text: string): YamlParseResult {
       // ("Maximum call stack size exceeded"), which reads like a crash of Keyless.
       const message = e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply' : e.message.split('\n')[0] ?? e.message;
       // An error at the end of the input (an unclosed quote or bracket) is placed one past it.
-      const start = Math.min(e.pos[0], text.length);
-      errors.push({ message, span: { start, end: Math.min(Math.max(start, e.pos[1]), text.length) } });
+      const start = Math.min(at(e.pos[0]), text.length);
+      errors.push({ message, span: { start, end: Math.min(Math.max(start, at(e.pos[1])), text.length) } });
     }
-    const converter = new Converter();
+    const converter = new Converter(at);
     const root = doc.contents ? converter.convert(doc.contents as YamlNode, 0) : null;
     const range = doc.range ?? [0, 0, 0];
-    documents.push({ root, span: { start: range[0], end: range[2] } });
+    documents.push({ root, span: { start: at(range[0]), end: at(range[2]) } });
     unresolvedAliases += converter.unresolvedAliases;
     if (converter.truncated) {
       errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: converter.truncated });
@@ -160,12 +177,15 @@ class Converter {
   /** Nodes converted so far, aliases expanded, and each anchored node's size: the weight of an alias to it. */
   private count = 0;
   private readonly weights = new Map<DataNode, number>();
+
+  /** `at` maps an offset of the parsed source to the text's (they differ for a lenient parse). */
+  constructor(private readonly at: (offset: number) => number) {}
   truncated: { start: number; end: number } | undefined;
   unresolvedAliases = 0;
 
   convert(node: YamlNode, depth: number): DataNode {
     const range = node.range ?? [0, 0, 0];
-    const span = { start: range[0], end: range[1] };
+    const span = { start: this.at(range[0]), end: this.at(range[1]) };
     const countBefore = this.count++;
     let result: DataNode;
     if (depth > MAX_DEPTH) {
@@ -195,7 +215,7 @@ class Converter {
         const keyNode = item.key as YamlNode | null;
         const valueNode = item.value as YamlNode | null;
         const keyRange = keyNode?.range;
-        const keySpan = keyRange ? { start: keyRange[0], end: keyRange[1] } : { start: span.start, end: span.start };
+        const keySpan = keyRange ? { start: this.at(keyRange[0]), end: this.at(keyRange[1]) } : { start: span.start, end: span.start };
         const value = valueNode ? this.convert(valueNode, depth + 1) : null;
         pairs.push({
           key: keyText(keyNode),
