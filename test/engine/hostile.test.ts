@@ -245,3 +245,22 @@ describe('alias bombs in every YAML dialect: each analysis finishes fast, and sa
     assert.ok(rules(report).includes('hardcoded-secret'));
   });
 });
+
+describe('YAML its consumers accept is not reported as broken', () => {
+  test('a Kubernetes manifest whose quoted value continues at column 0: no error, the key found on its span', () => {
+    const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  annotations:\n    note: "a long note\nthat kubectl accepts"\nspec:\n  containers:\n    - name: a\n      image: nginx\n      args: [--one,\n--two]\n      env:\n        - name: AWS_ACCESS_KEY_ID\n          value: ${KEY}\n`;
+    const { report } = analyze('pod.yaml', text);
+    assert.deepEqual(report.errors, []);
+    const secret = report.findings.find((f) => f.rule === 'hardcoded-secret');
+    assert.ok(secret);
+    assert.equal(text.slice(secret.span.start, secret.span.end), KEY);
+  });
+
+  test('a CloudFormation template with a multi-line quoted description under-indented: no error', () => {
+    const text = `AWSTemplateFormatVersion: "2010-09-09"\nDescription: "A template\nwhose description wraps"\nResources:\n  Key:\n    Type: AWS::IAM::AccessKey\n    Properties:\n      UserName: !Ref User\n      Tags: [{Key: a,\n  Value: "b\n c"}]\n`;
+    const { report } = analyze('template.yaml', text);
+    assert.equal(report.dialect, 'cloudformation');
+    assert.deepEqual(report.errors, []);
+    assert.ok(rules(report).includes('long-lived-key'), JSON.stringify(rules(report)));
+  });
+});
