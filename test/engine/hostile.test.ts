@@ -264,3 +264,27 @@ describe('YAML its consumers accept is not reported as broken', () => {
     assert.ok(rules(report).includes('long-lived-key'), JSON.stringify(rules(report)));
   });
 });
+
+describe('huge inputs stay bounded', () => {
+  const MB = 1024 * 1024;
+  const list = (count: number, item: (i: number) => string): string => Array.from({ length: count }, (_, i) => item(i)).join(', ');
+
+  test('a 1 MB flow list is not parsed item by item: a note in errors, the key inside it still found', SLOW, () => {
+    const items = list(Math.ceil(MB / 8), (i) => `v${i}`);
+    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  list: [${items.slice(0, MB / 2)}, ${KEY}, ${items.slice(MB / 2)}]\n  after: value\n`;
+    const { report, ms } = analyze('config.yaml', text);
+    assert.ok(ms < CEILING_MS, `${ms} ms`);
+    assert.deepEqual(failures(report), []);
+    assert.deepEqual(report.errors.map((e) => e.message), ['a flow collection over 64 KB is not analyzed (the secret scan still reads it)']);
+    const secret = report.findings.find((f) => f.rule === 'hardcoded-secret');
+    assert.ok(secret);
+    assert.equal(text.slice(secret.span.start, secret.span.end), KEY);
+  });
+
+  test('flow collections under the limit are read as before', () => {
+    const text = `on: push\njobs:\n  a:\n    runs-on: x\n    steps: [${list(500, (i) => `{run: echo ${i}}`)}, {run: "aws configure set aws_access_key_id ${KEY}"}]\n`;
+    const { report } = analyze('.github/workflows/ci.yml', text);
+    assert.deepEqual(report.errors, []);
+    assert.ok(rules(report).includes('static-cloud-credentials'), JSON.stringify(rules(report)));
+  });
+});

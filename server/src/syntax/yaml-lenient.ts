@@ -35,6 +35,24 @@ export interface Reindented {
 export function reindentContinuations(text: string): Reindented | undefined {
   // Insertions: at original offset `at` (a line start), `count` spaces.
   const insertions: { at: number; count: number }[] = [];
+  if (!scanConstructs(text, { underIndented: (at, count) => insertions.push({ at, count }) })) return undefined;
+  return insertions.length === 0 ? undefined : withInsertions(text, insertions);
+}
+
+interface ConstructVisitor {
+  /** A continuation line at `lineStart` that needs `count` more spaces. */
+  underIndented?(lineStart: number, count: number): void;
+  /** An outermost flow collection in block context, from its opening to its closing bracket (inclusive). */
+  flowCollection?(start: number, end: number): void;
+}
+
+/**
+ * One pass over YAML text that follows quoted scalars and flow collections across lines, as libyaml
+ * does (block scalars' content skipped, comments ignored). False when a document marker falls
+ * inside an open construct.
+ */
+function scanConstructs(text: string, visitor: ConstructVisitor): boolean {
+  let flowStart = -1;
   let quote = ''; // '"' or "'" while inside a quoted scalar
   let flowDepth = 0;
   let minIndent = 0; // the column the outermost open construct started at
@@ -49,8 +67,8 @@ export function reindentContinuations(text: string): Reindented | undefined {
     const blank = lineStart + indent >= lineEnd || /^[ \t\r]*$/.test(text.slice(lineStart + indent, lineEnd));
     const open = quote !== '' || flowDepth > 0;
     if (open) {
-      if (indent === 0 && /^(?:---|\.\.\.)(?:[ \t\r]|$)/.test(text.slice(lineStart, lineStart + 4))) return undefined;
-      if (!blank && indent < minIndent && text.charCodeAt(lineStart + indent) !== 9) insertions.push({ at: lineStart, count: minIndent - indent });
+      if (indent === 0 && /^(?:---|\.\.\.)(?:[ \t\r]|$)/.test(text.slice(lineStart, lineStart + 4))) return false;
+      if (!blank && indent < minIndent && text.charCodeAt(lineStart + indent) !== 9) visitor.underIndented?.(lineStart, minIndent - indent);
     } else if (blockScalarParent >= 0) {
       if (blank || indent > blockScalarParent) {
         lineStart = lineEnd + 1;
@@ -84,13 +102,17 @@ export function reindentContinuations(text: string): Reindented | undefined {
         continue;
       }
       if (valueStart && (c === '[' || c === '{')) {
-        if (flowDepth === 0) minIndent = i - lineStart;
+        if (flowDepth === 0) {
+          minIndent = i - lineStart;
+          flowStart = i;
+        }
         flowDepth++;
         continue;
       }
       if (flowDepth > 0) {
         if (c === ']' || c === '}') {
           flowDepth--;
+          if (flowDepth === 0) visitor.flowCollection?.(flowStart, i + 1);
           valueStart = false;
         } else if (c === ',' || c === '[' || c === '{') valueStart = true;
         else if (c === ':' && /[\s,\]}]/.test(text[i + 1] ?? ' ')) valueStart = true;
@@ -115,7 +137,10 @@ export function reindentContinuations(text: string): Reindented | undefined {
     }
     lineStart = lineEnd + 1;
   }
-  if (insertions.length === 0) return undefined;
+  return true;
+}
+
+function withInsertions(text: string, insertions: readonly { at: number; count: number }[]): Reindented {
   const parts: string[] = [];
   let copied = 0;
   // In the new text, the start of each insertion and the total inserted before its end.
@@ -151,4 +176,40 @@ export function reindentContinuations(text: string): Reindented | undefined {
       return offset < insertedEnd ? starts[found]! - before : offset - shifts[found]!;
     },
   };
+}
+
+/**
+ * Flow collections larger than this are not parsed: the `yaml` library reads about a megabyte of
+ * flow collection a second (and 500 MB of memory for one), and no credential setting or policy
+ * document is that large (an AWS managed policy is at most 6,144 characters: IAM and STS quotas,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). The secret scan
+ * still reads the text.
+ */
+export const MAX_FLOW_COLLECTION_CHARS = 64 * 1024;
+
+/**
+ * The text with the inside of every flow collection over MAX_FLOW_COLLECTION_CHARS made one plain
+ * scalar of the same length (white space kept, every other character an `x`), so that offsets and
+ * lines do not move; and where each such scalar starts. Undefined when there is none.
+ */
+export function maskHugeFlowCollections(text: string): { text: string; opaqueStarts: Set<number> } | undefined {
+  if (text.length < MAX_FLOW_COLLECTION_CHARS) return undefined;
+  const huge: { start: number; end: number }[] = [];
+  scanConstructs(text, { flowCollection: (start, end) => (end - start > MAX_FLOW_COLLECTION_CHARS ? huge.push({ start, end }) : undefined) });
+  if (huge.length === 0) return undefined;
+  const parts: string[] = [];
+  let copied = 0;
+  const opaqueStarts = new Set<number>();
+  for (const { start, end } of huge) {
+    // Between the brackets: the first character that is not white space starts the scalar.
+    const inner = text.slice(start + 1, end - 1);
+    const masked = inner.replace(/[^\s]/g, 'x');
+    const first = masked.search(/x/);
+    if (first === -1) continue;
+    parts.push(text.slice(copied, start + 1), masked);
+    copied = end - 1;
+    opaqueStarts.add(start + 1 + first);
+  }
+  parts.push(text.slice(copied));
+  return { text: parts.join(''), opaqueStarts };
 }

@@ -14,7 +14,7 @@ import {
 } from 'yaml';
 import { MAX_DEPTH, type DataNode, type MapNode, type Pair, type SeqNode } from './tree';
 import type { ParseError } from './parse-error';
-import { reindentContinuations } from './yaml-lenient';
+import { MAX_FLOW_COLLECTION_CHARS, maskHugeFlowCollections, reindentContinuations } from './yaml-lenient';
 
 /**
  * YAML with `yaml`: every document of a stream, exact spans, aliases kept as aliases.
@@ -68,21 +68,35 @@ export interface YamlParseResult {
 }
 
 export function parseYaml(text: string): YamlParseResult {
-  const strict = parseOnce(text, text, undefined);
-  if (strict.errors.length === 0) return strict;
+  // Huge flow collections reach the parser as one opaque scalar each (yaml-lenient.ts).
+  const masked = maskHugeFlowCollections(text);
+  const source = masked?.text ?? text;
+  const opaque = masked?.opaqueStarts ?? NONE;
+  const strict = parseOnce(source, text, undefined, opaque);
+  if (strict.errors.length === 0) return withOpaqueErrors(strict, opaque);
   // What Kubernetes, CloudFormation and PyYAML accept (yaml-lenient.ts): read again with the
   // continuation lines of quoted scalars and flow collections indented, spans mapped back.
-  const lenient = reindentContinuations(text);
-  if (!lenient) return strict;
-  const second = parseOnce(lenient.text, text, lenient.toOriginal);
-  return second.errors.length < strict.errors.length ? second : strict;
+  const lenient = reindentContinuations(source);
+  if (!lenient) return withOpaqueErrors(strict, opaque);
+  const second = parseOnce(lenient.text, text, lenient.toOriginal, opaque);
+  return withOpaqueErrors(second.errors.length < strict.errors.length ? second : strict, opaque);
+}
+
+/** parseYaml, plus one error for each flow collection it did not read (huge ones: yaml-lenient.ts). */
+function withOpaqueErrors(result: YamlParseResult, opaque: ReadonlySet<number>): YamlParseResult {
+  for (const start of opaque) {
+    result.errors.push({ message: `a flow collection over ${MAX_FLOW_COLLECTION_CHARS / 1024} KB is not analyzed (the secret scan still reads it)`, span: { start, end: start } });
+  }
+  return result;
 }
 
 /**
  * One parse of `source` (the text, or the text re-indented), every offset reported in `text`'s
  * coordinates through `toOriginal`.
  */
-function parseOnce(source: string, text: string, toOriginal: ((offset: number) => number) | undefined): YamlParseResult {
+const NONE: ReadonlySet<number> = new Set();
+
+function parseOnce(source: string, text: string, toOriginal: ((offset: number) => number) | undefined, opaque: ReadonlySet<number>): YamlParseResult {
   const at = toOriginal ?? ((offset: number) => offset);
   const errors: ParseError[] = [];
   let raw;
@@ -112,7 +126,7 @@ function parseOnce(source: string, text: string, toOriginal: ((offset: number) =
       const start = Math.min(at(e.pos[0]), text.length);
       errors.push({ message, span: { start, end: Math.min(Math.max(start, at(e.pos[1])), text.length) } });
     }
-    const converter = new Converter(at);
+    const converter = new Converter(at, opaque);
     const root = doc.contents ? converter.convert(doc.contents as YamlNode, 0) : null;
     const range = doc.range ?? [0, 0, 0];
     documents.push({ root, span: { start: at(range[0]), end: at(range[2]) } });
@@ -179,7 +193,11 @@ class Converter {
   private readonly weights = new Map<DataNode, number>();
 
   /** `at` maps an offset of the parsed source to the text's (they differ for a lenient parse). */
-  constructor(private readonly at: (offset: number) => number) {}
+  constructor(
+    private readonly at: (offset: number) => number,
+    /** Where the scalars that stand for huge flow collections start: opaque leaves, like deep nesting. */
+    private readonly opaque: ReadonlySet<number>,
+  ) {}
   truncated: { start: number; end: number } | undefined;
   unresolvedAliases = 0;
 
@@ -197,6 +215,8 @@ class Converter {
       if (target === null) this.unresolvedAliases++;
       const weight = target ? (this.weights.get(target) ?? 1) : 0;
       result = { kind: 'alias', name: alias.source, target, span, weight };
+    } else if (isYamlScalar(node) && this.opaque.has(span.start)) {
+      result = { kind: 'scalar', value: null, style: 'plain', span, truncated: true };
     } else if (isYamlScalar(node)) {
       const scalar = node as Scalar;
       const value = scalar.value;
