@@ -8,7 +8,6 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ErrorCodes,
-  LSPErrorCodes,
   MessageType,
   ProposedFeatures,
   ResponseError,
@@ -36,6 +35,7 @@ import { configProblemDiagnostics, DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, t
 import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
+import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
 import { syntaxOf } from './dialects/detect';
@@ -291,17 +291,8 @@ async function reloadFolderConfig(folder: WorkspaceFolder): Promise<void> {
 
 // --- analysis of open documents --------------------------------------------------------------
 
-interface AnalysisResult {
-  version: number;
-  generation: number;
-  /** Unique per result, so a client's `previousResultId` can never match a different text. */
-  resultId: string;
-  diagnostics: Diagnostic[];
-}
-
-const results = new Map<string, AnalysisResult>();
-/** Pull requests waiting for the analysis of a document. */
-const waiters = new Map<string, ((result: AnalysisResult | undefined) => void)[]>();
+/** Each version's one analysis, shared by diagnostics, hover and code actions (lsp/results.ts). */
+const results = new DocumentResults({ schedule: (uri) => scheduler.schedule(uri), generation: () => configGeneration });
 /** The document version whose notes were logged, so each note appears once per version. */
 const loggedNotes = new Map<string, number>();
 /** Per open document, its YAML pieces from the last analysis: a keystroke re-parses one piece. */
@@ -329,7 +320,12 @@ function isAnalyzable(document: TextDocument): boolean {
 const scheduler = new DocumentScheduler({
   versionOf: (uri) => documents.get(uri)?.version,
   run: runScheduled,
-  onError: (uri, error) => logError(`Analysis of ${uri} failed`, error),
+  onError: (uri, error) => {
+    logError(`Analysis of ${uri} failed`, error);
+    // Requests waiting for this version would otherwise wait for an analysis that never comes.
+    const version = documents.get(uri)?.version;
+    if (version !== undefined) results.failed(uri, version);
+  },
 });
 
 async function runScheduled(uri: string): Promise<void> {
@@ -347,15 +343,15 @@ async function runScheduled(uri: string): Promise<void> {
   const superseded = (): boolean => {
     const current = documents.get(uri);
     if (current !== undefined && current.version === version && configGeneration === generation) return false;
-    if (current !== undefined && waiters.has(uri)) scheduler.schedule(uri);
+    if (current !== undefined && results.hasWaiters(uri)) scheduler.schedule(uri);
     return true;
   };
   const effective = await effectiveConfigFor(target.folder);
   if (superseded()) return;
-  let diagnostics: Diagnostic[] = [];
+  let analysis: Pick<DocumentResult, 'diagnostics' | 'findings' | 'hoverAt'> = { diagnostics: [], findings: [], hoverAt: () => undefined };
   if (engine !== undefined && effective.enable && !isIgnored(effective.config, target)) {
     try {
-      diagnostics = analyze(documents.get(uri)!, target, effective.config);
+      analysis = analyze(documents.get(uri)!, target, effective.config);
     } catch (error) {
       // Publishing nothing for this version keeps stale squiggles from lingering; other documents
       // are unaffected.
@@ -363,11 +359,11 @@ async function runScheduled(uri: string): Promise<void> {
     }
   }
   if (superseded()) return;
-  settle(uri, { version, generation, resultId: String(++resultCounter), diagnostics });
+  settle(uri, { version, generation, resultId: String(++resultCounter), ...analysis });
 }
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
-function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Diagnostic[] {
+function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Pick<DocumentResult, 'diagnostics' | 'findings' | 'hoverAt'> {
   const yamlCache = yamlCacheFor(document.uri);
   const output = analyzeDocument({
     engine: engine!,
@@ -392,41 +388,31 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
     loggedNotes.set(document.uri, document.version);
     for (const note of output.notes) connection.console.info(`${document.uri}: ${note}`);
   }
-  return output.diagnostics;
+  return { diagnostics: output.diagnostics, findings: output.findings, hoverAt: output.hoverAt };
 }
 
-function settle(uri: string, result: AnalysisResult): void {
-  results.set(uri, result);
+function settle(uri: string, result: DocumentResult): void {
   if (!client.pull) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
-  const waiting = waiters.get(uri);
-  waiters.delete(uri);
-  for (const resolve of waiting ?? []) resolve(result);
+  results.settle(uri, result);
 }
 
-function freshResult(document: TextDocument): AnalysisResult | undefined {
-  const result = results.get(document.uri);
-  return result !== undefined && result.version === document.version && result.generation === configGeneration ? result : undefined;
-}
-
-/** The next analysis of a document, for a pull request; undefined when the request is cancelled. */
-function nextResult(uri: string, token: CancellationToken): Promise<AnalysisResult | undefined> {
-  return new Promise((resolve) => {
-    const list = waiters.get(uri) ?? [];
-    list.push(resolve);
-    waiters.set(uri, list);
-    token.onCancellationRequested(() => {
-      const remaining = (waiters.get(uri) ?? []).filter((waiter) => waiter !== resolve);
-      if (remaining.length > 0) waiters.set(uri, remaining);
-      else waiters.delete(uri);
-      resolve(undefined);
-    });
-    scheduler.schedule(uri);
-  });
+/**
+ * The shared analysis of the version a request was asked about, or the protocol error that
+ * answers it instead (cancelled; the document moved on or closed): never a second analysis.
+ */
+async function resultFor(document: TextDocument, token: CancellationToken, request: 'diagnostics' | 'other'): Promise<DocumentResult> {
+  try {
+    return await results.of(document.uri, document.version, token);
+  } catch (error) {
+    throw error instanceof NoResult ? staleAnswer(error, request) : error;
+  }
 }
 
 documents.onDidChangeContent(
   guarded('Handling a document change', (event) => {
     const { uri } = event.document;
+    // Requests about the previous version are answered now (ContentModified), not after the burst.
+    results.moved(uri, event.document.version);
     if (configFolderOf(uri) !== undefined) {
       scheduler.schedule(uri);
       return;
@@ -447,12 +433,10 @@ documents.onDidClose(
   guarded('Handling a closed document', (event) => {
     const { uri } = event.document;
     scheduler.unschedule(uri);
-    results.delete(uri);
+    results.closed(uri);
     yamlCaches.delete(uri);
     loggedNotes.delete(uri);
-    const waiting = waiters.get(uri);
-    waiters.delete(uri);
-    for (const resolve of waiting ?? []) resolve(undefined);
+    fixCache.delete(uri);
     const configFolder = configFolderOf(uri);
     // Back to the disk's text in the index too: unsaved edits of a closed document are gone.
     const file = uriToPath(uri);
@@ -552,6 +536,7 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
   });
   if (stats.cancelled) return;
   state.ready = true;
+  indexStamp++;
   const repository = state.index.repository;
   connection.console.info(
     `Indexed ${folder.path} for fixes: ${stats.indexed} of ${stats.walked} files in ${Math.round(stats.milliseconds)} ms; ` +
@@ -594,14 +579,15 @@ async function applyPendingIndexUpdates(): Promise<void> {
     if (state.cancelled || shutdownRequested) continue;
     const name = indexName(state, file);
     const open = openDocumentAt(file);
-    if (!(await isIndexable(state, file))) state.index.remove(name);
-    else if (open !== undefined) state.index.update(name, open.getText());
+    let changed: boolean;
+    if (!(await isIndexable(state, file))) changed = state.index.remove(name);
+    else if (open !== undefined) changed = state.index.update(name, open.getText());
     else {
       // Closed, created, changed or deleted on disk: the disk says which.
       const text = await readText(file, true);
-      if (text === undefined) state.index.remove(name);
-      else state.index.update(name, text);
+      changed = text === undefined ? state.index.remove(name) : state.index.update(name, text);
     }
+    if (changed) indexStamp++;
     await yieldToEventLoop();
   }
 }
@@ -627,6 +613,7 @@ async function refreshRepositories(): Promise<void> {
     const git = await gitRepositoryOf(state.folder.path);
     state.gitConfigFile = git?.configFile;
     state.index.repository = git?.repository;
+    indexStamp++;
   }
 }
 
@@ -763,10 +750,7 @@ connection.languages.diagnostics.on((params, token) =>
   guardedRequest<DocumentDiagnosticReport>(`Diagnostics for ${params.textDocument.uri}`, { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
     const document = documents.get(params.textDocument.uri);
     if (document === undefined || !isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const result = freshResult(document) ?? (await nextResult(document.uri, token));
-    if (result === undefined) {
-      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled or the document closed');
-    }
+    const result = await resultFor(document, token, 'diagnostics');
     if (params.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
   }),
@@ -774,34 +758,37 @@ connection.languages.diagnostics.on((params, token) =>
 
 // --- hover -----------------------------------------------------------------------------------
 
-connection.onHover((params) =>
+connection.onHover((params, token) =>
   guardedRequest<Hover | null>(`Hover in ${params.textDocument.uri}`, null, async () => {
     const document = documents.get(params.textDocument.uri);
     if (document === undefined || !isAnalyzable(document)) return null;
-    const target = targetOf(document)!;
-    const effective = await effectiveConfigFor(target.folder);
-    if (!effective.enable || isIgnored(effective.config, target)) return null;
-    const info = engine!.hover(
-      { path: target.enginePath, text: document.getText(), ...(target.syntaxOverride ? { syntax: target.syntaxOverride } : {}) },
-      params.position,
-      { config: effective.config, yamlCache: yamlCacheFor(document.uri) },
-    );
+    // The version's shared analysis (a disabled or ignored document's says nothing).
+    const result = await resultFor(document, token, 'other');
+    const info = result.hoverAt(params.position);
     return info ? toHover(info) : null;
   }),
 );
 
 // --- code actions ----------------------------------------------------------------------------
 
-connection.onCodeAction((params) =>
+connection.onCodeAction((params, token) =>
   guardedRequest<CodeAction[]>(`Code actions for ${params.textDocument.uri}`, [], async () => {
     const uri = params.textDocument.uri;
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    const requested = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && isKeylessDiagnosticData(d.data));
+    let requested = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && isKeylessDiagnosticData(d.data));
+    const document = documents.get(uri);
+    if (document !== undefined && requested.length > 0 && wantsKind(only, CodeActionKind.QuickFix)) {
+      if (!isAnalyzable(document)) return [];
+      // Matched first against the version's shared analysis: a diagnostic of an older text names
+      // no finding of this one, and then no fixer runs at all.
+      const result = await resultFor(document, token, 'other');
+      requested = requested.filter((d) => result.findings.some((f) => isDiagnosticOf(d, f)));
+    }
     if (wantsKind(only, CodeActionKind.QuickFix) && requested.length > 0) {
       // Only the findings the request names get their fixes computed: the light bulb asks for the
       // cursor's, and that costs a fixer or two, not the file's every rewrite.
-      const analysis = await analyzeWithFixes(uri, (finding) => requested.some((d) => isDiagnosticOf(d, finding)));
+      const analysis = await analyzeWithFixes(uri, requested, token);
       if (analysis !== undefined) {
         const withFixes = requested.flatMap((diagnostic) => {
           // A diagnostic of an older text matches no finding of this one, and gets no fixes.
@@ -814,7 +801,7 @@ connection.onCodeAction((params) =>
     }
     // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
     if (only !== undefined && wantsKind(only, FIX_ALL_KIND)) {
-      const fixAll = await fixAllAction(uri);
+      const fixAll = await fixAllAction(uri, token);
       if (fixAll !== undefined) actions.push(fixAll);
     }
     return actions;
@@ -828,13 +815,29 @@ function isDiagnosticOf(diagnostic: Diagnostic, finding: { rule: string; range: 
   return diagnostic.code === finding.rule && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+interface FixAnalysis {
+  version: number | null;
+  target: DocumentTarget;
+  output: AnalysisOutput;
+}
+
 /**
- * Analyzes a document now, with the fixes of the findings `fixes` selects, positioned on its
- * current text (the editor's when open, else the disk's: a closed file the workspace scan
- * reported), and with its folder's index as the workspace once built. Undefined when Keyless does
- * not analyze the document, or it changed meanwhile.
+ * Per open document, the last analysis with fixes and what it was computed for (version, config,
+ * index state, the findings asked about): the light bulb asks again for the same cursor on every
+ * move and re-render, and gets the same answer without a second analysis.
  */
-async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: string; range: Range }) => boolean)): Promise<{ version: number | null; target: DocumentTarget; output: AnalysisOutput } | undefined> {
+const fixCache = new Map<string, { key: string; analysis: FixAnalysis }>();
+/** Bumped whenever an index changes (or becomes ready): fixes read it, so cached ones are stale. */
+let indexStamp = 0;
+
+/**
+ * Analyzes a document with the fixes of the findings `wanted` names (all with `true`), positioned
+ * on its current text (the editor's when open, else the disk's: a closed file the workspace
+ * diagnostics reported), and with its folder's index as the workspace once built. Undefined when
+ * Keyless does not analyze the document; a protocol error when the request was cancelled or the
+ * document changed meanwhile.
+ */
+async function analyzeWithFixes(uri: string, wanted: true | readonly Diagnostic[], token: CancellationToken): Promise<FixAnalysis | undefined> {
   if (engine === undefined) return undefined;
   const document = documents.get(uri);
   let text: string | undefined;
@@ -848,8 +851,8 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   } else {
     const file = uriToPath(uri);
     target = documentTarget(uri, '', folders);
-    // Read as the workspace scan read it for the diagnostics (a byte-order mark kept).
-    text = file === undefined ? undefined : await readText(file, false);
+    // Read as the workspace diagnostics read it (without a byte-order mark, which editors do not count).
+    text = file === undefined ? undefined : await readText(file, true);
     version = null;
   }
   if (target === undefined || text === undefined) return undefined;
@@ -858,7 +861,13 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   // Edits made in the editor since the last request reach the index now (after any update under
   // way), before fixes read it.
   await updateIndexes();
-  if (document !== undefined && documents.get(uri)?.version !== version) return undefined;
+  throwIfCancelled(token);
+  if (document !== undefined && documents.get(uri)?.version !== version) throw staleAnswer(new NoResult('moved'), 'other');
+  const wantedKey = wanted === true ? 'all' : wanted.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`).sort().join(',');
+  const key = `${version}|${configGeneration}|${indexStamp}|${wantedKey}`;
+  const cached = document !== undefined ? fixCache.get(uri) : undefined;
+  if (cached !== undefined && cached.key === key) return cached.analysis;
+  const fixes = wanted === true ? true : (finding: { rule: string; range: Range }) => wanted.some((d) => isDiagnosticOf(d, finding));
   const output = analyzeDocument({
     engine,
     text,
@@ -872,13 +881,15 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   });
   // A fixer that throws counts as its rule failing; the other fixes are still offered.
   for (const failure of output.ruleErrors) logError(`A fix of rule ${failure.rule} failed on ${uri}`, failure.error);
-  return { version, target, output };
+  const analysis = { version, target, output };
+  if (document !== undefined) fixCache.set(uri, { key, analysis });
+  return analysis;
 }
 
 /** Every safe fix of an open document, computed now. */
-async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
+async function fixAllAction(uri: string, token: CancellationToken): Promise<CodeAction | undefined> {
   if (documents.get(uri) === undefined) return undefined;
-  const analysis = await analyzeWithFixes(uri, true);
+  const analysis = await analyzeWithFixes(uri, true, token);
   if (analysis === undefined) return undefined;
   const fixes = analysis.output.findings.flatMap((finding) => toDiagnosticFixes(finding, analysis.target));
   const otherVersions = await otherFileVersions(uri, analysis.target, fixes);
