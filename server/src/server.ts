@@ -309,12 +309,29 @@ function yamlCacheFor(uri: string): YamlParseCache {
 const scanPublished = new Set<string>();
 let resultCounter = 0;
 
+/**
+ * Per open document, what it is to the engine, computed once per folder set and language id: every
+ * change and request asks, and turning a URI into a path and its folder is not free at the pace
+ * of a burst of edits.
+ */
+const targets = new Map<string, { folders: WorkspaceFolder[]; languageId: string; target: DocumentTarget | undefined; isConfig: boolean }>();
+
+function targetEntry(document: TextDocument): { target: DocumentTarget | undefined; isConfig: boolean } {
+  let entry = targets.get(document.uri);
+  if (entry === undefined || entry.folders !== folders || entry.languageId !== document.languageId) {
+    entry = { folders, languageId: document.languageId, target: documentTarget(document.uri, document.languageId, folders), isConfig: configFolderOf(document.uri) !== undefined };
+    targets.set(document.uri, entry);
+  }
+  return entry;
+}
+
 function targetOf(document: TextDocument): DocumentTarget | undefined {
-  return documentTarget(document.uri, document.languageId, folders);
+  return targetEntry(document).target;
 }
 
 function isAnalyzable(document: TextDocument): boolean {
-  return configFolderOf(document.uri) === undefined && targetOf(document) !== undefined;
+  const entry = targetEntry(document);
+  return !entry.isConfig && entry.target !== undefined;
 }
 
 const scheduler = new DocumentScheduler({
@@ -336,6 +353,9 @@ async function runScheduled(uri: string): Promise<void> {
   if (configFolder !== undefined) return reloadFolderConfig(configFolder);
   const target = targetOf(document);
   if (target === undefined) return;
+  // Under pull, an analysis is for the requests waiting on it: when the client cancelled them all
+  // (the next edit of a burst does), nobody would read it.
+  if (client.pull && !results.hasWaiters(uri)) return;
   const version = document.version;
   const generation = configGeneration;
   // A newer version or config that came in meanwhile is scheduled itself: this result is dropped,
@@ -434,6 +454,7 @@ documents.onDidClose(
     const { uri } = event.document;
     scheduler.unschedule(uri);
     results.closed(uri);
+    targets.delete(uri);
     yamlCaches.delete(uri);
     loggedNotes.delete(uri);
     fixCache.delete(uri);
