@@ -71,6 +71,12 @@ interface ClientSupport {
   documentChanges: boolean;
   /** Files created in a WorkspaceEdit: what fixes that write the cloud side need. */
   createFiles: boolean;
+  /**
+   * The editor shows a diagnostic's message in the hover box of its range (VS Code does; Neovim
+   * and Helix do not): our hover then leaves out what that box already says. Only the client
+   * knows, so its extension says so in `initializationOptions.hoverShowsDiagnostics`.
+   */
+  hoverShowsDiagnostics: boolean;
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -86,6 +92,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     relatedInformation: text?.diagnostic?.relatedInformation === true || text?.publishDiagnostics?.relatedInformation === true,
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
     createFiles: workspace?.workspaceEdit?.documentChanges === true && (workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
+    hoverShowsDiagnostics: false,
   };
 }
 
@@ -654,6 +661,8 @@ async function reindexIfIgnoreChanged(): Promise<void> {
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   client = clientSupport(params.capabilities);
+  const options: unknown = params.initializationOptions;
+  client.hoverShowsDiagnostics = typeof options === 'object' && options !== null && 'hoverShowsDiagnostics' in options && options.hoverShowsDiagnostics === true;
   const initialFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
   folders = initialFolders.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
   engine = await Engine.create();
@@ -786,7 +795,7 @@ connection.onHover((params, token) =>
     // The version's shared analysis (a disabled or ignored document's says nothing).
     const result = await resultFor(document, token, 'other');
     const info = result.hoverAt(params.position);
-    return info ? toHover(info) : null;
+    return info ? toHover(info, { diagnosticsShown: client.hoverShowsDiagnostics }) : null;
   }),
 );
 

@@ -67,6 +67,8 @@ export interface StartOptions {
   workspaceFolder?: string;
   /** The `keyless` section answered to workspace/configuration. */
   settings?: Record<string, unknown>;
+  /** Sent as `initializationOptions` (the VS Code extension sends `hoverShowsDiagnostics`). */
+  initializationOptions?: unknown;
 }
 
 /** Roughly what vscode-languageclient declares, trimmed to what the server looks at. */
@@ -184,6 +186,7 @@ export class LspClient {
         rootUri: folder === undefined ? null : fileUri(folder),
         workspaceFolders: folder === undefined ? null : [{ uri: fileUri(folder), name: path.basename(folder) }],
         capabilities: options.capabilities ?? defaultCapabilities(options.pull ?? false),
+        ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       }),
       'the initialize response',
     );

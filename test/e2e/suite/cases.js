@@ -78,14 +78,18 @@ test('every diagnostic links to its rule page, shipped in the extension', async 
   }
 });
 
-test('hover on the configure-aws-credentials step says how it authenticates', async () => {
+test('on the configure-aws-credentials step, the diagnostic says how it authenticates and no hover repeats it', async () => {
   const document = await h.openDocument(WORKFLOW);
-  await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
+  const diagnostics = await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
   const text = document.lineAt(USES_LINE).text;
   assert.ok(text.includes(workflow.usesText), `line ${workflow.usesLine} is the configure-aws-credentials step: ${text}`);
+  const finding = diagnostics.find((x) => h.label(x) === USES_FINDING);
+  // VS Code shows the diagnostic in the hover box: it is the one that says it.
+  assert.ok(finding.message.includes(workflow.hover), `the diagnostic says "${workflow.hover}": ${finding.message}`);
   const position = new vscode.Position(USES_LINE, text.indexOf('configure-aws-credentials'));
   const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position);
-  assert.ok(h.hoverText(hovers).includes(workflow.hover), `the hover says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
+  // The extension declares hoverShowsDiagnostics, so the server's hover leaves out what the diagnostic says.
+  assert.ok(!h.hoverText(hovers).includes(workflow.hover), `no second box says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
 });
 
 test('the Suppress quick fix writes keyless-ignore, saves, and the finding goes away', async () => {
