@@ -35,6 +35,7 @@ import { configProblemDiagnostics, DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, t
 import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
+import { FIX_APPLIED_COMMAND, fixAppliedCommand, followUpMessage, readFixAppliedArguments } from './lsp/after-fix';
 import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
@@ -77,6 +78,8 @@ interface ClientSupport {
    * knows, so its extension says so in `initializationOptions.hoverShowsDiagnostics`.
    */
   hoverShowsDiagnostics: boolean;
+  /** `window/showDocument`: a file a fix created is opened for the user to see. */
+  showDocument: boolean;
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -93,6 +96,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
     createFiles: workspace?.workspaceEdit?.documentChanges === true && (workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
     hoverShowsDiagnostics: false,
+    showDocument: capabilities.window?.showDocument?.support === true,
   };
 }
 
@@ -672,7 +676,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
       hoverProvider: true,
-      executeCommandProvider: { commands: [SCAN_COMMAND] },
+      executeCommandProvider: { commands: [SCAN_COMMAND, FIX_APPLIED_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
   };
@@ -826,7 +830,7 @@ connection.onCodeAction((params, token) =>
           return finding === undefined ? [] : [{ diagnostic, fixes: toDiagnosticFixes(finding, analysis.target), version: analysis.version }];
         });
         const otherVersions = await otherFileVersions(uri, analysis.target, withFixes.flatMap((d) => d.fixes));
-        actions.push(...quickFixes(uri, withFixes, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other) }));
+        actions.push(...quickFixes(uri, withFixes, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other), afterFix: true }));
       }
     }
     // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
@@ -929,6 +933,7 @@ async function fixAllAction(uri: string, token: CancellationToken): Promise<Code
   const applicable = (fix: DiagnosticFix): boolean => fix.edits.every((edit) => edit.uri === uri || (fix.creates ?? []).includes(edit.uri) || otherVersions.get(edit.uri) !== undefined);
   const accepted = safeFixes(fixes.filter(applicable), { createFiles: client.documentChanges && client.createFiles });
   if (accepted.length === 0) return undefined;
+  const command = fixAppliedCommand(accepted);
   return {
     title: 'Fix all safely fixable Keyless problems',
     kind: FIX_ALL_KIND,
@@ -937,6 +942,7 @@ async function fixAllAction(uri: string, token: CancellationToken): Promise<Code
       { documentChanges: client.documentChanges, versionOf: (editUri) => (editUri === uri ? version : (otherVersions.get(editUri) ?? null)) },
       accepted.flatMap((fix) => fix.creates ?? []),
     ),
+    ...(command !== undefined ? { command } : {}),
   };
 }
 
@@ -975,11 +981,32 @@ interface ScanCounts {
 }
 
 connection.onExecuteCommand((params, token, progress) => {
+  if (params.command === FIX_APPLIED_COMMAND) return guardedRequest<null>('Showing what a fix left', null, () => afterFixApplied(params.arguments?.[0]));
   if (params.command !== SCAN_COMMAND) {
     throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command: ${params.command}`);
   }
   return guardedRequest<ScanCounts>('The workspace scan', { files: 0, findings: 0 }, () => scanWorkspace(token, progress));
 });
+
+/**
+ * After a fix's edit is applied: the files it created are opened (the first, the trust the user
+ * will want to read, last and focused), and what is left to do is shown as a message. Neither is
+ * awaited beyond its sending: a message box stays open until dismissed.
+ */
+async function afterFixApplied(argument: unknown): Promise<null> {
+  const args = readFixAppliedArguments(argument);
+  if (args === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${FIX_APPLIED_COMMAND} takes { created, followUps }`);
+  if (client.showDocument && args.created.length > 0) {
+    const [first, ...others] = args.created;
+    for (const uri of others) await connection.window.showDocument({ uri, takeFocus: false });
+    await connection.window.showDocument({ uri: first!, takeFocus: true });
+  }
+  const message = followUpMessage(args.followUps);
+  // A notification (window/showMessage), not the library's showInformationMessage (a request that
+  // waits for the box to be dismissed): there is nothing to answer.
+  if (message !== undefined) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
+  return null;
+}
 
 const PROGRESS_INTERVAL_MS = 200;
 

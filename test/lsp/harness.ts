@@ -20,6 +20,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowDocumentRequest,
   ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
@@ -34,6 +35,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
+  type ShowDocumentParams,
   type ShowMessageParams,
   type TextDocumentContentChangeEvent,
   type WorkDoneProgressBegin,
@@ -118,6 +120,8 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: LogMessageParams[] = [];
   readonly shownMessages: ShowMessageParams[] = [];
+  /** window/showDocument requests, answered with success. */
+  readonly shownDocuments: ShowDocumentParams[] = [];
   readonly registrations: Registration[] = [];
   readonly progress: { token: string | number; value: ProgressValue }[] = [];
   readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
@@ -166,6 +170,10 @@ export class LspClient {
       this.record(this.registrations, ...params.registrations);
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onRequest(ShowDocumentRequest.type, (params) => {
+      this.record(this.shownDocuments, params);
+      return { success: true };
+    });
     connection.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshRequests++;
       this.notify();
