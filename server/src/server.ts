@@ -22,10 +22,12 @@ import {
   type Hover,
   type InitializeResult,
   type WorkDoneProgressReporter,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
-import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
+import { Engine } from './engine/analyze';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
 import type { Range } from './syntax/text';
 import type { WorkspaceContext } from './engine/workspace';
@@ -36,13 +38,14 @@ import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { FIX_APPLIED_COMMAND, fixAppliedCommand, followUpMessage, readFixAppliedArguments } from './lsp/after-fix';
+import { FolderReport, type ReportEntry } from './lsp/workspace-report';
 import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
 import { syntaxOf } from './dialects/detect';
 import { YamlParseCache } from './syntax/yaml-incremental';
 import { readText, WorkspaceIndex } from './workspace/context';
-import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix, walkFiles } from './workspace/files';
+import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix } from './workspace/files';
 import { gitRepositoryOf } from './workspace/git';
 
 /**
@@ -286,6 +289,8 @@ function configChanged(): void {
   configGeneration++;
   effectiveConfigs.clear();
   void reindexIfIgnoreChanged().catch((error: unknown) => logError('Re-indexing the workspace failed', error));
+  // Rules, severities, ignore globs or the scope may have changed: every folder's report is redone.
+  for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
   if (client.pull) {
     if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
     return;
@@ -316,8 +321,8 @@ function yamlCacheFor(uri: string): YamlParseCache {
   }
   return cache;
 }
-/** Closed files the workspace scan published diagnostics for. */
-const scanPublished = new Set<string>();
+/** Files whose workspace diagnostics were pushed (clients without pull): cleared when they go. */
+const reportPushed = new Set<string>();
 let resultCounter = 0;
 
 /**
@@ -451,10 +456,6 @@ documents.onDidChangeContent(
     if (!isAnalyzable(event.document)) return;
     const file = uriToPath(uri);
     if (file !== undefined) queueIndexUpdate(file, 'on-request');
-    if (scanPublished.delete(uri) && client.pull) {
-      // Pull takes over now the file is open; the scan's pushed copy would show twice.
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }
     // With pull, the client asks when it wants diagnostics; analysis waits for that request.
     if (!client.pull) scheduler.schedule(uri);
   }),
@@ -479,6 +480,9 @@ documents.onDidClose(
       return;
     }
     if (!client.pull && targetOf(event.document) !== undefined) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // The saved text counts again: its workspace entry is recomputed and sent anew (the client
+    // dropped the document's diagnostics, and holds the old entry's id).
+    if (file !== undefined) void reportFileClosed(file, uri);
   }),
 );
 
@@ -681,7 +685,8 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
     },
   };
   if (client.pull) {
-    result.capabilities.diagnosticProvider = { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: false };
+    // Workspace diagnostics: the findings of files that are not open, from lsp/workspace-report.ts.
+    result.capabilities.diagnosticProvider = { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: true };
   }
   return result;
 });
@@ -701,6 +706,8 @@ connection.onInitialized(
     for (const registration of registrations) registration.catch((error: unknown) => logError('A capability registration failed', error));
     // In the background: diagnostics never wait for it, only fixes that write beyond their file do.
     for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
+    // The workspace's findings, also in the background, after the index (one file per turn each).
+    for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
   }),
 );
 
@@ -722,13 +729,8 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   const added = event.added.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
   const gone = folders.filter((folder) => removed.has(folder.uri));
   folders = [...folders.filter((folder) => !removed.has(folder.uri)), ...added];
-  // Scan results of a folder that left the workspace are no longer anyone's to update.
-  for (const uri of scanPublished) {
-    const file = uriToPath(uri);
-    if (file === undefined || folderOf(file, gone) === undefined || folderOf(file, folders) !== undefined) continue;
-    scanPublished.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
+  // A folder that left the workspace reports nothing any more.
+  for (const folder of gone) dropReport(folder);
   for (const folder of added) void folderConfigFor(folder);
   configChanged();
   for (const folder of added) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
@@ -771,7 +773,10 @@ connection.onDidChangeWatchedFiles(
       const file = uriToPath(change.uri);
       if (file === undefined || folder !== undefined) continue;
       if (isGitConfig(file)) gitConfigChanged = true;
-      else if (syntaxOf(file) !== null) queueIndexUpdate(file, 'soon');
+      else if (syntaxOf(file) !== null) {
+        queueIndexUpdate(file, 'soon');
+        queueReportUpdate(file);
+      }
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
     if (gitConfigChanged) await refreshRepositories();
@@ -783,7 +788,12 @@ connection.onDidChangeWatchedFiles(
 connection.languages.diagnostics.on((params, token) =>
   guardedRequest<DocumentDiagnosticReport>(`Diagnostics for ${params.textDocument.uri}`, { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
     const document = documents.get(params.textDocument.uri);
-    if (document === undefined || !isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    if (document === undefined) {
+      // A closed file (the client pulls once more as a document closes): its saved text's findings.
+      const entry = reportEntryOf(params.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: entry?.diagnostics ?? [] };
+    }
+    if (!isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const result = await resultFor(document, token, 'diagnostics');
     if (params.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
@@ -973,7 +983,7 @@ async function otherFileVersions(documentUri: string, target: DocumentTarget, fi
   return versions;
 }
 
-// --- workspace scan --------------------------------------------------------------------------
+// --- workspace diagnostics and the workspace scan ----------------------------------------------
 
 interface ScanCounts {
   files: number;
@@ -1008,80 +1018,186 @@ async function afterFixApplied(argument: unknown): Promise<null> {
   return null;
 }
 
-const PROGRESS_INTERVAL_MS = 200;
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Per workspace folder, the findings of its files as saved (lsp/workspace-report.ts). */
+const reports = new Map<string, FolderReport>();
+let reportResultCounter = 0;
+/** Workspace pulls waiting for a change (long poll): each is woken when an entry changes. */
+const reportWaiters = new Set<() => void>();
+/** Files changed on disk, reported again after the pause the index uses too. */
+const pendingReportUpdates = new Set<string>();
+let reportUpdateTimer: NodeJS.Timeout | undefined;
+
+function reportEntryOf(uri: string): ReportEntry | undefined {
+  for (const report of reports.values()) {
+    const entry = report.entries.get(uri);
+    if (entry !== undefined) return entry;
+  }
+  return undefined;
+}
+
+/** An entry was set or removed: waiting pulls answer; a client without pull gets it pushed. */
+function reportChanged(uri: string): void {
+  for (const wake of [...reportWaiters]) wake();
+  if (client.pull || documents.get(uri) !== undefined) return;
+  const entry = reportEntryOf(uri);
+  if (entry !== undefined && entry.diagnostics.length > 0) {
+    reportPushed.add(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: entry.diagnostics });
+  } else if (reportPushed.delete(uri)) {
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+}
+
 /**
- * Analyzes the files of every workspace folder that are not open (open ones have live
- * diagnostics) and publishes diagnostics for those with findings: pushed even under pull, since a
- * client never pulls a closed file. The counts cover the files the scan analyzed.
+ * (Re)builds a folder's report in the background, when the folder's scope is the workspace or
+ * `force` (the scan command) asks. The entries of the report it replaces stand until the walk
+ * reaches their files. Resolves with the report once built (undefined when there is none).
+ */
+async function reportFolder(folder: WorkspaceFolder, force: boolean): Promise<FolderReport | undefined> {
+  if (engine === undefined || shutdownRequested) return undefined;
+  const [effective, settings] = await Promise.all([effectiveConfigFor(folder), settingsFor(folder)]);
+  if (!folders.some((f) => f.uri === folder.uri)) return undefined;
+  if (!effective.enable || (settings.scope === 'openFiles' && !force)) {
+    dropReport(folder);
+    return undefined;
+  }
+  const previous = reports.get(folder.uri);
+  if (previous !== undefined) previous.cancelled = true;
+  const report = new FolderReport({
+    engine,
+    folder,
+    config: effective.config,
+    relatedInformation: client.relatedInformation,
+    folders: () => folders,
+    pause: yieldToEventLoop,
+    changed: reportChanged,
+    nextResultId: () => `w${++reportResultCounter}`,
+    ...(previous !== undefined ? { previous } : {}),
+  });
+  reports.set(folder.uri, report);
+  const started = performance.now();
+  await report.build();
+  if (report.cancelled) return reports.get(folder.uri)?.cancelled === false ? reports.get(folder.uri) : undefined;
+  const findings = [...report.entries.values()].reduce((sum, entry) => sum + entry.findings, 0);
+  connection.console.info(`Reported ${folder.path}: ${findings} findings in ${report.entries.size} files (${Math.round(performance.now() - started)} ms)`);
+  return report;
+}
+
+function dropReport(folder: WorkspaceFolder): void {
+  const report = reports.get(folder.uri);
+  if (report === undefined) return;
+  report.cancelled = true;
+  reports.delete(folder.uri);
+  for (const uri of report.entries.keys()) reportChanged(uri);
+}
+
+function queueReportUpdate(file: string): void {
+  pendingReportUpdates.add(file);
+  if (reportUpdateTimer !== undefined) clearTimeout(reportUpdateTimer);
+  reportUpdateTimer = setTimeout(() => {
+    reportUpdateTimer = undefined;
+    void applyReportUpdates().catch((error: unknown) => logError('Updating the workspace diagnostics failed', error));
+  }, INDEX_UPDATE_DELAY_MS);
+}
+
+async function applyReportUpdates(): Promise<void> {
+  const files = [...pendingReportUpdates];
+  pendingReportUpdates.clear();
+  for (const file of files) {
+    const folder = folderOf(file, folders);
+    const report = folder === undefined ? undefined : reports.get(folder.uri);
+    if (report === undefined) continue;
+    await report.update(file);
+    await yieldToEventLoop();
+  }
+}
+
+async function reportFileClosed(file: string, uri: string): Promise<void> {
+  const folder = folderOf(file, folders);
+  const report = folder === undefined ? undefined : reports.get(folder.uri);
+  if (report === undefined) return;
+  await report.update(file);
+  report.renew(uri);
+}
+
+/**
+ * workspace/diagnostic: every file of the reports that is not open (an open one has its document
+ * diagnostics), in full when the client does not hold its current result, "unchanged" when it
+ * does; a file the client holds a result for that no report has any more, empty. When nothing
+ * changed since the client's last answer the request is held until something does (or it is
+ * cancelled), so an idle workspace costs no work: vscode-languageclient asks again 2 s after
+ * each answer.
+ */
+connection.languages.diagnostics.onWorkspace((params, token) =>
+  guardedRequest<WorkspaceDiagnosticReport>('Workspace diagnostics', { items: [] }, async () => {
+    const previous = new Map(params.previousResultIds.map((entry) => [entry.uri, entry.value]));
+    for (;;) {
+      throwIfCancelled(token);
+      const items = workspaceItems(previous);
+      if (items.some((item) => item.kind === DocumentDiagnosticReportKind.Full)) return { items };
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          reportWaiters.delete(wake);
+          cancelled.dispose();
+          resolve();
+        };
+        reportWaiters.add(wake);
+        const cancelled = token.onCancellationRequested(wake);
+        if (shutdownRequested) wake();
+      });
+      if (shutdownRequested) return { items: [] };
+    }
+  }),
+);
+
+/** The resultId of an "empty now" answer for a file no report holds: never held against a report's. */
+const GONE_RESULT = 'gone';
+
+function workspaceItems(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
+  const items: WorkspaceDocumentDiagnosticReport[] = [];
+  const seen = new Set<string>();
+  for (const report of reports.values()) {
+    for (const entry of report.entries.values()) {
+      if (seen.has(entry.uri) || documents.get(entry.uri) !== undefined) continue;
+      seen.add(entry.uri);
+      const known = previous.get(entry.uri);
+      if (known === entry.resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri: entry.uri, resultId: entry.resultId, version: null });
+      else if (entry.diagnostics.length > 0 || known !== undefined) items.push({ kind: DocumentDiagnosticReportKind.Full, uri: entry.uri, resultId: entry.resultId, version: null, items: entry.diagnostics });
+    }
+  }
+  for (const [uri, known] of previous) {
+    if (seen.has(uri) || known === GONE_RESULT || documents.get(uri) !== undefined) continue;
+    items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: GONE_RESULT, version: null, items: [] });
+  }
+  return items;
+}
+
+/**
+ * "Keyless: Scan workspace": every folder's report, rebuilt now (also where the scope is open
+ * files), and its counts: the files `keyless scan` run in the folder selects and their findings,
+ * as saved. The results reach the Problems panel as workspace diagnostics (pushed to clients
+ * without pull).
  */
 async function scanWorkspace(token: CancellationToken, progress: WorkDoneProgressReporter): Promise<ScanCounts> {
   const counts: ScanCounts = { files: 0, findings: 0 };
   if (engine === undefined) return counts;
   progress.begin('Keyless: scanning the workspace', undefined, undefined, false);
-  let lastReport = performance.now();
   try {
     for (const folder of folders) {
-      const effective = await effectiveConfigFor(folder);
-      if (!effective.enable) continue;
-      const configFile = configFileOf(folder);
-      for await (const file of walkFiles(folder.path, { isIgnored: pathMatcher(effective.config.ignore) })) {
-        if (token.isCancellationRequested || shutdownRequested) return counts;
-        if (samePath(file, configFile) || openDocumentAt(file) !== undefined) continue;
-        const found = await scanFile(file, effective.config);
-        if (found !== undefined) {
-          counts.files++;
-          counts.findings += found;
-        }
-        // A progress message per file would flood the client on a large workspace.
-        if (performance.now() - lastReport > PROGRESS_INTERVAL_MS) {
-          lastReport = performance.now();
-          progress.report(`${counts.files} files: ${path.relative(folder.path, file)}`);
-        }
-        await yieldToEventLoop();
-      }
+      progress.report(path.basename(folder.path));
+      const report = await reportFolder(folder, true);
+      if (token.isCancellationRequested || shutdownRequested) return counts;
+      if (report === undefined) continue;
+      counts.files += report.entries.size;
+      for (const entry of report.entries.values()) counts.findings += entry.findings;
     }
     return counts;
   } finally {
     progress.done();
-  }
-}
-
-/** The number of findings in one closed file; undefined when it could not be read. */
-async function scanFile(file: string, config: KeylessConfig): Promise<number | undefined> {
-  const uri = pathToUri(file);
-  const target = documentTarget(uri, '', folders);
-  if (target === undefined) return undefined;
-  let text: string;
-  try {
-    // The limit is in bytes: a file over it is not worth reading into memory.
-    if ((await fs.stat(file)).size > MAX_FILE_BYTES) {
-      connection.console.info(`${uri}: ${TOO_LARGE_NOTE}`);
-      return undefined;
-    }
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    connection.console.warn(`${uri}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
-    return undefined;
-  }
-  try {
-    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation, fixes: false });
-    for (const failure of output.ruleErrors) logError(`Rule ${failure.rule} failed on ${uri}; the other rules still report`, failure.error);
-    for (const note of output.notes) connection.console.info(`${uri}: ${note}`);
-    if (output.diagnostics.length > 0) {
-      scanPublished.add(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: output.diagnostics });
-    } else if (scanPublished.delete(uri)) {
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }
-    return output.findings.length;
-  } catch (error) {
-    logError(`Analysis of ${uri} failed`, error);
-    return undefined;
   }
 }
 
