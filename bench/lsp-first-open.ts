@@ -8,7 +8,9 @@
  *   node --import tsx bench/lsp-first-open.ts        (after `node scripts/build.mjs`)
  *
  * KEYLESS_BENCH_FIRST_OPEN_RUNS (default 5) runs per document; the median and the range are
- * printed, with one line of JSON per document for the record.
+ * printed, with one line of JSON per document for the record. KEYLESS_BENCH_SERVER names another
+ * build of the server (a `dist/server.js` of an older commit), for before/after numbers taken
+ * under the same load.
  */
 import { generateKubernetes, generateWorkflow } from './generate';
 import { KEYLESS, measureFirstOpen } from './lsp-bench';
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
     { name: '5,000-line manifest', path: 'manifests/generated.yaml', text: generateKubernetes({ lines: 5000 }).text, targetLine: (l: string) => l.trim() === 'cpu: 500m' },
   ];
   for (const doc of documents) {
-    const result = await measureFirstOpen(KEYLESS, doc, 'yaml', runs, idleMs);
+    const server = process.env.KEYLESS_BENCH_SERVER;
+    const spec = server === undefined ? KEYLESS : { ...KEYLESS, args: [server, '--stdio'] };
+    const result = await measureFirstOpen(spec, doc, 'yaml', runs, idleMs);
     if (!result.available) {
       console.log(`${doc.name}: not measured (${result.reason})`);
       continue;

@@ -38,6 +38,7 @@ import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { FIX_APPLIED_COMMAND, fixAppliedCommand, followUpMessage, readFixAppliedArguments } from './lsp/after-fix';
+import { warmUp } from './lsp/warm-up';
 import { FolderReport, type ReportEntry } from './lsp/workspace-report';
 import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
@@ -449,6 +450,7 @@ documents.onDidChangeContent(
     const { uri } = event.document;
     // Requests about the previous version are answered now (ContentModified), not after the burst.
     results.moved(uri, event.document.version);
+    lastEditAt = performance.now();
     if (configFolderOf(uri) !== undefined) {
       scheduler.schedule(uri);
       return;
@@ -566,7 +568,13 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
     // An open document counts as the editor has it, unsaved edits included.
     textOf: (absolute) => openDocumentAt(absolute)?.getText(),
     stripByteOrderMark: true,
-    pause: yieldToEventLoop,
+    pause: backgroundPause,
+    // An open document is indexed when a code action next needs it (as its edits are).
+    defer: (absolute) => {
+      if (openDocumentAt(absolute) === undefined) return false;
+      queueIndexUpdate(absolute, 'on-request');
+      return true;
+    },
     cancelled: () => state.cancelled || shutdownRequested,
     log: (message) => connection.console.warn(message),
   });
@@ -704,12 +712,34 @@ connection.onInitialized(
       registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: INDEX_WATCH_PATTERNS.map((globPattern) => ({ globPattern })) }));
     }
     for (const registration of registrations) registration.catch((error: unknown) => logError('A capability registration failed', error));
-    // In the background: diagnostics never wait for it, only fixes that write beyond their file do.
-    for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
-    // The workspace's findings, also in the background, after the index (one file per turn each).
-    for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
+    void startBackgroundWork();
   }),
 );
+
+/**
+ * After initialization: the engine is warmed first (lsp/warm-up.ts: every dialect's path once, in
+ * small slices, so the first document's analysis and edit do not pay for it), then each folder's
+ * index and report are built in the background. Diagnostics never wait for any of it.
+ */
+const BACKGROUND_START_DELAY_MS = 1_000;
+
+async function startBackgroundWork(): Promise<void> {
+  if (engine !== undefined) {
+    try {
+      const warm = await warmUp(engine, { pause: yieldToEventLoop, stopped: () => shutdownRequested });
+      connection.console.info(`Warmed the engine up: ${warm.steps} steps in ${Math.round(warm.milliseconds)} ms`);
+    } catch (error) {
+      logError('Warming the engine up failed (the first analyses are slower)', error);
+    }
+  }
+  // The documents an editor restores at start arrive in the first moments: they go first, and the
+  // builds below leave them to their own analyses.
+  await new Promise((resolve) => setTimeout(resolve, BACKGROUND_START_DELAY_MS));
+  await backgroundPause();
+  for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
+  // The workspace's findings, in the background too (one file per turn).
+  for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
+}
 
 function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   const removed = new Set(event.removed.map((folder) => folder.uri));
@@ -1022,6 +1052,23 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How long the editor must be quiet (no open, no edit) before background work goes on. */
+const TYPING_PAUSE_MS = 300;
+/** When the last document was opened or edited. */
+let lastEditAt = -Infinity;
+
+/**
+ * Between two files of a background build: a turn of the event loop, then, while the user opens
+ * or types, until they pause and the documents' analyses are done, so a keystroke's analysis
+ * never queues behind more than the one workspace file being read when it came.
+ */
+async function backgroundPause(): Promise<void> {
+  await yieldToEventLoop();
+  while (!shutdownRequested && (performance.now() - lastEditAt < TYPING_PAUSE_MS || !scheduler.idle)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, TYPING_PAUSE_MS - (performance.now() - lastEditAt))));
+  }
+}
+
 /** Per workspace folder, the findings of its files as saved (lsp/workspace-report.ts). */
 const reports = new Map<string, FolderReport>();
 let reportResultCounter = 0;
@@ -1073,8 +1120,10 @@ async function reportFolder(folder: WorkspaceFolder, force: boolean): Promise<Fo
     config: effective.config,
     relatedInformation: client.relatedInformation,
     folders: () => folders,
-    pause: yieldToEventLoop,
+    pause: backgroundPause,
     changed: reportChanged,
+    // An open document reports itself; its saved text is read when it closes. The scan reads all.
+    ...(force ? {} : { defer: (absolute: string) => openDocumentAt(absolute) !== undefined }),
     nextResultId: () => `w${++reportResultCounter}`,
     ...(previous !== undefined ? { previous } : {}),
   });

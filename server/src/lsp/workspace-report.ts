@@ -41,6 +41,11 @@ export interface ReportOptions {
   /** Called whenever an entry is set or removed (the server wakes a waiting workspace pull). */
   changed: (uri: string) => void;
   nextResultId: () => string;
+  /**
+   * Files the build leaves for later (open in the editor, where the document's own analysis
+   * reports them): analyzed when they close (`update`). The scan command skips none.
+   */
+  defer?: (absolute: string) => boolean;
   /** The report this one replaces: its entries stand until the walk reaches their files, so a rebuild does not blank the panel. */
   previous?: FolderReport;
 }
@@ -69,6 +74,10 @@ export class FolderReport {
     const seen = new Set<string>();
     for await (const candidate of selection.candidates) {
       if (this.cancelled) return;
+      if (this.options.defer?.(candidate.absolute) === true) {
+        seen.add(pathToUri(candidate.absolute));
+        continue;
+      }
       seen.add(this.analyze(candidate));
       await this.options.pause();
     }
