@@ -23,7 +23,6 @@ import {
   type InitializeResult,
   type WorkDoneProgressReporter,
   type WorkspaceDiagnosticReport,
-  type WorkspaceDocumentDiagnosticReport,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
@@ -39,7 +38,7 @@ import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
 import { FIX_APPLIED_COMMAND, fixAppliedCommand, followUpMessage, readFixAppliedArguments } from './lsp/after-fix';
 import { warmUp } from './lsp/warm-up';
-import { FolderReport, type ReportEntry } from './lsp/workspace-report';
+import { WorkspaceReports } from './lsp/workspace-report';
 import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
@@ -291,7 +290,7 @@ function configChanged(): void {
   effectiveConfigs.clear();
   void reindexIfIgnoreChanged().catch((error: unknown) => logError('Re-indexing the workspace failed', error));
   // Rules, severities, ignore globs or the scope may have changed: every folder's report is redone.
-  for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
+  for (const folder of folders) void reports.build(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
   if (client.pull) {
     if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
     return;
@@ -322,8 +321,6 @@ function yamlCacheFor(uri: string): YamlParseCache {
   }
   return cache;
 }
-/** Files whose workspace diagnostics were pushed (clients without pull): cleared when they go. */
-const reportPushed = new Set<string>();
 let resultCounter = 0;
 
 /**
@@ -482,9 +479,10 @@ documents.onDidClose(
       return;
     }
     if (!client.pull && targetOf(event.document) !== undefined) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    targets.delete(uri);
     // The saved text counts again: its workspace entry is recomputed and sent anew (the client
     // dropped the document's diagnostics, and holds the old entry's id).
-    if (file !== undefined) void reportFileClosed(file, uri);
+    if (file !== undefined) void reports.closed(file, uri).catch((error: unknown) => logError(`Reporting ${uri} failed`, error));
   }),
 );
 
@@ -738,7 +736,7 @@ async function startBackgroundWork(): Promise<void> {
   await backgroundPause();
   for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
   // The workspace's findings, in the background too (one file per turn).
-  for (const folder of folders) void reportFolder(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
+  for (const folder of folders) void reports.build(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
 }
 
 function changeFolders(event: WorkspaceFoldersChangeEvent): void {
@@ -760,7 +758,7 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   const gone = folders.filter((folder) => removed.has(folder.uri));
   folders = [...folders.filter((folder) => !removed.has(folder.uri)), ...added];
   // A folder that left the workspace reports nothing any more.
-  for (const folder of gone) dropReport(folder);
+  for (const folder of gone) reports.drop(folder);
   for (const folder of added) void folderConfigFor(folder);
   configChanged();
   for (const folder of added) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
@@ -769,6 +767,7 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
 connection.onShutdown(() => {
   shutdownRequested = true;
   scheduler.stop();
+  reports.stop();
 });
 
 // The client starting us over node IPC may die without saying goodbye: its channel closing is the
@@ -805,7 +804,7 @@ connection.onDidChangeWatchedFiles(
       if (isGitConfig(file)) gitConfigChanged = true;
       else if (syntaxOf(file) !== null) {
         queueIndexUpdate(file, 'soon');
-        queueReportUpdate(file);
+        reports.queueUpdate(file);
       }
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
@@ -820,7 +819,7 @@ connection.languages.diagnostics.on((params, token) =>
     const document = documents.get(params.textDocument.uri);
     if (document === undefined) {
       // A closed file (the client pulls once more as a document closes): its saved text's findings.
-      const entry = reportEntryOf(params.textDocument.uri);
+      const entry = reports.entryOf(params.textDocument.uri);
       return { kind: DocumentDiagnosticReportKind.Full, items: entry?.diagnostics ?? [] };
     }
     if (!isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
@@ -1069,161 +1068,35 @@ async function backgroundPause(): Promise<void> {
   }
 }
 
-/** Per workspace folder, the findings of its files as saved (lsp/workspace-report.ts). */
-const reports = new Map<string, FolderReport>();
-let reportResultCounter = 0;
-/** Workspace pulls waiting for a change (long poll): each is woken when an entry changes. */
-const reportWaiters = new Set<() => void>();
-/** Files changed on disk, reported again after the pause the index uses too. */
-const pendingReportUpdates = new Set<string>();
-let reportUpdateTimer: NodeJS.Timeout | undefined;
+/** Per workspace folder, the findings of its files as saved: workspace diagnostics (lsp/workspace-report.ts). */
+const reports = new WorkspaceReports({
+  engine: () => engine,
+  folders: () => folders,
+  folderSettings: async (folder) => {
+    const [effective, settings] = await Promise.all([effectiveConfigFor(folder), settingsFor(folder)]);
+    return { enable: effective.enable, scope: settings.scope, config: effective.config };
+  },
+  isOpen: (uri) => documents.get(uri) !== undefined,
+  isOpenAt: (absolute) => openDocumentAt(absolute) !== undefined,
+  relatedInformation: () => client.relatedInformation,
+  // Under pull the client asks (workspace/diagnostic); otherwise the closed files' are pushed.
+  publish: (uri, diagnostics) => {
+    if (!client.pull) void connection.sendDiagnostics({ uri, diagnostics });
+  },
+  pause: backgroundPause,
+  stopped: () => shutdownRequested,
+  log: (message) => connection.console.info(message),
+  onError: (what, error) => logError(what, error),
+  updateDelayMs: INDEX_UPDATE_DELAY_MS,
+});
 
-function reportEntryOf(uri: string): ReportEntry | undefined {
-  for (const report of reports.values()) {
-    const entry = report.entries.get(uri);
-    if (entry !== undefined) return entry;
-  }
-  return undefined;
-}
-
-/** An entry was set or removed: waiting pulls answer; a client without pull gets it pushed. */
-function reportChanged(uri: string): void {
-  for (const wake of [...reportWaiters]) wake();
-  if (client.pull || documents.get(uri) !== undefined) return;
-  const entry = reportEntryOf(uri);
-  if (entry !== undefined && entry.diagnostics.length > 0) {
-    reportPushed.add(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: entry.diagnostics });
-  } else if (reportPushed.delete(uri)) {
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
-}
-
-/**
- * (Re)builds a folder's report in the background, when the folder's scope is the workspace or
- * `force` (the scan command) asks. The entries of the report it replaces stand until the walk
- * reaches their files. Resolves with the report once built (undefined when there is none).
- */
-async function reportFolder(folder: WorkspaceFolder, force: boolean): Promise<FolderReport | undefined> {
-  if (engine === undefined || shutdownRequested) return undefined;
-  const [effective, settings] = await Promise.all([effectiveConfigFor(folder), settingsFor(folder)]);
-  if (!folders.some((f) => f.uri === folder.uri)) return undefined;
-  if (!effective.enable || (settings.scope === 'openFiles' && !force)) {
-    dropReport(folder);
-    return undefined;
-  }
-  const previous = reports.get(folder.uri);
-  if (previous !== undefined) previous.cancelled = true;
-  const report = new FolderReport({
-    engine,
-    folder,
-    config: effective.config,
-    relatedInformation: client.relatedInformation,
-    folders: () => folders,
-    pause: backgroundPause,
-    changed: reportChanged,
-    // An open document reports itself; its saved text is read when it closes. The scan reads all.
-    ...(force ? {} : { defer: (absolute: string) => openDocumentAt(absolute) !== undefined }),
-    nextResultId: () => `w${++reportResultCounter}`,
-    ...(previous !== undefined ? { previous } : {}),
-  });
-  reports.set(folder.uri, report);
-  const started = performance.now();
-  await report.build();
-  if (report.cancelled) return reports.get(folder.uri)?.cancelled === false ? reports.get(folder.uri) : undefined;
-  const findings = [...report.entries.values()].reduce((sum, entry) => sum + entry.findings, 0);
-  connection.console.info(`Reported ${folder.path}: ${findings} findings in ${report.entries.size} files (${Math.round(performance.now() - started)} ms)`);
-  return report;
-}
-
-function dropReport(folder: WorkspaceFolder): void {
-  const report = reports.get(folder.uri);
-  if (report === undefined) return;
-  report.cancelled = true;
-  reports.delete(folder.uri);
-  for (const uri of report.entries.keys()) reportChanged(uri);
-}
-
-function queueReportUpdate(file: string): void {
-  pendingReportUpdates.add(file);
-  if (reportUpdateTimer !== undefined) clearTimeout(reportUpdateTimer);
-  reportUpdateTimer = setTimeout(() => {
-    reportUpdateTimer = undefined;
-    void applyReportUpdates().catch((error: unknown) => logError('Updating the workspace diagnostics failed', error));
-  }, INDEX_UPDATE_DELAY_MS);
-}
-
-async function applyReportUpdates(): Promise<void> {
-  const files = [...pendingReportUpdates];
-  pendingReportUpdates.clear();
-  for (const file of files) {
-    const folder = folderOf(file, folders);
-    const report = folder === undefined ? undefined : reports.get(folder.uri);
-    if (report === undefined) continue;
-    await report.update(file);
-    await yieldToEventLoop();
-  }
-}
-
-async function reportFileClosed(file: string, uri: string): Promise<void> {
-  const folder = folderOf(file, folders);
-  const report = folder === undefined ? undefined : reports.get(folder.uri);
-  if (report === undefined) return;
-  await report.update(file);
-  report.renew(uri);
-}
-
-/**
- * workspace/diagnostic: every file of the reports that is not open (an open one has its document
- * diagnostics), in full when the client does not hold its current result, "unchanged" when it
- * does; a file the client holds a result for that no report has any more, empty. When nothing
- * changed since the client's last answer the request is held until something does (or it is
- * cancelled), so an idle workspace costs no work: vscode-languageclient asks again 2 s after
- * each answer.
- */
 connection.languages.diagnostics.onWorkspace((params, token) =>
   guardedRequest<WorkspaceDiagnosticReport>('Workspace diagnostics', { items: [] }, async () => {
-    const previous = new Map(params.previousResultIds.map((entry) => [entry.uri, entry.value]));
-    for (;;) {
-      throwIfCancelled(token);
-      const items = workspaceItems(previous);
-      if (items.some((item) => item.kind === DocumentDiagnosticReportKind.Full)) return { items };
-      await new Promise<void>((resolve) => {
-        const wake = (): void => {
-          reportWaiters.delete(wake);
-          cancelled.dispose();
-          resolve();
-        };
-        reportWaiters.add(wake);
-        const cancelled = token.onCancellationRequested(wake);
-        if (shutdownRequested) wake();
-      });
-      if (shutdownRequested) return { items: [] };
-    }
+    const report = await reports.pull(params.previousResultIds, token);
+    throwIfCancelled(token);
+    return report;
   }),
 );
-
-/** The resultId of an "empty now" answer for a file no report holds: never held against a report's. */
-const GONE_RESULT = 'gone';
-
-function workspaceItems(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
-  const items: WorkspaceDocumentDiagnosticReport[] = [];
-  const seen = new Set<string>();
-  for (const report of reports.values()) {
-    for (const entry of report.entries.values()) {
-      if (seen.has(entry.uri) || documents.get(entry.uri) !== undefined) continue;
-      seen.add(entry.uri);
-      const known = previous.get(entry.uri);
-      if (known === entry.resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri: entry.uri, resultId: entry.resultId, version: null });
-      else if (entry.diagnostics.length > 0 || known !== undefined) items.push({ kind: DocumentDiagnosticReportKind.Full, uri: entry.uri, resultId: entry.resultId, version: null, items: entry.diagnostics });
-    }
-  }
-  for (const [uri, known] of previous) {
-    if (seen.has(uri) || known === GONE_RESULT || documents.get(uri) !== undefined) continue;
-    items.push({ kind: DocumentDiagnosticReportKind.Full, uri, resultId: GONE_RESULT, version: null, items: [] });
-  }
-  return items;
-}
 
 /**
  * "Keyless: Scan workspace": every folder's report, rebuilt now (also where the scope is open
@@ -1238,7 +1111,7 @@ async function scanWorkspace(token: CancellationToken, progress: WorkDoneProgres
   try {
     for (const folder of folders) {
       progress.report(path.basename(folder.path));
-      const report = await reportFolder(folder, true);
+      const report = await reports.build(folder, true);
       if (token.isCancellationRequested || shutdownRequested) return counts;
       if (report === undefined) continue;
       counts.files += report.entries.size;
