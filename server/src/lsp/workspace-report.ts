@@ -71,7 +71,9 @@ export class FolderReport {
   /** Walks the folder as `keyless scan` does and analyzes every file it selects. */
   async build(): Promise<void> {
     const root = this.options.folder.path;
-    const selection = selectFiles([{ kind: 'folder', given: '.', absolute: root }], root, { config: this.options.config, configFile: '.keyless.yaml' }, 'scanned');
+    // The folder as a `keyless scan` workspace: its own root, its config (merged with the editor's).
+    const workspace = { root, targets: [{ kind: 'folder' as const, given: '.', absolute: root }], settings: { config: this.options.config, configFile: '.keyless.yaml', messages: [] } };
+    const selection = selectFiles(workspace, 'scanned');
     const seen = new Set<string>();
     for await (const candidate of selection.candidates) {
       if (this.cancelled) return;
