@@ -103,14 +103,29 @@ export class Engine {
    */
   hover(file: SourceFile, position: Position, options: AnalyzeOptions = {}): HoverInfo | undefined {
     // A hover shows findings, never their fixes: none are computed.
-    const { report, facts, index } = this.inspect(file, { ...options, fixes: false });
-    if (!facts || !index) return undefined;
-    const offset = index.offsetAt(position);
-    const described = describeAt(facts, offset);
-    const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
-    if (!described && findings.length === 0) return undefined;
-    const span = described?.span ?? findings[0]!.span;
-    return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+    return this.analyzeWithHover(file, { ...options, fixes: false }).hoverAt(position);
+  }
+
+  /**
+   * An analysis, and what a hover anywhere in the same text would show: an editor analyses each
+   * version once and answers its diagnostics and every hover from that one result. The facts are
+   * kept only for their spans and words (describeAt reads no syntax handle, which dies with the
+   * parse).
+   */
+  analyzeWithHover(file: SourceFile, options: AnalyzeOptions = {}): { report: FileReport; hoverAt: (position: Position) => HoverInfo | undefined } {
+    const { report, facts, index } = this.inspect(file, options);
+    return {
+      report,
+      hoverAt: (position) => {
+        if (!facts || !index) return undefined;
+        const offset = index.offsetAt(position);
+        const described = describeAt(facts, offset);
+        const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
+        if (!described && findings.length === 0) return undefined;
+        const span = described?.span ?? findings[0]!.span;
+        return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+      },
+    };
   }
 
   /** A file's dialect and facts, without running rules: what a workspace index keeps of each file. */
