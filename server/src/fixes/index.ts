@@ -1,5 +1,6 @@
 import { planFederation } from './cloud/plan';
 import type { Fixer } from './fixer';
+import { alignProposal } from './hcl-format';
 import { githubActionsFixers } from './github-actions';
 import { gitlabFixers } from './gitlab-ci';
 import { iacFixers } from './iac';
@@ -30,9 +31,14 @@ function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
   for (const set of sets) {
     for (const [ruleId, fixer] of set) {
       const list = map.get(ruleId) ?? [];
-      list.push(fixer);
+      list.push(keepsFmtAlignment(fixer));
       map.set(ruleId, list);
     }
   }
   return map;
+}
+
+/** Every fixer's edits to Terraform files keep `terraform fmt`'s alignment (see `hcl-format.ts`). */
+function keepsFmtAlignment(fixer: Fixer): Fixer {
+  return (context) => fixer(context).map((proposal) => alignProposal(proposal, context));
 }
