@@ -4,6 +4,7 @@ import { alignProposal } from './hcl-format';
 import { githubActionsFixers } from './github-actions';
 import { gitlabFixers } from './gitlab-ci';
 import { iacFixers } from './iac';
+import { fixHardcodedSecret } from './hardcoded-secret';
 import { fixLongSession } from './long-session';
 import { fixMissingIdTokenPermission } from './oidc-missing-id-token-permission';
 import { fixProviderStaticCredentials } from './provider-static-credentials';
@@ -17,6 +18,7 @@ const GENERAL_FIXERS: FixerSet = [
   ['unattributed-session', fixUnattributedSession],
   ['long-session', fixLongSession],
   ['provider-static-credentials', fixProviderStaticCredentials],
+  ['hardcoded-secret', fixHardcodedSecret],
 ];
 
 /**
