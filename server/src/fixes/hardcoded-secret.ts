@@ -171,7 +171,8 @@ function gitlab(text: string, group: readonly LiteralCredential[]): FixProposal 
       edits.push(edit);
     }
   }
-  return { title: names.length > 1 ? `Read ${names[0]} and ${names.length - 1} more from masked CI/CD variables` : `Read ${names[0]} from a masked CI/CD variable`, safe: false, edits, followUps };
+  const full = names.length > 1 ? `Read ${names[0]} and ${names.length - 1} more from masked CI/CD variables` : `Read ${names[0]} from a masked CI/CD variable`;
+  return { title: full.length < 80 ? full : 'Read the value from a masked CI/CD variable', safe: false, edits, followUps };
 }
 
 function parentPair(tree: readonly (DataNode | null)[], map: MapNode): Pair | undefined {
