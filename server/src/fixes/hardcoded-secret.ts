@@ -69,8 +69,15 @@ interface Located {
   pair: Pair;
 }
 
+/**
+ * The file's trees, parsed once for all its findings: the engine asks the fixer finding by finding
+ * over the same text, and a manifest with hundreds of literals must not be parsed hundreds of times.
+ */
+let lastParse: { text: string; json: boolean; roots: (DataNode | null)[] } | undefined;
+
 function roots(text: string, json: boolean): (DataNode | null)[] {
-  return json ? [parseJson(text).root] : parseYaml(text).documents.map((d) => d.root);
+  if (lastParse?.text !== text || lastParse.json !== json) lastParse = { text, json, roots: json ? [parseJson(text).root] : parseYaml(text).documents.map((d) => d.root) };
+  return lastParse.roots;
 }
 
 /** The pair whose whole value is the literal (not a part of a longer string, not a block scalar). */

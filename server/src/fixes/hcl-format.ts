@@ -28,105 +28,147 @@ interface Line {
   comment?: { codeEnd: number; start: number };
 }
 
+/** The lexer's state at a line start: code or string nesting, an open heredoc or block comment. */
+interface LexState {
+  stack: ({ kind: 'code'; depth: number } | { kind: 'string' })[];
+  heredoc: string | undefined;
+  blockComment: boolean;
+}
+
+const START: LexState = { stack: [{ kind: 'code', depth: 0 }], heredoc: undefined, blockComment: false };
+
+function copyState(state: LexState): LexState {
+  return { stack: state.stack.map((frame) => ({ ...frame })), heredoc: state.heredoc, blockComment: state.blockComment };
+}
+
+function clean(state: LexState): boolean {
+  return state.stack.length === 1 && state.heredoc === undefined && !state.blockComment;
+}
+
 /** The lines of HCL text with fmt's cells, read by a small lexer (strings, interpolations, heredocs, comments). */
 export function formatLines(text: string): Line[] {
+  return lexLines(text, 0, START).lines;
+}
+
+/**
+ * Lexes from `from` (a line start, in state `initial`) to the end, or until `stop` says so after a
+ * line: the lines, and the state at each one's start (so that a later lex can resume there).
+ */
+function lexLines(text: string, from: number, initial: LexState, stop?: (line: Line, next: LexState) => boolean): { lines: Line[]; states: LexState[] } {
   const lines: Line[] = [];
-  // The lexer's nesting: code (with the depth of `{` opened inside an interpolation) and strings.
-  const stack: ({ kind: 'code'; depth: number } | { kind: 'string' })[] = [{ kind: 'code', depth: 0 }];
-  let heredoc: string | undefined;
-  let blockComment = false;
-  let i = 0;
+  const states: LexState[] = [];
+  const state = copyState(initial);
+  const stack = state.stack;
+  let i = from;
   while (i <= text.length) {
+    states.push(copyState(state));
     const start = i;
     let end = text.indexOf('\n', i);
     if (end === -1) end = text.length;
     const next = end + 1;
     const lineEnd = end > start && text[end - 1] === '\r' ? end - 1 : end;
-    const line: Line = { start, end: lineEnd, opaque: heredoc !== undefined || blockComment || stack.length > 1 };
-    if (heredoc !== undefined) {
-      if (text.slice(start, lineEnd).trim() === heredoc) heredoc = undefined;
-      lines.push(line);
-      i = next;
-      continue;
+    const line: Line = { start, end: lineEnd, opaque: state.heredoc !== undefined || state.blockComment || stack.length > 1 };
+    if (state.heredoc !== undefined) {
+      if (text.slice(start, lineEnd).trim() === state.heredoc) state.heredoc = undefined;
+    } else {
+      lexLine(text, start, lineEnd, state, line);
     }
-    let lastCode = -1; // end of the last code character seen on the line, at the top level
-    let equals = -1;
-    let leadEnd = -1;
-    let net = 0;
-    for (let j = start; j < lineEnd; j++) {
-      const c = text[j]!;
-      if (blockComment) {
-        if (c === '*' && text[j + 1] === '/') {
-          blockComment = false;
-          j++;
-        }
-        continue;
-      }
-      const top = stack[stack.length - 1]!;
-      if (top.kind === 'string') {
-        if (c === '\\') j++;
-        else if (c === '"') stack.pop();
-        else if ((c === '$' || c === '%') && text[j + 1] === '{') {
-          if (text[j - 1] === c) continue; // `$${` and `%%{` are escapes, not interpolations
-          stack.push({ kind: 'code', depth: 0 });
-          j++;
-        }
-        if (stack.length === 1) lastCode = j + 1;
-        continue;
-      }
-      if (c === ' ' || c === '\t') continue;
-      if (c === '#' || (c === '/' && text[j + 1] === '/')) {
-        if (stack.length === 1 && lastCode !== -1) line.comment = { codeEnd: lastCode, start: j };
-        break;
-      }
-      if (c === '/' && text[j + 1] === '*') {
-        blockComment = true;
-        line.opaque = true;
-        j++;
-        continue;
-      }
-      if (c === '"') {
-        stack.push({ kind: 'string' });
-        continue;
-      }
-      if (c === '<' && text[j + 1] === '<' && stack.length === 1) {
-        const marker = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*$/.exec(text.slice(j, lineEnd));
-        if (marker) {
-          heredoc = marker[1]!;
-          line.opaque = true;
-          break;
-        }
-      }
-      if (stack.length > 1) {
-        // Code inside an interpolation: only its braces matter, to find where it ends.
-        if (c === '{') top.depth++;
-        else if (c === '}') {
-          if (top.depth === 0) stack.pop();
-          else top.depth--;
-        }
-        continue;
-      }
-      if (c === '=' && equals === -1 && lastCode !== -1 && text[j + 1] !== '=' && text[j + 1] !== '>' && !'=<>!'.includes(text[j - 1] ?? '')) {
-        equals = j;
-        leadEnd = lastCode;
-      } else if (equals !== -1) {
-        if ('{[('.includes(c)) net++;
-        else if ('}])'.includes(c)) net--;
-      }
-      lastCode = j + 1;
-    }
-    if (stack.length > 1 || blockComment) line.opaque = true;
-    if (!line.opaque && equals !== -1 && net === 0) line.assign = { leadEnd, equals };
-    if (line.opaque) delete line.comment;
     lines.push(line);
-    if (end === text.length) break;
+    if (end === text.length || stop?.(line, state)) break;
     i = next;
   }
-  return lines;
+  return { lines, states };
+}
+
+/** One line's cells, advancing the lexer's state over it. */
+function lexLine(text: string, start: number, lineEnd: number, state: LexState, line: Line): void {
+  const stack = state.stack;
+  let lastCode = -1; // end of the last code character seen on the line, at the top level
+  let equals = -1;
+  let leadEnd = -1;
+  let net = 0;
+  for (let j = start; j < lineEnd; j++) {
+    const c = text[j]!;
+    if (state.blockComment) {
+      if (c === '*' && text[j + 1] === '/') {
+        state.blockComment = false;
+        j++;
+      }
+      continue;
+    }
+    const top = stack[stack.length - 1]!;
+    if (top.kind === 'string') {
+      if (c === '\\') j++;
+      else if (c === '"') stack.pop();
+      else if ((c === '$' || c === '%') && text[j + 1] === '{') {
+        if (text[j - 1] === c) continue; // `$${` and `%%{` are escapes, not interpolations
+        stack.push({ kind: 'code', depth: 0 });
+        j++;
+      }
+      if (stack.length === 1) lastCode = j + 1;
+      continue;
+    }
+    if (c === ' ' || c === '\t') continue;
+    if (c === '#' || (c === '/' && text[j + 1] === '/')) {
+      if (stack.length === 1 && lastCode !== -1) line.comment = { codeEnd: lastCode, start: j };
+      break;
+    }
+    if (c === '/' && text[j + 1] === '*') {
+      state.blockComment = true;
+      line.opaque = true;
+      j++;
+      continue;
+    }
+    if (c === '"') {
+      stack.push({ kind: 'string' });
+      continue;
+    }
+    if (c === '<' && text[j + 1] === '<' && stack.length === 1) {
+      const marker = /^<<-?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*$/.exec(text.slice(j, lineEnd));
+      if (marker) {
+        state.heredoc = marker[1]!;
+        line.opaque = true;
+        break;
+      }
+    }
+    if (stack.length > 1) {
+      // Code inside an interpolation: only its braces matter, to find where it ends.
+      if (c === '{') (top as { depth: number }).depth++;
+      else if (c === '}') {
+        if ((top as { depth: number }).depth === 0) stack.pop();
+        else (top as { depth: number }).depth--;
+      }
+      continue;
+    }
+    if (c === '=' && equals === -1 && lastCode !== -1 && text[j + 1] !== '=' && text[j + 1] !== '>' && !'=<>!'.includes(text[j - 1] ?? '')) {
+      equals = j;
+      leadEnd = lastCode;
+    } else if (equals !== -1) {
+      if ('{[('.includes(c)) net++;
+      else if ('}])'.includes(c)) net--;
+    }
+    lastCode = j + 1;
+  }
+  if (stack.length > 1 || state.blockComment) line.opaque = true;
+  if (!line.opaque && equals !== -1 && net === 0) line.assign = { leadEnd, equals };
+  if (line.opaque) delete line.comment;
+}
+
+/** The last text lexed whole, with the state at each line start: the fixes of one file share it. */
+let lastLexed: { text: string; lines: Line[]; states: LexState[] } | undefined;
+
+function lexedWhole(text: string): { lines: Line[]; states: LexState[] } {
+  if (lastLexed?.text !== text) lastLexed = { text, ...lexLines(text, 0, START) };
+  return lastLexed;
 }
 
 /** Columns in characters (code points), as fmt counts them on a line of spaces and ASCII keys. */
-function column(text: string, from: number, to: number): number {
+/** Text read by offset: the file itself, or a view of the file after a fix's edits. */
+interface Source {
+  slice(start: number, end: number): string;
+}
+
+function column(text: Source, from: number, to: number): number {
   let n = 0;
   for (const _ of text.slice(from, to)) n++;
   return n;
@@ -141,7 +183,7 @@ interface Padding {
  * The whitespace changes that align the runs of `=` and of trailing comments which contain one of
  * the `touched` lines (indexes into `lines`), as fmt would.
  */
-function paddings(text: string, lines: readonly Line[], touched: ReadonlySet<number>): Padding[] {
+function paddings(text: Source, lines: readonly Line[], touched: ReadonlySet<number>): Padding[] {
   const result = new Map<number, Padding>();
   const eqColumn = new Map<number, number>();
   const runs = (has: (line: Line) => boolean): number[][] => {
@@ -209,17 +251,48 @@ export function alignHclEdits(text: string, edits: readonly ProposedEdit[]): Pro
   const sorted = [...edits].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   for (let k = 1; k < sorted.length; k++) if (sorted[k - 1]!.span.end > sorted[k]!.span.start) return [...edits];
   // Where each edit's text stands in the text after the fix.
-  let after = '';
-  let from = 0;
   const placed: { edit: ProposedEdit; start: number; end: number }[] = [];
+  let delta = 0;
   for (const edit of sorted) {
-    after += text.slice(from, edit.span.start);
-    placed.push({ edit, start: after.length, end: after.length + edit.newText.length });
-    after += edit.newText;
+    const start = edit.span.start + delta;
+    placed.push({ edit, start, end: start + edit.newText.length });
+    delta += edit.newText.length - (edit.span.end - edit.span.start);
+  }
+  // Only the lines around the edits are read again. Before the first edited line the text, and so
+  // its lines, are those of the text before the fix (lexed once per text); from there the lexer
+  // resumes in the state it had, over the text after the fix from that line on, and stops after
+  // the last edit at a clean line that ends every run. That text is built in chunks, never whole:
+  // a file with hundreds of findings is not copied hundreds of times.
+  const whole = lexedWhole(text);
+  const firstLine = lineAt(whole.lines, sorted[0]!.span.start);
+  let windowStart = Math.max(0, firstLine - 1);
+  while (windowStart > 0 && (whole.lines[windowStart - 1]!.assign || whole.lines[windowStart - 1]!.comment)) windowStart--;
+  const base = whole.lines[firstLine]!.start;
+  const lastEnd = placed[placed.length - 1]!.end;
+  let middle = '';
+  let from = base;
+  for (const edit of sorted) {
+    middle += text.slice(from, edit.span.start) + edit.newText;
     from = edit.span.end;
   }
-  after += text.slice(from);
-  const lines = formatLines(after);
+  let chunk = '';
+  let resumed: Line[] = [];
+  for (let tail = 4096; ; tail *= 4) {
+    const to = Math.min(text.length, from + tail);
+    chunk = middle + text.slice(from, to);
+    let stopped = false;
+    resumed = lexLines(chunk, 0, whole.states[firstLine]!, (line, next) => (stopped = line.end + base >= lastEnd && !line.assign && !line.comment && clean(next))).lines;
+    if (stopped || to === text.length) break;
+  }
+  const shift = (line: Line): Line => ({
+    start: line.start + base,
+    end: line.end + base,
+    opaque: line.opaque,
+    ...(line.assign ? { assign: { leadEnd: line.assign.leadEnd + base, equals: line.assign.equals + base } } : {}),
+    ...(line.comment ? { comment: { codeEnd: line.comment.codeEnd + base, start: line.comment.start + base } } : {}),
+  });
+  const lines = [...whole.lines.slice(windowStart, firstLine), ...resumed.map(shift)];
+  const after: Source = { slice: (a, b) => (a >= base ? chunk.slice(a - base, b - base) : text.slice(a, b)) };
   const touched = new Set<number>();
   for (const { start, end } of placed) {
     const first = lineAt(lines, start);
