@@ -31,7 +31,7 @@ import { deletePair } from './yaml-edit';
  * Nowhere else (a script line, a Secret's own data, a policy, `.env`, plain JSON, `.tfvars`,
  * `.tf.json`, a base64-encoded value): there is no reference to write there. Unsafe: someone must
  * create the secret first, and the literal stays in the git history — `followUps` say which secret
- * to create and that the key must be revoked.
+ * to create (and the shared follow-ups, that the old value must be revoked).
  */
 export const fixHardcodedSecret: Fixer = ({ about, text, path, dialect, workspace }) => {
   const group = about as LiteralCredential[] | undefined;
@@ -117,9 +117,13 @@ export function envName(key: string): string {
     .toUpperCase();
 }
 
-/** Revoke the old value (named by its preview only) and say where its replacement goes. */
+/**
+ * Where the replacement goes, which must exist before the file reads it. Revoking the old value
+ * (still valid, and in the git history) is the follow-up every fix that removes a literal shares
+ * (follow-ups.ts).
+ */
 function revoke(literal: LiteralCredential, store: string): string {
-  return `Revoke the ${literal.label}${literal.preview ? ` "${literal.preview}"` : ''}: it stays in the git history. Put its replacement in ${store}.`;
+  return `Store a new ${literal.label} in ${store}, before the next run reads it.`;
 }
 
 function title(references: readonly string[]): string {

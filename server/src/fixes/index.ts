@@ -1,5 +1,6 @@
 import { planFederation } from './cloud/plan';
 import type { Fixer } from './fixer';
+import { withFollowUps } from './follow-ups';
 import { alignProposal } from './hcl-format';
 import { githubActionsFixers } from './github-actions';
 import { gitlabFixers } from './gitlab-ci';
@@ -33,7 +34,9 @@ function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
   for (const set of sets) {
     for (const [ruleId, fixer] of set) {
       const list = map.get(ruleId) ?? [];
-      list.push(keepsFmtAlignment(fixer));
+      // Every proposal carries what it leaves for a person, whichever fixer made it (follow-ups.ts),
+      // and keeps terraform fmt's alignment in the HCL it edits (hcl-format.ts).
+      list.push(keepsFmtAlignment((context) => withFollowUps(context, fixer(context))));
       map.set(ruleId, list);
     }
   }

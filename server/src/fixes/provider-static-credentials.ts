@@ -36,10 +36,10 @@ export const fixProviderStaticCredentials: Fixer = ({ about, text, workspace }) 
   const provider = auth.principal.kind === 'terraform-provider' ? auth.principal.provider : '';
   const cloud = cloudOf(provider, auth.target);
   const jobs = terraformJobs(workspace);
-  const revoke = revocation(provider, removed, text);
+  const revoke = revocation(removed, text);
   const fixes: FixProposal[] = [
     {
-      title: `Remove the static credentials from provider "${provider}" (ambient credentials)`,
+      title: `Remove provider "${provider}"'s static credentials (ambient credential chain)`,
       safe: false,
       edits: removals,
       followUps: [...ambientNotes(cloud, jobs), ...revoke],
@@ -92,12 +92,13 @@ function ambientNotes(cloud: Cloud | undefined, jobs: readonly TerraformJob[]): 
   return notes;
 }
 
-/** The key behind the removed arguments: to deactivate, never quoted. */
-function revocation(provider: string, removed: readonly Credential[], text: string): string[] {
+/** The key behind the removed arguments (a variable, a file): to deactivate once nothing reads it. */
+function revocation(removed: readonly Credential[], text: string): string[] {
   const names = removed.map((c) => (c.origin === 'reference' ? c.name : '')).filter(Boolean);
   if (names.length === 0) return [];
+  // A literal value: the follow-up every fix shares (follow-ups.ts) names it, masked, to revoke.
   const literal = removed.some((c) => c.origin === 'reference' && c.valueSpan && /^["<]/.test(text.slice(c.valueSpan.start, c.valueSpan.start + 1)));
-  if (literal) return [`Deactivate the credential that was written in provider "${provider}" (${names.join(', ')}): it stays in the git history.`];
+  if (literal) return [];
   const sources = removed.flatMap((c) => (c.origin === 'reference' && c.valueSpan ? [text.slice(c.valueSpan.start, c.valueSpan.end)] : [])).filter((s) => s.length <= 80 && !s.includes('\n'));
   return [`Once nothing else reads it, deactivate the key behind ${sources.length > 0 ? sources.join(', ') : names.join(', ')} and delete it where it is kept (tfvars, TF_VAR_ variables, CI secrets, key files).`];
 }

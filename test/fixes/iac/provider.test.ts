@@ -79,7 +79,7 @@ function fixes(file: string, text: string, others: Record<string, string>): Fix[
 describe('provider-static-credentials fixes follow the CI login', () => {
   test('configure-aws-credentials (temporary keys): only the ambient chain, and the note says why it works', () => {
     const offered = fixes('main.tf', AWS, { '.github/workflows/tf.yml': CONFIGURE_AWS });
-    assert.deepEqual(offered.map((f) => f.title), ['Remove the static credentials from provider "aws" (ambient credentials)']);
+    assert.deepEqual(offered.map((f) => f.title), ['Remove provider "aws"\'s static credentials (ambient credential chain)']);
     assert.match(offered[0]!.followUps![0]!, /Job "plan" in \.github\/workflows\/tf\.yml logs in with aws-actions\/configure-aws-credentials/);
     assert.match(offered[0]!.followUps!.at(-1)!, /var\.access_key, var\.secret_key/);
   });
@@ -87,7 +87,7 @@ describe('provider-static-credentials fixes follow the CI login', () => {
   test('a job that sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE: ambient first, then the web-identity block', () => {
     const offered = fixes('main.tf', AWS, { '.gitlab-ci.yml': GITLAB_WEB_IDENTITY });
     assert.deepEqual(offered.map((f) => f.title), [
-      'Remove the static credentials from provider "aws" (ambient credentials)',
+      'Remove provider "aws"\'s static credentials (ambient credential chain)',
       'Use assume_role_with_web_identity in provider "aws" (no static credentials)',
     ]);
     assert.match(offered[0]!.followUps![0]!, /sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE/);
@@ -105,19 +105,19 @@ describe('provider-static-credentials fixes follow the CI login', () => {
   });
 
   test('azurerm: use_oidc only when a job that runs terraform logs in to Azure by OIDC', () => {
-    assert.deepEqual(fixes('main.tf', AZURE, {}).map((f) => f.title), ['Remove the static credentials from provider "azurerm" (ambient credentials)']);
+    assert.deepEqual(fixes('main.tf', AZURE, {}).map((f) => f.title), ['Remove provider "azurerm"\'s static credentials (ambient credential chain)']);
     assert.deepEqual(fixes('main.tf', AZURE, { '.github/workflows/tf.yml': AZURE_OIDC }).map((f) => f.title), [
-      'Remove the static credentials from provider "azurerm" (ambient credentials)',
+      'Remove provider "azurerm"\'s static credentials (ambient credential chain)',
       'Use OIDC (use_oidc = true) in provider "azurerm" (no static credentials)',
     ]);
   });
 
-  test('a literal key: the note says to deactivate it, without quoting it', () => {
+  test('a literal key: the notes say to revoke it, masked', () => {
     const literal = 'provider "aws" {\n  access_key = "AKIAIOSFODNN7EXAMPLE"\n  secret_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"\n}\n';
     const [fix] = fixes('main.tf', literal, {});
     const notes = fix!.followUps!.join('\n');
-    assert.match(notes, /Deactivate the credential that was written in provider "aws" \(access_key, secret_key\)/);
-    assert.ok(!notes.includes('AKIA') && !notes.includes('EXAMPLEKEY'));
+    assert.match(notes, /Revoke the AWS access key id AKIA…LE/);
+    assert.ok(!notes.includes('AKIAIOSFODNN7EXAMPLE') && !notes.includes('EXAMPLEKEY'));
   });
 
   test('titles stay under 80 characters', () => {
