@@ -84,9 +84,10 @@ function webIdentityAssumption(command: ShellCommand, line: ScriptLine, text: st
   const at = command.words.findIndex((w, i) => w === 'assume-role-with-web-identity' && command.words[i - 1] === 'sts');
   if (at === -1) return undefined;
   const words = command.words.slice(at);
+  // The value where it follows its flag: the same text may appear earlier (a role named like the session).
   const located = (flag: string): ValueAt | undefined => {
     const value = flagValue(words, flag);
-    return value === undefined ? undefined : { value, span: locateInScalar(text, line.node, value) };
+    return value === undefined ? undefined : { value, span: valueAfterFlag(text, line.node, flag, value) ?? locateInScalar(text, line.node, value) };
   };
   const name = located('--role-session-name');
   const duration = located('--duration-seconds');
@@ -95,4 +96,17 @@ function webIdentityAssumption(command: ShellCommand, line: ScriptLine, text: st
     anchor: locateInScalar(text, line.node, 'assume-role-with-web-identity'),
     session: { ...(name ? { name } : {}), ...(duration ? { durationSeconds: duration } : {}), ...(role ? { role } : {}) },
   };
+}
+
+/** Where `value` is written right after `flag` (`--flag value`, `--flag=value`, quoted or not) in a scalar's source. */
+function valueAfterFlag(text: string, node: ScriptLine['node'], flag: string, value: string): Span | undefined {
+  const source = text.slice(node.span.start, node.span.end);
+  for (let at = source.indexOf(flag); at !== -1; at = source.indexOf(flag, at + flag.length)) {
+    let i = at + flag.length;
+    if (source[i] === '=') i++;
+    else while (source[i] === ' ' || source[i] === '\t') i++;
+    if (source[i] === '"' || source[i] === "'") i++;
+    if (source.startsWith(value, i)) return { start: node.span.start + i, end: node.span.start + i + value.length };
+  }
+  return undefined;
 }
