@@ -20,6 +20,8 @@ export type SecretKind =
   | 'gcp-service-account-key'
   | 'azure-client-secret'
   | 'azure-publish-profile'
+  /** An Azure Static Web Apps deployment token (`azure_static_web_apps_api_token`, `SWA_CLI_DEPLOYMENT_TOKEN`). */
+  | 'azure-deployment-token'
   | 'vault-token'
   | 'private-key'
   | 'github-token'

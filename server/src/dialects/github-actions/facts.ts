@@ -78,6 +78,16 @@ const LOGIN_ACTIONS: LoginAction[] = [
     staticInputs: { 'publish-profile': 'azure-publish-profile' },
     federatedInputs: [],
   },
+  // The deployment token of an Azure Static Web App never expires until someone resets it
+  // (learn.microsoft.com, "Reset deployment tokens in Azure Static Web Apps"). Its federated path
+  // (the app's "GitHub" deployment authorization policy, with `github_id_token`) is a setting of
+  // the app, not of the workflow, so no input here means federation.
+  {
+    actions: ['azure/static-web-apps-deploy'],
+    target: 'azure',
+    staticInputs: { azure_static_web_apps_api_token: 'azure-deployment-token' },
+    federatedInputs: [],
+  },
   {
     actions: ['hashicorp/vault-action'],
     target: 'vault',
@@ -161,7 +171,8 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
       if (loggedIn.has(login.cloud)) continue;
       loggedIn.add(login.cloud);
       const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 4)));
-      result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
+      const credentials: Credential[] = login.credential ? [{ origin: 'reference', kind: login.credential.kind, name: login.credential.name, nameSpan: anchor }] : [];
+      result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials });
       continue;
     }
     const publish = publishCommand(command);
