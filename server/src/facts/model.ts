@@ -78,6 +78,11 @@ export interface MintedCredential {
   /** The resource's first line. */
   anchor: Span;
   cloud: Cloud | 'kubernetes';
+  /**
+   * For a registry module that creates the key inside it (`resourceType` is then `module`): its
+   * registry address, the input that decides, and whether the key comes from that input's default.
+   */
+  module?: { source: string; input: string; byDefault: boolean };
 }
 
 /** Who authenticates. */

@@ -1,6 +1,7 @@
 import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
 import { terraformDeclarations } from './declarations';
 import { terraformIamFacts } from './iam';
+import { moduleMintedKey } from './key-modules';
 import type { TerraformFile, TfExpr } from './model';
 
 /**
@@ -66,6 +67,9 @@ export function terraformFacts(file: TerraformFile, text: string, withDeclaratio
       const [type = '', name = ''] = block.labels;
       const minting = MINTING_RESOURCES[type];
       if (minting) credentials.push({ origin: 'minted', kind: minting.kind, resourceType: type, resourceName: name, anchor: block.headerSpan, cloud: minting.cloud, syntax: block });
+    } else if (block.type === 'module') {
+      const key = moduleMintedKey(block);
+      if (key) credentials.push(key);
     }
   }
   return { authentications, credentials, ...terraformIamFacts(file, text), ...(withDeclarations ? { declarations: terraformDeclarations(file, text) } : {}) };
