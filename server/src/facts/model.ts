@@ -127,6 +127,12 @@ export interface SessionRequest {
 export interface ValueAt {
   value: string;
   span: Span;
+  /**
+   * The value is computed, not written: a variable, a local, a function call or an interpolation
+   * (`var.x`, `"${var.x}"`). What it will be is decided elsewhere (a module's caller, a tfvars
+   * file), so a rule cannot judge it where it is written. Set by the Terraform trust readers.
+   */
+  computed?: boolean;
 }
 
 /** One condition of an IAM statement: `"StringLike": { "<key>": [<values>] }`. */

@@ -55,7 +55,8 @@ function judge(trust: Trust): RuleFinding[] {
     case 'gcp-workload-identity-provider':
       return judgeGcp(trust);
     case 'azure-federated-credential':
-      if (trust.subject && /[*?]/.test(trust.subject.value)) {
+      // A subject from a variable or an interpolation cannot be judged here, as AWS subjects are not.
+      if (trust.subject && !trust.subject.computed && /[*?]/.test(trust.subject.value)) {
         return [{ span: trust.subject.span, message: `Federated credential "${trust.name}" has a wildcard in its subject (\`${trust.subject.value}\`). Azure matches subjects exactly; name one subject, e.g. \`repo:ORG/REPO:environment:production\`.` }];
       }
       return [];
@@ -67,6 +68,9 @@ function judge(trust: Trust): RuleFinding[] {
  * must name one repository, in the provider's `attribute_condition` or in the binding's principal.
  */
 function judgeGcp(trust: GcpProviderTrust): RuleFinding[] {
+  // A condition from a module input, a variable or a local cannot be judged where it is written:
+  // AWS trusts built from variables are not reported either, and the clouds must agree.
+  if (trust.attributeCondition?.computed) return [];
   if (!trust.attributeCondition) {
     return [{ span: trust.anchor, message: `Workload identity provider "${trust.name}" has no \`attribute_condition\`: every identity the issuer vouches for (any repository on GitHub) can exchange its token. Add one that names the repository, e.g. \`assertion.repository == "ORG/REPO"\`.` }];
   }
