@@ -75,7 +75,11 @@ const UNKNOWN_CONTEXTS = new Set(['env', 'inputs', 'steps', 'needs', 'jobs']);
 /** Commands that make a name unique without saying which run it was: the time, a random id. */
 const UNIQUE_NOT_RUN = /^(?:date|uuidgen)$/;
 
+/** Far beyond AWS's 64 characters: a longer value is no session name, and is not scanned (nothing slow on hostile input). */
+const MAX_JUDGED_LENGTH = 512;
+
 export function judgeSessionName(value: string, context: 'workflow-input' | 'shell'): SessionNameVerdict {
+  if (value.length > MAX_JUDGED_LENGTH) return { kind: 'unknown' };
   let unknown = false;
   let commitOnly = false;
   let uniqueOnly = false;

@@ -78,3 +78,10 @@ describe('judgeSessionName', () => {
     for (const name of ['$SESSION', 'x-$(./name.sh)', '${NAME:-x}']) assert.equal(judgeSessionName(name, 'shell').kind, 'unknown', name);
   });
 });
+
+test('a hostile session name is not scanned (no quadratic regular expression on a megabyte)', () => {
+  const started = Date.now();
+  assert.equal(judgeSessionName('${{'.repeat(300_000), 'workflow-input').kind, 'unknown');
+  assert.equal(judgeSessionName('${'.repeat(500_000), 'shell').kind, 'unknown');
+  assert.ok(Date.now() - started < 100);
+});
