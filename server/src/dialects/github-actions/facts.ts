@@ -78,6 +78,13 @@ const LOGIN_ACTIONS: LoginAction[] = [
     staticInputs: { 'publish-profile': 'azure-publish-profile' },
     federatedInputs: [],
   },
+  // `azureCredentials` is handed to `azure/login` as `creds` (the action's action.yml): a client secret.
+  {
+    actions: ['azure/container-apps-deploy-action'],
+    target: 'azure',
+    staticInputs: { azureCredentials: 'azure-client-secret' },
+    federatedInputs: [],
+  },
   // The deployment token of an Azure Static Web App never expires until someone resets it
   // (learn.microsoft.com, "Reset deployment tokens in Azure Static Web Apps"). Its federated path
   // (the app's "GitHub" deployment authorization policy, with `github_id_token`) is a setting of
