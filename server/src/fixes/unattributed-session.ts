@@ -38,6 +38,8 @@ export const fixUnattributedSession: Fixer = ({ about, text }) => {
     if (name) {
       // Only a plain word that is written as read can be extended in place; `$(date` is half a command.
       if (text.slice(name.span.start, name.span.end) !== name.value || !/^[\w+=,.@${}-]+$/.test(name.value) || name.value.length > 38) return [];
+      // Only where the name follows its flag: the same text elsewhere (a role named `deploy`) is not it.
+      if (!/--role-session-name(?:=|\s+)(?:\\?["'])?$/.test(text.slice(Math.max(0, name.span.start - 40), name.span.start))) return [];
       // Inside single quotes `${…}` would stay literal: the ids go after the closing quote, in double quotes.
       const single = text[name.span.end] === "'";
       const newText = single ? `${quote}${GITLAB_RUN_SUFFIX}${quote}` : GITLAB_RUN_SUFFIX;

@@ -62,6 +62,19 @@ describe('unattributed-session fix of a fixed name', () => {
     assert.deepEqual(fixed(path, pipeline('"deploy"')), [pipeline('"deploy-${CI_PIPELINE_ID}-${CI_JOB_ID}"')]);
     assert.deepEqual(fixed(path, pipeline("'deploy'")), [pipeline(`'deploy'"-\${CI_PIPELINE_ID}-\${CI_JOB_ID}"`)]);
   });
+
+  test('GitLab: the name is edited where it follows its flag, not where the role repeats it', () => {
+    const path = '.gitlab-ci.yml';
+    const quoted = (name: string): string => `deploy:
+  id_tokens:
+    AWS_ID_TOKEN:
+      aud: sts.amazonaws.com
+  script:
+    - "aws sts assume-role-with-web-identity --role-arn arn:aws:iam::123456789012:role/deploy --role-session-name ${name} --web-identity-token $AWS_ID_TOKEN"
+`;
+    assert.deepEqual(fixed(path, quoted('\\"deploy\\"')), [quoted('\\"deploy-${CI_PIPELINE_ID}-${CI_JOB_ID}\\"')]);
+    assert.deepEqual(fixed(path, quoted('deploy')), [quoted('deploy-${CI_PIPELINE_ID}-${CI_JOB_ID}')]);
+  });
 });
 
 describe('judgeSessionName', () => {

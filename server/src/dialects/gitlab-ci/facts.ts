@@ -136,7 +136,9 @@ function valueAfterFlag(text: string, node: ScriptLine['node'], flag: string, va
     let i = at + flag.length;
     if (source[i] === '=') i++;
     else while (source[i] === ' ' || source[i] === '\t') i++;
-    if (source[i] === '"' || source[i] === "'") i++;
+    // A quote, also escaped inside a double-quoted YAML scalar (`\\"deploy\\"`).
+    if (source.startsWith('\\"', i)) i += 2;
+    else if (source[i] === '"' || source[i] === "'") i++;
     if (source.startsWith(value, i)) return { start: node.span.start + i, end: node.span.start + i + value.length };
   }
   return undefined;
