@@ -1,9 +1,9 @@
-import type { Authentication, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential, SessionRequest, ValueAt } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import type { Authentication, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
 import { keyVariableAuthentications } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { flagValue, shellCommands, type ShellCommand } from '../ci/shell';
+import { webIdentityAssumption } from '../ci/assume-role';
+import { shellCommands } from '../ci/shell';
 import { deref, get, isMap, isScalar, str, type Pair } from '../../syntax/tree';
 import { variableValue, type Pipeline, type PipelineJob, type PipelineSite, type ScriptLine } from './model';
 
@@ -50,7 +50,7 @@ function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], pr
         result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials, syntax: siteOf(line) });
         continue;
       }
-      const assumed = webIdentityAssumption(command, line, text);
+      const assumed = webIdentityAssumption(command, line.node, text);
       if (assumed) {
         result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session: assumed.session, syntax: siteOf(line) });
         continue;
@@ -108,38 +108,4 @@ function imageName(node: ReturnType<typeof get>): string | undefined {
   const value = deref(node);
   if (isScalar(value)) return str(value);
   return isMap(value) ? str(get(value, 'name')) : undefined;
-}
-
-/** `aws sts assume-role-with-web-identity --role-arn … --role-session-name …`: a federated login, and the session it asks for. */
-function webIdentityAssumption(command: ShellCommand, line: ScriptLine, text: string): { anchor: Span; session: SessionRequest } | undefined {
-  const at = command.words.findIndex((w, i) => w === 'assume-role-with-web-identity' && command.words[i - 1] === 'sts');
-  if (at === -1) return undefined;
-  const words = command.words.slice(at);
-  // The value where it follows its flag: the same text may appear earlier (a role named like the session).
-  const located = (flag: string): ValueAt | undefined => {
-    const value = flagValue(words, flag);
-    return value === undefined ? undefined : { value, span: valueAfterFlag(text, line.node, flag, value) ?? locateInScalar(text, line.node, value) };
-  };
-  const name = located('--role-session-name');
-  const duration = located('--duration-seconds');
-  const role = located('--role-arn');
-  return {
-    anchor: locateInScalar(text, line.node, 'assume-role-with-web-identity'),
-    session: { ...(name ? { name } : {}), ...(duration ? { durationSeconds: duration } : {}), ...(role ? { role } : {}) },
-  };
-}
-
-/** Where `value` is written right after `flag` (`--flag value`, `--flag=value`, quoted or not) in a scalar's source. */
-function valueAfterFlag(text: string, node: ScriptLine['node'], flag: string, value: string): Span | undefined {
-  const source = text.slice(node.span.start, node.span.end);
-  for (let at = source.indexOf(flag); at !== -1; at = source.indexOf(flag, at + flag.length)) {
-    let i = at + flag.length;
-    if (source[i] === '=') i++;
-    else while (source[i] === ' ' || source[i] === '\t') i++;
-    // A quote, also escaped inside a double-quoted YAML scalar (`\\"deploy\\"`).
-    if (source.startsWith('\\"', i)) i += 2;
-    else if (source[i] === '"' || source[i] === "'") i++;
-    if (source.startsWith(value, i)) return { start: node.span.start + i, end: node.span.start + i + value.length };
-  }
-  return undefined;
 }
