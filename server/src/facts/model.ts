@@ -121,6 +121,11 @@ export interface SessionRequest {
   idTokenGranted?: boolean;
   /** Where the assumed role is named (`role-to-assume`, `--role-arn`), when it is. */
   role?: ValueAt;
+  /**
+   * `shell` when the name is a word of a script (`--role-session-name "ci-$CI_JOB_ID"`: the shell
+   * expands `$VAR` and `$(…)`), absent for an action input (only `${{ }}` is substituted there).
+   */
+  nameIn?: 'shell';
 }
 
 /** A string written in the source, with where. */

@@ -3,6 +3,8 @@ import type { Rule, RuleFinding } from './rule';
 
 const GITHUB_NAME = 'gha-${{ github.run_id }}-${{ github.run_attempt }}';
 const GITLAB_NAME = 'gitlab-${CI_PIPELINE_ID}-${CI_JOB_ID}';
+/** In a GitHub `run:` script the run's ids are the default variables the shell sees. */
+const GITHUB_SCRIPT_NAME = 'gha-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}';
 
 /**
  * unattributed-session: a CI job assumes a role without naming the session after the run, so
@@ -29,11 +31,13 @@ export const unattributedSession: Rule = {
           message:
             platform === 'gitlab-ci'
               ? `The role is assumed without \`--role-session-name\`: CloudTrail cannot tie its actions to this pipeline. Add \`--role-session-name "${GITLAB_NAME}"\`.`
-              : `The role is assumed without \`role-session-name\`: CloudTrail cannot tie its actions to this run. Add \`role-session-name: ${GITHUB_NAME}\`.`,
+              : auth.session.nameIn === 'shell'
+                ? `The role is assumed without \`--role-session-name\`: CloudTrail cannot tie its actions to this run. Add \`--role-session-name "${GITHUB_SCRIPT_NAME}"\`.`
+                : `The role is assumed without \`role-session-name\`: CloudTrail cannot tie its actions to this run. Add \`role-session-name: ${GITHUB_NAME}\`.`,
         });
         continue;
       }
-      const verdict = judgeSessionName(name.value, platform === 'gitlab-ci' ? 'shell' : 'workflow-input');
+      const verdict = judgeSessionName(name.value, auth.session.nameIn === 'shell' ? 'shell' : 'workflow-input');
       if (verdict.kind !== 'fixed') continue;
       found.push(fixedNameFinding(auth, name, verdict.why, platform));
     }
@@ -43,7 +47,7 @@ export const unattributedSession: Rule = {
 
 function fixedNameFinding(auth: Authentication, name: ValueAt, why: string, platform: 'github-actions' | 'gitlab-ci'): RuleFinding {
   const run = platform === 'gitlab-ci' ? 'pipeline' : 'run';
-  const add = platform === 'gitlab-ci' ? '`-${CI_PIPELINE_ID}-${CI_JOB_ID}`' : '`-${{ github.run_id }}-${{ github.run_attempt }}`';
+  const add = platform === 'gitlab-ci' ? '`-${CI_PIPELINE_ID}-${CI_JOB_ID}`' : auth.session?.nameIn === 'shell' ? '`-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}`' : '`-${{ github.run_id }}-${{ github.run_attempt }}`';
   return {
     span: auth.anchor,
     about: auth,

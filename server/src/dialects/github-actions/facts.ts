@@ -1,6 +1,7 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
+import { webIdentityAssumption } from '../ci/assume-role';
 import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci/credentials';
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
@@ -180,6 +181,12 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
       const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 4)));
       const credentials: Credential[] = login.credential ? [{ origin: 'reference', kind: login.credential.kind, name: login.credential.name, nameSpan: anchor }] : [];
       result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials });
+      continue;
+    }
+    const assumed = webIdentityAssumption(command, step.run.node, text);
+    if (assumed) {
+      const session = { ...assumed.session, ...(idToken !== undefined ? { idTokenGranted: idToken } : {}) };
+      result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session });
       continue;
     }
     const publish = publishCommand(command);
