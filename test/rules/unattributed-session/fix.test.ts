@@ -77,6 +77,26 @@ describe('unattributed-session fix of a fixed name', () => {
   });
 });
 
+test('GitHub run: scripts get the shell form, at the command that assumes the role', () => {
+  const path = '.github/workflows/deploy.yml';
+  const script = (first: string, second: string): string => `on: push
+permissions:
+  id-token: write
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          aws sts assume-role-with-web-identity --role-arn "$ROLE" ${first} --web-identity-token "$TOKEN"
+          aws sts assume-role-with-web-identity ${second} --web-identity-token "$TOKEN"
+`;
+  const before = script('--role-session-name deploy', '--role-arn "$ROLE"');
+  assert.deepEqual(fixed(path, before), [
+    script('--role-session-name deploy-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}', '--role-arn "$ROLE"'),
+    script('--role-session-name deploy', '--role-session-name "gha-${GITHUB_RUN_ID}-${GITHUB_RUN_ATTEMPT}" --role-arn "$ROLE"'),
+  ]);
+});
+
 describe('judgeSessionName', () => {
   test('run ids count, in expressions and shell variables', () => {
     for (const name of ['gha-${{ github.run_id }}', '${{ github.run_number }}', "x-${{ github['run_attempt'] }}"]) assert.equal(judgeSessionName(name, 'workflow-input').kind, 'run-specific', name);
