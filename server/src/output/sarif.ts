@@ -5,7 +5,7 @@ import type { Finding, Severity } from '../engine/finding';
 import { RULES } from '../rules';
 import { ruleDocsMarkdown, ruleDocsWebUrl } from '../rules/docs';
 import type { Range } from '../syntax/text';
-import { redactText } from './redact';
+import { redactText } from '../secrets/redact';
 import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
 
 /**
