@@ -56,11 +56,14 @@ export function redactContextOf(fileText: string): RedactContext {
 }
 
 /**
- * The secret detector's own test, on a run: lowercase, and uppercase or `/`/`+`, and a digit or
- * `/`/`+` (a SHA-1 is 40 characters too, but all lowercase hex).
+ * A run that may be a secret access key: letters with digits, `/`, `+` or both cases. Looser than
+ * the detector (which wants a name before the value, and lowercase with uppercase or `/`/`+` with
+ * a digit or `/`/`+`): beside a key id there is no name to go by, and one secret in four thousand
+ * has no digit, `/` or `+`. A commit SHA (lowercase hex) and a word in one case stay readable.
  */
 function secretShaped(run: string): boolean {
-  return /[a-z]/.test(run) && /[A-Z/+]/.test(run) && /[0-9/+]/.test(run);
+  if (/^[0-9a-f]+$/.test(run)) return false;
+  return /[A-Za-z]/.test(run) && (/[0-9/+]/.test(run) || (/[a-z]/.test(run) && /[A-Z]/.test(run)));
 }
 
 // `d` gives capture-group indices, so a value matched together with its name is masked alone.
