@@ -6,9 +6,10 @@ import { FAMILY_NAMES, loadSeeds, makeMutant, SMALL_SCALE, SYNTAXES, type SeedPo
 
 /**
  * The seeded mutation fuzz, small enough for every `npm test`: each mutation family on each syntax
- * family a few times, at a fraction of the long run's sizes (16 KB instead of a megabyte, nesting
- * 200 deep instead of 5,000). The long run is `node --import tsx bench/fuzz.ts`; this one holds the
- * same bar: no crash, no file over the time bound, no planted secret in any output.
+ * family a few times, at a fraction of the long run's sizes (a 4 KB line or list instead of a
+ * megabyte, nesting 200 deep instead of 5,000, a bomb of 4^6 leaves). The long run is
+ * `node --import tsx bench/fuzz.ts`; this one holds the same bar: no crash, no file over the time
+ * bound, no planted secret in any output.
  *
  * KEYLESS_FUZZ_SEED picks another run seed; a failure prints the index to rebuild the mutant with.
  */

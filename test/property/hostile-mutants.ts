@@ -48,7 +48,7 @@ export interface Scale {
 }
 
 export const FULL_SCALE: Scale = { hugeBytes: 1024 * 1024, depths: [64, 500, 1_000, 2_000, 5_000], bomb: { levels: 9, width: 9 } };
-export const SMALL_SCALE: Scale = { hugeBytes: 16 * 1024, depths: [16, 64, 200], bomb: { levels: 6, width: 4 } };
+export const SMALL_SCALE: Scale = { hugeBytes: 4 * 1024, depths: [16, 64, 200], bomb: { levels: 6, width: 4 } };
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
 export class Rng {
