@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { LEAK_CLASSES, plantedIn } from '../property/leak-classes';
+import { digitlessSecret, fakeKeyPair, LEAK_CLASSES, plantedIn } from '../property/leak-classes';
 import { assertBuilt, fixture, runCli, workspace, type Run } from './helpers';
 
 // Secrets are toxic: no credential value reaches any output, in any format, on either stream,
@@ -123,4 +123,38 @@ describe('keyless scan: every way a value leaked is closed, in every format', { 
       }
     });
   }
+});
+
+// `keyless fix --dry-run` prints the lines around each change: those are quoted from the file too.
+// A context line holds a key id glued to a word and a secret with no digit and no name, and the
+// removed lines hold the pair the fix takes out; none of them may print.
+describe('keyless fix --dry-run: diff lines go through the same redactor', () => {
+  const glued = fakeKeyPair('DIFFGLUE');
+  const removed = fakeKeyPair('DIFFENV');
+  const digitless = digitlessSecret('DIFFLINE');
+  const WORKFLOW = `name: ci
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    # rotated: access${glued.keyId} ${digitless}
+    env:
+      AWS_ACCESS_KEY_ID: ${removed.keyId}
+      AWS_SECRET_ACCESS_KEY: ${removed.secret}
+    steps:
+      - run: aws s3 ls
+`;
+
+  test('no planted value in the diff or the report beside it', async () => {
+    assertBuilt();
+    const cwd = workspace({ '.github/workflows/env.yml': WORKFLOW });
+    const run = await runCli(['fix', '--unsafe', '--dry-run'], { cwd });
+    assert.match(run.stdout, /^--- a\/\.github\/workflows\/env\.yml\n/, run.stderr);
+    assert.match(run.stdout, /\n {5}# rotated: acce\*+\S\S diff\*+\S\S\n/, 'the context line is there, masked');
+    assert.match(run.stdout, /\n- {6}AWS_ACCESS_KEY_ID: AKIA\*{14}\S\S\n/, 'the removed line is there, masked');
+    for (const [what, pair] of [['glued', glued], ['removed', removed], ['digitless', { keyId: glued.keyId, secret: digitless }]] as const) {
+      assert.deepEqual(plantedIn(pair, run.stdout), [], `${what}: stdout`);
+      assert.deepEqual(plantedIn(pair, run.stderr), [], `${what}: stderr`);
+    }
+  });
 });

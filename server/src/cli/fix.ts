@@ -6,6 +6,7 @@ import type { Finding, Fix, TextEdit } from '../engine/finding';
 import { applyEdits } from '../fixes/text';
 import { configMessageLine, runMessageLines } from '../output/messages';
 import { maskedLines } from '../output/redact';
+import { holdsKeyId } from '../secrets/redact';
 import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type RuleFailure, type ScanResult, type ScannedFile } from '../output/report';
 import { printable } from '../output/terminal';
 import { RULES_BY_ID } from '../rules';
@@ -418,10 +419,12 @@ function writeFiles(changed: readonly FileState[]): void {
 
 /** A file's change as a unified diff, every printed line masked as the text report masks lines. */
 function diffOf(engine: Engine, state: FileState): string {
+  // A key id removed by the fix still makes a secret-shaped run beside it on the other side a secret.
+  const context = { keyIdInFile: holdsKeyId(state.original ?? '') || holdsKeyId(state.text) };
   const side = (text: string | undefined): { text: string; display: (line: number) => string } => {
     if (text === undefined) return { text: '', display: () => '' };
     const findings = safeFindings(engine, state.display, text);
-    const lines = maskedLines(text, findings, lineNumbers(text));
+    const lines = maskedLines(text, findings, lineNumbers(text), context);
     return { text, display: (line) => printable(lines.get(line) ?? '') };
   };
   const before = side(state.original);
