@@ -190,7 +190,12 @@ class Tally {
       cell.leaks++;
       problems.push(`leak: ${[...new Set(outcome.leaks)].join('; ')}`);
     }
-    if (problems.length > 0) this.failures.push(`${result.syntax}:${result.index} ${result.family} of ${result.source}: ${problems.join(' | ')}\n    reproduce: ${this.reproduce(result.syntax, result.index)}`);
+    if (problems.length > 0) {
+      const failure = `${result.syntax}:${result.index} ${result.family} of ${result.source}: ${problems.join(' | ')}\n    reproduce: ${this.reproduce(result.syntax, result.index)}`;
+      this.failures.push(failure);
+      // As they come, too: a long run shows what it found before it ends.
+      if (this.options.only === undefined) process.stderr.write(`  FAIL ${failure}\n`);
+    }
   }
 
   reproduce(syntax: FuzzSyntax, index: number): string {
