@@ -35,8 +35,12 @@ export interface RedactContext {
 
 export const NO_CONTEXT: RedactContext = { keyIdInFile: false };
 
-/** AWS access key ids (IAM's documented prefixes), with no word boundary on either side. */
-const KEY_ID_ANYWHERE = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/g;
+/**
+ * AWS access key ids (IAM's documented prefixes), with no word boundary on either side, and the
+ * rest of the run of capitals and digits they start: an id glued to the front of another
+ * (`AKIA…AKIA…`) would otherwise be consumed by the first match and never found itself.
+ */
+const KEY_ID_ANYWHERE = /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16,}/g;
 /** A run of the characters an AWS secret access key is made of, at least as long as one. */
 const SECRET_RUN = /[A-Za-z0-9/+]{40,}/g;
 
