@@ -109,11 +109,11 @@ interface Result {
   outcome: Outcome;
 }
 
-type ChildMessage = { kind: 'ready' } | { kind: 'begin'; index: number; family: string; source: string } | { kind: 'result'; result: Result } | { kind: 'done' };
+type ChildMessage = { kind: 'ready' } | { kind: 'begin'; index: number; family: string; source: string; bytes: number } | { kind: 'result'; result: Result } | { kind: 'done' };
 
-async function runMutant(engine: Engine, pool: ReturnType<typeof loadSeeds>, job: Omit<Job, 'from' | 'to'>, index: number, onBegin?: (family: string, source: string) => void): Promise<Result> {
+async function runMutant(engine: Engine, pool: ReturnType<typeof loadSeeds>, job: Omit<Job, 'from' | 'to'>, index: number, onBegin?: (family: string, source: string, bytes: number) => void): Promise<Result> {
   const mutant = makeMutant(pool, job.syntax, job.seed, index, FULL_SCALE, job.family);
-  onBegin?.(mutant.family, mutant.source);
+  onBegin?.(mutant.family, mutant.source, Buffer.byteLength(mutant.text));
   const extras = job.extrasEvery > 0 && index % job.extrasEvery === 0;
   let outcome = checkMutant(engine, mutant, { extras });
   // Past three times the bound it is no neighbour's burst: not worth a second run of a slow input.
@@ -133,7 +133,7 @@ async function child(): Promise<void> {
   process.on('message', (job: Job) => {
     void (async () => {
       for (let index = job.from; index < job.to; index++) {
-        const result = await runMutant(engine, pool, job, index, (family, source) => send({ kind: 'begin', index, family, source }));
+        const result = await runMutant(engine, pool, job, index, (family, source, bytes) => send({ kind: 'begin', index, family, source, bytes }));
         send({ kind: 'result', result });
       }
       send({ kind: 'done' });
@@ -235,7 +235,7 @@ function numbers(cell: Cell): string[] {
 function runRange(options: Options, tally: Tally, syntax: FuzzSyntax, from: number, to: number, progress: () => void): Promise<void> {
   return new Promise((resolve) => {
     let next = from;
-    let running: { index: number; family: string; source: string } | undefined;
+    let running: { index: number; family: string; source: string; bytes: number } | undefined;
     let proc: ChildProcess | undefined;
     let watchdog: NodeJS.Timeout | undefined;
     const arm = (): void => {
@@ -247,7 +247,7 @@ function runRange(options: Options, tally: Tally, syntax: FuzzSyntax, from: numb
     };
     const recordDeath = (why: string, ms: number): void => {
       if (!running) return;
-      tally.add({ syntax, index: running.index, family: running.family, source: running.source, planted: [], bytes: 0, outcome: { ms, crash: why, leaks: [] } });
+      tally.add({ syntax, index: running.index, family: running.family, source: running.source, planted: [], bytes: running.bytes, outcome: { ms, crash: why, leaks: [] } });
       next = running.index + 1;
       running = undefined;
       progress();
@@ -265,7 +265,7 @@ function runRange(options: Options, tally: Tally, syntax: FuzzSyntax, from: numb
         if (message.kind === 'ready') {
           proc!.send({ syntax, from: next, to, seed: options.seed, family: options.family, extrasEvery: options.extrasEvery } satisfies Job);
         } else if (message.kind === 'begin') {
-          running = { index: message.index, family: message.family, source: message.source };
+          running = { index: message.index, family: message.family, source: message.source, bytes: message.bytes };
         } else if (message.kind === 'result') {
           running = undefined;
           tally.add(message.result);
