@@ -30,7 +30,7 @@ describe('language server: every way a value leaked is closed', () => {
       if (leak.rule !== undefined) assert.ok(diagnostics.some((d) => d.code === leak.rule), `a ${leak.rule} diagnostic`);
       assert.deepEqual(plantedIn(leak, JSON.stringify(diagnostics)), [], 'diagnostics');
       if (leak.quotedIn === 'message') {
-        assert.ok(diagnostics.some((d) => d.message.includes(leak.marker)), `a diagnostic quotes the masked name: ${leak.marker}`);
+        assert.ok(diagnostics.some((d) => (typeof d.message === 'string' ? d.message : d.message.value).includes(leak.marker)), `a diagnostic quotes the masked name: ${leak.marker}`);
       }
 
       const seen: string[] = [];
