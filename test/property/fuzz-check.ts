@@ -110,7 +110,7 @@ export function checkMutant(engine: Engine, mutant: Mutant, options: { extras?: 
       const first = withFixes.findings[0];
       if (first) {
         const info = engine.hover({ path: mutant.path, text: mutant.text }, first.range.start);
-        if (info) outputs.hover = JSON.stringify(toHover(info));
+        if (info) outputs.hover = JSON.stringify(toHover(info, { diagnosticsShown: false }));
       }
     } catch (error) {
       return { ms, crash: `with fixes or hover: ${describe(error)}`, leaks: [] };
