@@ -74,6 +74,6 @@ export interface SeedSet {
 export function seedSets(what: string): SeedSet[] {
   return [
     { label: 'repository fixtures', skip: undefined, seeds: fixtureSeeds },
-    { label: '../shared/corpus', skip: unlessShared('corpus', `${what} on the corpus`), seeds: () => corpusSeeds() ?? [] },
+    { label: 'corpus in ../shared/corpus', skip: unlessShared('corpus', `${what} on the corpus`), seeds: () => corpusSeeds() ?? [] },
   ];
 }
