@@ -21,7 +21,9 @@ describe('keyless scan: files', { concurrency: true }, () => {
   });
 
   test('.gitignore is honoured, at the root and in subfolders', async () => {
+    // A repository: outside one (and any .keyless.yaml), a PATH is its own workspace, with no folder above it.
     const cwd = workspace({
+      '.git/HEAD': 'ref: refs/heads/main\n',
       '.gitignore': 'generated/\n*.secret.tf\n',
       'main.tf': fixture('provider.tf'),
       'generated/main.tf': fixture('provider.tf'),

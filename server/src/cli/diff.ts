@@ -21,6 +21,8 @@ export interface DiffSide {
   text: string;
   /** The line (0-based) as printed: masked, made printable. */
   display: (line: number) => string;
+  /** Whether masking changed the line (0-based): the diff then does not hold its text. */
+  isMasked?: (line: number) => boolean;
 }
 
 interface Lines {
@@ -130,8 +132,11 @@ function hunkRange(start: number, count: number): string {
   return count === 1 ? `${start + 1}` : `${start + 1},${count}`;
 }
 
-/** The unified diff from `before` to `after` ('' when they are the same). */
-export function unifiedDiff(before: DiffSide, after: DiffSide): string {
+/**
+ * The unified diff from `before` to `after` ('' when they are the same). `onMasked` is called for
+ * each printed line that masking changed: such a diff reads right but cannot be applied.
+ */
+export function unifiedDiff(before: DiffSide, after: DiffSide, onMasked: () => void = () => {}): string {
   if (before.path !== undefined && after.path !== undefined && before.text === after.text) return '';
   const a = linesOf(before.text);
   const b = linesOf(after.text);
@@ -153,6 +158,7 @@ export function unifiedDiff(before: DiffSide, after: DiffSide): string {
     const bStart = firstLine(ops, from, 'b');
     out.push(`@@ -${hunkRange(aStart, aLines)} +${hunkRange(bStart, bLines)} @@`);
     for (const op of hunk) {
+      if (op.kind === '+' ? after.isMasked?.(op.b) : before.isMasked?.(op.a)) onMasked();
       if (op.kind === '+') {
         out.push(`+${after.display(op.b)}`);
         if (op.b === b.keys.length - 1 && b.noFinalBreak) out.push('\\ No newline at end of file');

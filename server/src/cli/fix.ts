@@ -6,26 +6,28 @@ import type { Finding, Fix, TextEdit } from '../engine/finding';
 import { applyEdits } from '../fixes/text';
 import { configMessageLine, runMessageLines } from '../output/messages';
 import { maskedLines } from '../output/redact';
+import { nextSteps } from '../output/next-steps';
 import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type RuleFailure, type ScanResult, type ScannedFile } from '../output/report';
 import { printable } from '../output/terminal';
 import { RULES_BY_ID } from '../rules';
 import type { Rule } from '../rules/rule';
-import type { Span } from '../syntax/text';
+import { LineIndex, type Span } from '../syntax/text';
 import { WorkspaceIndex } from '../workspace/context';
-import { gitRootOf, toPosix } from '../workspace/files';
+import { toPosix } from '../workspace/files';
 import { gitRepositoryOf } from '../workspace/git';
 import { InputError, parseOptions, REPORT_OPTIONS, reportOptions, UsageError, type OptionSpec, type ReportOptions } from './args';
 import { unifiedDiff } from './diff';
-import { folderIgnores, ignoreGlobsMatcher, isOutside, readConfig, resolveTargets, selectFiles } from './inputs';
+import { configMessagesOf, displayPath, folderIgnores, ignoreGlobsMatcher, isOutside, resolveTargets, selectFiles, workspacesOf, type Workspace } from './inputs';
 import { describeFsError, errorName, type Candidate } from './scan-file';
 import { writeReport } from './write-report';
 
 /**
- * `keyless fix`: the fixes the engine attaches to findings, applied in place. It builds the
- * workspace context fixes need to write beyond their file (every file of the current folder, its
- * git remote, the `oidc:` config), applies per finding the first fix it may, in rounds until none
- * is left, writes the files (or prints them as a diff), and reports what is left as `keyless scan`
- * does.
+ * `keyless fix`: the fixes the engine attaches to findings, applied in place. For each workspace
+ * the PATHs belong to (the repository that holds them: inputs.ts), it builds the context fixes
+ * need to write beyond their file (every file of the repository, its git remote, the `oidc:`
+ * config), applies per finding the first fix it may, in rounds until none is left, writes the
+ * files (or prints them as a diff), and reports what is left as `keyless scan` does, with what the
+ * applied fixes leave for a person ("Next steps").
  */
 
 export const FIX_USAGE = `Usage: keyless fix [options] [PATH...]
@@ -39,28 +41,35 @@ keyless-ignore comments, and never overwrites a file a fix would create.
 Fixes whose edits overlap wait for the next round; rounds repeat until no
 fix applies.
 
-Fixes see the current folder as the workspace (walked as scan walks it), the
-repository from its git remote, and the "oidc:" section of ./${CONFIG_FILE_NAME};
-each PATH (default: the current folder) is a file or folder whose findings
-are fixed.
+Each PATH (default: the current folder) is a file or folder whose findings
+are fixed. Fixes see the repository that holds it as the workspace (else the
+nearest folder with ${CONFIG_FILE_NAME}, else PATH itself): its files (walked as
+scan walks them), its git remote, and the "oidc:" section of its
+${CONFIG_FILE_NAME}. Files a fix creates are written relative to that root.
 
 Options:
       --rule ID[,ID...]  fix findings of these rules only (repeatable)
       --unsafe           also apply fixes that change how something
                          authenticates (review them: see --dry-run)
       --dry-run          write nothing; print a unified diff of every change
-                         on standard output (the report then goes to standard
-                         error, or to --output)
+                         on standard output, for review (the report then goes
+                         to standard error, or to --output); lines holding a
+                         credential are masked, so such a diff does not apply
   -f, --format FORMAT    report format: text (default), json or sarif
   -o, --output FILE      write the report to FILE instead of standard output
       --fail-on LEVEL    exit 1 when a finding left is at or above LEVEL:
                          error (default), warning, info, or never
-  -c, --config FILE      read settings from FILE instead of ./${CONFIG_FILE_NAME}
+  -c, --config FILE      read settings from FILE instead of the root's
+                         ${CONFIG_FILE_NAME}
   -h, --help             show this help and exit
 
 Example:
   keyless fix --unsafe --dry-run .github/workflows   # review the OIDC rewrites
   keyless fix --unsafe .github/workflows             # then apply them
+  git diff                                           # and see them in place
+
+After the report, "Next steps" lists what the applied fixes leave for a
+person: variables to set, created files to review and apply, keys to revoke.
 
 Exit status: 0 when no finding left reaches the --fail-on level, 1 when one
 does, 2 on a usage error or when a file cannot be read or written.
@@ -126,25 +135,28 @@ type FixTarget = Candidate;
 /** A file the run has read, edited or created. */
 interface FileState {
   absolute: string;
+  /** As the report names it (relative to the current folder, or as PATH was typed). */
   display: string;
+  /** Relative to the workspace root: what the engine and the diff's `a/` and `b/` headers name. */
+  enginePath: string;
   /** The text on disk before the run; undefined for a file a fix creates. */
   original: string | undefined;
   text: string;
 }
 
 /**
- * The workspace fixes see: every file of the current folder Keyless reads (walked as `keyless
- * scan .` walks it), named files outside it, the repository from the git remote. Texts are kept
- * byte for byte (a byte-order mark included): edits are positioned on them and written back.
+ * The workspace fixes see: every file of the repository Keyless reads (walked as `keyless scan`
+ * walks its root), the files named on the command line, the repository from the git remote. Texts
+ * are kept byte for byte (a byte-order mark included): edits are positioned on them and written back.
  */
-async function buildWorkspace(engine: Engine, cwd: string, config: KeylessConfig, files: readonly FixTarget[], io: FixIo): Promise<WorkspaceIndex> {
+async function buildWorkspace(engine: Engine, workspace: Workspace, files: readonly FixTarget[], io: FixIo): Promise<WorkspaceIndex> {
+  const { root, settings } = workspace;
   const index = new WorkspaceIndex(engine);
-  index.repository = (await gitRepositoryOf(cwd))?.repository;
-  const top = (await gitRootOf(cwd)) ?? cwd;
+  index.repository = (await gitRepositoryOf(root))?.repository;
   await index.build({
-    root: cwd,
-    nameOf: (absolute) => toPosix(path.relative(cwd, absolute)),
-    isIgnored: await folderIgnores(top, cwd, cwd, ignoreGlobsMatcher(config)),
+    root,
+    nameOf: (absolute) => toPosix(path.relative(root, absolute)),
+    isIgnored: await folderIgnores(root, root, ignoreGlobsMatcher(settings.config)),
     log: (message) => io.stderr.write(`note: ${message}\n`),
   });
   for (const file of files) {
@@ -198,11 +210,16 @@ class FixRun {
   readonly states = new Map<string, FileState>();
   readonly unreadable = new Map<string, string>();
   readonly lastAnalyses = new Map<string, LastAnalysis>();
+  /** What the applied fixes leave for a person, in the order they were applied. */
+  readonly followUps: string[] = [];
 
   constructor(
     private readonly engine: Engine,
     private readonly index: WorkspaceIndex,
-    private readonly cwd: string,
+    /** The workspace root: the engine's paths are relative to it. */
+    private readonly root: string,
+    /** How the report names a file no PATH named (one a fix edits or creates). */
+    private readonly displayOf: (absolute: string) => string,
     private readonly config: KeylessConfig,
     private readonly rules: readonly Rule[] | undefined,
     private readonly options: FixOptions,
@@ -212,7 +229,7 @@ class FixRun {
     if (this.states.has(target.enginePath)) return;
     // The workspace index has read it already (byte for byte), unless it could not.
     const text = this.index.get(target.enginePath)?.text ?? readFile(target.absolute);
-    if (typeof text === 'string') this.states.set(target.enginePath, { absolute: target.absolute, display: target.file, original: text, text });
+    if (typeof text === 'string') this.states.set(target.enginePath, { absolute: target.absolute, display: target.file, enginePath: target.enginePath, original: text, text });
     else this.unreadable.set(target.enginePath, text.problem);
   }
 
@@ -222,7 +239,8 @@ class FixRun {
     if (state === undefined) {
       const indexed = this.index.get(enginePath);
       if (indexed === undefined) return undefined;
-      state = { absolute: path.resolve(this.cwd, enginePath), display: enginePath, original: indexed.text, text: indexed.text };
+      const absolute = path.resolve(this.root, enginePath);
+      state = { absolute, display: this.displayOf(absolute), enginePath, original: indexed.text, text: indexed.text };
       this.states.set(enginePath, state);
     }
     return state;
@@ -230,7 +248,7 @@ class FixRun {
 
   /** Whether a file a fix would create is already there: it is someone's, and never overwritten. */
   private exists(enginePath: string): boolean {
-    return this.states.has(enginePath) || this.index.get(enginePath) !== undefined || fs.existsSync(path.resolve(this.cwd, enginePath));
+    return this.states.has(enginePath) || this.index.get(enginePath) !== undefined || fs.existsSync(path.resolve(this.root, enginePath));
   }
 
   run(targets: readonly FixTarget[]): Outcome {
@@ -297,12 +315,14 @@ class FixRun {
       for (const edit of fix.edits) {
         if (creates.has(edit.path)) {
           const text = fix.edits.filter((e) => e.path === edit.path).map((e) => e.newText).join('');
-          this.states.set(edit.path, { absolute: path.resolve(this.cwd, edit.path), display: edit.path, original: undefined, text });
+          const absolute = path.resolve(this.root, edit.path);
+          this.states.set(edit.path, { absolute, display: this.displayOf(absolute), enginePath: edit.path, original: undefined, text });
           continue;
         }
         byPath.set(edit.path, [...(byPath.get(edit.path) ?? []), edit]);
       }
       for (const file of creates) this.index.update(file, this.states.get(file)!.text);
+      this.followUps.push(...(fix.followUps ?? []));
     }
     for (const [file, edits] of byPath) {
       const state = this.stateOf(file)!;
@@ -311,82 +331,121 @@ class FixRun {
     }
   }
 
-  /** Files whose text the run changed or created, by the path the user reads. */
+  /** Files whose text the run changed or created, in the order of their paths from the workspace root (as `git diff` lists them). */
   changed(): FileState[] {
-    return [...this.states.values()].filter((s) => s.original !== s.text).sort((a, b) => compareStrings(a.display, b.display));
+    return [...this.states.values()].filter((s) => s.original !== s.text).sort((a, b) => compareStrings(a.enginePath, b.enginePath));
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // The command
 
+/** One workspace's part of a run. */
+interface WorkspaceRun {
+  run: FixRun;
+  skipped: ScannedFile[];
+  files: FixTarget[];
+  /** Folders named on the command line, absolute: files created in them join the report. */
+  folders: string[];
+  config: KeylessConfig;
+}
+
 export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rule[] | undefined): Promise<number> {
   const cwd = path.resolve(io.cwd);
-  const settings = await readConfig(options.config, cwd);
-  const { config, messages } = settings;
-  for (const m of messages) io.stderr.write(`${configMessageLine(m)}\n`);
   const targets = await resolveTargets(options.paths, cwd);
-  const selected = selectFiles(targets, cwd, settings, 'fixed');
-  const selection = { skipped: selected.skipped, files: [] as FixTarget[] };
-  for await (const candidate of selected.candidates) selection.files.push(candidate);
+  const workspaces = await workspacesOf(targets, cwd, options.config);
+  const configMessages = configMessagesOf(workspaces);
+  for (const m of configMessages) io.stderr.write(`${configMessageLine(m)}\n`);
   const engine = await Engine.create();
-  const index = await buildWorkspace(engine, cwd, config, selection.files, io);
-  const run = new FixRun(engine, index, cwd, config, rules, options);
-  for (const file of selection.files) run.load(file);
-  const outcome = run.run(selection.files);
-  if (outcome.exhausted) io.stderr.write(`note: stopped after ${MAX_ROUNDS} rounds with fixes still to apply: run keyless fix again\n`);
-  const changed = run.changed();
+  const runs: WorkspaceRun[] = [];
+  let applied = 0;
+  const seen = new Set<string>();
+  for (const workspace of workspaces) {
+    const selected = selectFiles(workspace, 'fixed', seen);
+    const files: FixTarget[] = [];
+    for await (const candidate of selected.candidates) files.push(candidate);
+    const index = await buildWorkspace(engine, workspace, files, io);
+    const folders = workspace.targets.filter((t) => t.kind === 'folder');
+    // A file no PATH named is printed below the folder PATH that holds it, as a walked file is.
+    const displayOf = (absolute: string): string => {
+      for (const folder of folders) {
+        const relative = toPosix(path.relative(folder.absolute, absolute));
+        if (!isOutside(relative)) return path.posix.join(toPosix(folder.given), relative);
+      }
+      return displayPath(cwd, absolute);
+    };
+    const run = new FixRun(engine, index, workspace.root, displayOf, workspace.settings.config, rules, options);
+    for (const file of files) run.load(file);
+    const outcome = run.run(files);
+    if (outcome.exhausted) io.stderr.write(`note: stopped after ${MAX_ROUNDS} rounds with fixes still to apply: run keyless fix again\n`);
+    applied += outcome.applied;
+    runs.push({ run, skipped: selected.skipped, files, folders: folders.map((f) => f.absolute), config: workspace.settings.config });
+  }
+  const changed = runs.flatMap(({ run }) => run.changed());
 
+  const masked = { lines: 0 };
   if (options.dryRun) {
-    for (const state of changed) io.stdout.write(diffOf(engine, state));
+    for (const state of changed) io.stdout.write(diffOf(engine, state, masked));
   } else {
     writeFiles(changed);
   }
 
   // What is left, over the files fixed and the files created among them.
-  const folders = targets.filter((t) => t.kind === 'folder').map((t) => t.absolute);
-  const reported = [...selection.files];
-  for (const state of changed) {
-    if (state.original !== undefined || reported.some((t) => t.absolute === state.absolute)) continue;
-    if (folders.some((folder) => !isOutside(toPosix(path.relative(folder, state.absolute))))) reported.push({ absolute: state.absolute, file: state.display, enginePath: state.display });
-  }
   const ruleFailures: RuleFailure[] = [];
-  const files: ScannedFile[] = [...selection.skipped];
-  for (const target of reported) {
-    const problem = run.unreadable.get(target.enginePath);
-    if (problem !== undefined) {
-      files.push(unanalyzedFile(target.file, { kind: 'unreadable', message: problem }));
-      continue;
+  const files: ScannedFile[] = [];
+  let fileCount = 0;
+  for (const { run, skipped, files: fixed, folders, config } of runs) {
+    files.push(...skipped);
+    const reported = [...fixed];
+    for (const state of run.changed()) {
+      if (state.original !== undefined || reported.some((t) => t.absolute === state.absolute)) continue;
+      if (folders.some((folder) => !isOutside(toPosix(path.relative(folder, state.absolute))))) reported.push({ absolute: state.absolute, file: state.display, enginePath: state.enginePath });
     }
-    const raw = run.states.get(target.enginePath)?.text ?? '';
-    // Positions as an editor counts them: a byte-order mark is not a column (as scan does).
-    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    const last = run.lastAnalyses.get(target.enginePath);
-    if (last !== undefined && last.text === text) {
-      ruleFailures.push(...last.failures);
-      files.push(scannedFile(target.file, last.report, text));
-      continue;
+    fileCount += reported.length;
+    for (const target of reported) {
+      const problem = run.unreadable.get(target.enginePath);
+      if (problem !== undefined) {
+        files.push(unanalyzedFile(target.file, { kind: 'unreadable', message: problem }));
+        continue;
+      }
+      const raw = run.states.get(target.enginePath)?.text ?? '';
+      // Positions as an editor counts them: a byte-order mark is not a column (as scan does).
+      const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      const last = run.lastAnalyses.get(target.enginePath);
+      if (last !== undefined && last.text === text) {
+        ruleFailures.push(...last.failures);
+        files.push(scannedFile(target.file, last.report, text));
+        continue;
+      }
+      const report = engine.analyze(
+        { path: target.enginePath, text },
+        { config, fixes: false, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }), ...(rules ? { rules } : {}) },
+      );
+      files.push(scannedFile(target.file, report, text));
     }
-    const report = engine.analyze(
-      { path: target.enginePath, text },
-      { config, fixes: false, onRuleError: (rule, error) => ruleFailures.push({ rule: rule.id, file: target.file, errorName: errorName(error) }), ...(rules ? { rules } : {}) },
-    );
-    files.push(scannedFile(target.file, report, text));
   }
   const result: ScanResult = {
     cwd,
     files: files.sort((a, b) => compareStrings(a.file, b.file)),
-    fileCount: reported.length,
+    fileCount,
     ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
-    configMessages: messages,
+    configMessages,
+    followUps: nextSteps(runs.flatMap(({ run }) => run.followUps)),
   };
   // A dry run's standard output is the diff: the report goes beside it, never into it.
   await writeReport(result, options, { cwd, env: io.env }, options.dryRun ? io.stderr : io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
+  if (masked.lines > 0) {
+    // A unified diff must quote the lines it removes for `git apply` to find them: one that removes a
+    // credential cannot be both applicable and safe to print, so it says it is for reading only.
+    io.stderr.write(
+      `note: ${count(masked.lines, 'line', 'lines')} of the diff ${masked.lines === 1 ? 'holds' : 'hold'} a credential, masked: it is for review and does not apply as a patch; run keyless fix without --dry-run to apply it\n`,
+    );
+  }
   const left = result.files.reduce((n, f) => n + f.findings.length, 0);
   const createdCount = changed.filter((s) => s.original === undefined).length;
   io.stderr.write(
-    `${count(outcome.applied, 'fix', 'fixes')} applied in ${count(changed.length, 'file', 'files')} (${count(createdCount, 'file', 'files')} created); ` +
+    `${count(applied, 'fix', 'fixes')} applied in ${count(changed.length, 'file', 'files')} (${count(createdCount, 'file', 'files')} created); ` +
       `${count(left, 'finding', 'findings')} left${options.dryRun ? ' (dry run: nothing written)' : ''}\n`,
   );
   return failsThreshold(result, options.failOn) ? 1 : 0;
@@ -416,17 +475,28 @@ function writeFiles(changed: readonly FileState[]): void {
   }
 }
 
-/** A file's change as a unified diff, every printed line masked as the text report masks lines. */
-function diffOf(engine: Engine, state: FileState): string {
-  const side = (text: string | undefined): { text: string; display: (line: number) => string } => {
-    if (text === undefined) return { text: '', display: () => '' };
-    const findings = safeFindings(engine, state.display, text);
-    const lines = maskedLines(text, findings, lineNumbers(text));
-    return { text, display: (line) => printable(lines.get(line) ?? '') };
+/**
+ * A file's change as a unified diff, every printed line masked as the text report masks lines.
+ * The headers name the file from the workspace root (`a/.github/workflows/x.yml`), as `git diff`
+ * does, wherever the command ran. `masked.lines` counts the printed lines masking changed: a diff
+ * with any is for reading only (`git apply` needs the exact text of the lines it removes).
+ */
+function diffOf(engine: Engine, state: FileState, masked: { lines: number }): string {
+  const side = (text: string | undefined): { text: string; display: (line: number) => string; isMasked: (line: number) => boolean } => {
+    if (text === undefined) return { text: '', display: () => '', isMasked: () => false };
+    const findings = safeFindings(engine, state.enginePath, text);
+    const numbers = lineNumbers(text);
+    const lines = maskedLines(text, findings, numbers);
+    const index = new LineIndex(text);
+    return { text, display: (line) => printable(lines.get(line) ?? ''), isMasked: (line) => (lines.get(line) ?? '') !== text.slice(index.lineStart(line), index.lineEnd(line)) };
   };
   const before = side(state.original);
   const after = side(state.text);
-  return unifiedDiff({ path: state.original === undefined ? undefined : state.display, ...before }, { path: state.display, ...after });
+  return unifiedDiff(
+    { path: state.original === undefined ? undefined : state.enginePath, ...before },
+    { path: state.enginePath, ...after },
+    () => masked.lines++,
+  );
 }
 
 /** The findings that tell masking where credential values are (a file that fails to parse has none: masking by shape still applies). */

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { syntaxOf } from '../dialects/detect';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from '../engine/config';
 import { unanalyzedFile, type ConfigMessage, type ScannedFile } from '../output/report';
-import { gitIgnoredAbove, gitRootOf, loadConfig, toPosix, walkFiles } from '../workspace/files';
+import { gitIgnoredAbove, loadConfig, toPosix, walkFiles, workspaceRootOf } from '../workspace/files';
 import { InputError } from './args';
 import { describeFsError, type Candidate } from './scan-file';
 
@@ -41,12 +41,67 @@ export interface LoadedSettings {
   messages: ConfigMessage[];
 }
 
-/** `--config FILE`, else `./.keyless.yaml` (absent: defaults). A problem in it is a message, not a failure. */
-export async function readConfig(file: string | undefined, cwd: string): Promise<LoadedSettings> {
-  if (file === undefined) {
-    const loaded = await loadConfig(cwd);
-    return { config: loaded.config, configFile: CONFIG_FILE_NAME, messages: loaded.problems.map((p) => ({ file: CONFIG_FILE_NAME, ...p })) };
+/**
+ * The repository (or folder) a run works in for some of its PATHs: see `workspaceRootOf`. Each
+ * PATH belongs to exactly one; PATHs in different repositories make several, each with its own
+ * settings, git remote and files.
+ */
+export interface Workspace {
+  /** Absolute. */
+  root: string;
+  /** The PATHs inside it, in command-line order. */
+  targets: PathTarget[];
+  settings: LoadedSettings;
+}
+
+/**
+ * The workspaces of the PATHs, in the order they are first named. Settings come from `--config
+ * FILE` when given (the same for every workspace), else from each root's `.keyless.yaml`.
+ */
+export async function workspacesOf(targets: readonly PathTarget[], cwd: string, configOption: string | undefined): Promise<Workspace[]> {
+  const explicit = configOption === undefined ? undefined : await readConfigFile(configOption, cwd);
+  const found = await Promise.all(targets.map((target) => workspaceRootOf(target.kind === 'folder' ? target.absolute : path.dirname(target.absolute))));
+  // Outside any repository and config, a PATH is its own root, unless another PATH's root holds
+  // it (`keyless scan infra .`): then they are one workspace, walked once.
+  const roots = found.map(({ root, by }) => {
+    if (by !== 'path') return root;
+    const holders = found.map((f) => f.root).filter((other) => !isOutside(toPosix(path.relative(other, root))));
+    return holders.reduce((outer, other) => (other.length < outer.length ? other : outer), root);
+  });
+  const byRoot = new Map<string, Workspace>();
+  for (const [i, target] of targets.entries()) {
+    const root = roots[i]!;
+    let workspace = byRoot.get(root);
+    if (workspace === undefined) {
+      workspace = { root, targets: [], settings: explicit ?? (await rootConfig(root, cwd)) };
+      byRoot.set(root, workspace);
+    }
+    workspace.targets.push(target);
   }
+  return [...byRoot.values()];
+}
+
+/** The config messages of a run, each settings file's once (`--config` is shared by every workspace). */
+export function configMessagesOf(workspaces: readonly Workspace[]): ConfigMessage[] {
+  const seen = new Set<LoadedSettings>();
+  const messages: ConfigMessage[] = [];
+  for (const { settings } of workspaces) {
+    if (seen.has(settings)) continue;
+    seen.add(settings);
+    messages.push(...settings.messages);
+  }
+  return messages;
+}
+
+/** `.keyless.yaml` of a workspace root (absent: defaults), named as the user reads paths: from the current folder. */
+async function rootConfig(root: string, cwd: string): Promise<LoadedSettings> {
+  const loaded = await loadConfig(root);
+  const configFile = displayPath(cwd, path.join(root, CONFIG_FILE_NAME));
+  return { config: loaded.config, configFile, messages: loaded.problems.map((p) => ({ file: configFile, ...p })) };
+}
+
+/** `--config FILE`: read relative to the current folder. A problem in it is a message, not a failure. */
+async function readConfigFile(file: string, cwd: string): Promise<LoadedSettings> {
   let text: string;
   try {
     text = await fs.readFile(path.resolve(cwd, file), 'utf8');
@@ -57,6 +112,15 @@ export async function readConfig(file: string | undefined, cwd: string): Promise
   return { config, configFile: toPosix(file), messages: problems.map((p) => ({ file: toPosix(file), ...p })) };
 }
 
+/**
+ * A path as reports print it when no PATH as typed names it (a file a fix edits or creates, a
+ * settings file): relative to the current folder when inside it, else absolute; with `/`.
+ */
+export function displayPath(cwd: string, absolute: string): string {
+  const relative = toPosix(path.relative(cwd, absolute));
+  return isOutside(relative) ? toPosix(absolute) : relative || '.';
+}
+
 export interface Selection {
   /** Named files that are not read, each with the note saying why. */
   skipped: ScannedFile[];
@@ -65,37 +129,40 @@ export interface Selection {
 }
 
 /**
- * The files to read: named files first (each once, unless the config ignores it or Keyless does
- * not read its kind, which gets a note instead), then the folders' files, walked lazily so that a
- * large tree is never listed in memory. A folder below the repository root also honours the
- * .gitignore files above it, so `keyless scan infra` skips what `keyless scan .` skips there.
- * `verb` says in a note what did not happen to a skipped file ("scanned", "fixed").
+ * The files of one workspace to read: named files first (each once, unless the config ignores it
+ * or Keyless does not read its kind, which gets a note instead), then the folders' files, walked
+ * lazily so that a large tree is never listed in memory. A folder below the workspace root also
+ * honours the .gitignore files above it, so `keyless scan infra` skips what `keyless scan .` skips
+ * there. Ignore globs and the engine's paths are relative to the root; `file` is as the user named
+ * it. `verb` says in a note what did not happen to a skipped file ("scanned", "fixed"). `seen` (the
+ * absolute paths already selected) is shared by a run's workspaces, so that a file of a nested
+ * repository named through both is read once.
  */
-export function selectFiles(targets: readonly PathTarget[], cwd: string, settings: Pick<LoadedSettings, 'config' | 'configFile'>, verb: string): Selection {
+export function selectFiles(workspace: Workspace, verb: string, seen: Set<string> = new Set()): Selection {
+  const { root, targets, settings } = workspace;
   const isIgnored = ignoreGlobsMatcher(settings.config);
-  const seen = new Set<string>();
   const skipped: ScannedFile[] = [];
   const named: Candidate[] = [];
   for (const target of targets) {
     if (target.kind !== 'file' || seen.has(target.absolute)) continue;
     seen.add(target.absolute);
     const file = path.posix.normalize(toPosix(target.given));
-    if (isIgnored(toPosix(path.relative(cwd, target.absolute)))) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: matches an "ignore" glob in ${settings.configFile}`]));
+    const enginePath = toPosix(path.relative(root, target.absolute));
+    if (isIgnored(enginePath)) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: matches an "ignore" glob in ${settings.configFile}`]));
     else if (syntaxOf(target.absolute) === null) skipped.push(unanalyzedFile(file, undefined, [`not ${verb}: Keyless reads .tf, .tfvars, .tf.json, .yml, .yaml and .json files`]));
-    else named.push({ absolute: target.absolute, file, enginePath: enginePathOf(cwd, target.absolute, file) });
+    else named.push({ absolute: target.absolute, file, enginePath });
   }
   async function* candidates(): AsyncGenerator<Candidate> {
     yield* named;
-    const top = (await gitRootOf(cwd)) ?? cwd;
     for (const target of targets) {
       if (target.kind !== 'folder') continue;
       const given = toPosix(target.given);
-      const walkIgnores = await folderIgnores(top, target.absolute, cwd, isIgnored);
-      for await (const absolute of walkFiles(target.absolute, { relativeTo: cwd, isIgnored: walkIgnores })) {
+      const walkIgnores = await folderIgnores(root, target.absolute, isIgnored);
+      for await (const absolute of walkFiles(target.absolute, { relativeTo: root, isIgnored: walkIgnores })) {
         if (seen.has(absolute)) continue;
         seen.add(absolute);
         const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
-        yield { absolute, file, enginePath: enginePathOf(cwd, absolute, file) };
+        yield { absolute, file, enginePath: toPosix(path.relative(root, absolute)) };
       }
     }
   }
@@ -110,19 +177,13 @@ export function ignoreGlobsMatcher(config: KeylessConfig): (relative: string) =>
 
 /**
  * What a walk of `folder` skips: the ignore globs, and the .gitignore files above it up to the
- * repository's `top` — unless git ignores the folder itself: a folder named on the command line is
- * read even when git ignores it, as a named file is.
+ * workspace `root` — unless git ignores the folder itself: a folder named on the command line is
+ * read even when git ignores it, as a named file is. Paths are relative to `root`.
  */
-export async function folderIgnores(top: string, folder: string, cwd: string, isIgnored: (relative: string) => boolean): Promise<(relative: string) => boolean> {
-  const ignoredAbove = await gitIgnoredAbove(top, folder);
-  const honourAbove = !ignoredAbove(`${toPosix(path.relative(top, folder))}/`);
-  return (relative) => isIgnored(relative) || (honourAbove && ignoredAbove(toPosix(path.relative(top, path.resolve(cwd, relative)))));
-}
-
-/** What the engine calls a file: relative to the current folder when inside it, else as the user reads it. */
-export function enginePathOf(cwd: string, absolute: string, file: string): string {
-  const relative = toPosix(path.relative(cwd, absolute));
-  return isOutside(relative) ? file : relative;
+export async function folderIgnores(root: string, folder: string, isIgnored: (relative: string) => boolean): Promise<(relative: string) => boolean> {
+  const ignoredAbove = await gitIgnoredAbove(root, folder);
+  const honourAbove = !ignoredAbove(`${toPosix(path.relative(root, folder))}/`);
+  return (relative) => isIgnored(relative) || (honourAbove && ignoredAbove(relative));
 }
 
 export function isOutside(relative: string): boolean {

@@ -6,7 +6,7 @@ import { compareStrings, failsThreshold, type ScanResult } from '../output/repor
 import { formatSummary } from '../output/text';
 import type { Rule } from '../rules/rule';
 import { parseOptions, REPORT_OPTIONS, reportOptions, type OptionSpec, type ReportOptions } from './args';
-import { readConfig, resolveTargets, selectFiles } from './inputs';
+import { configMessagesOf, resolveTargets, selectFiles, workspacesOf } from './inputs';
 import { analyzeAll, AUTO_WORKER_BYTES, AUTO_WORKER_FILES, type WorkerPlan } from './pool';
 import { writeReport } from './write-report';
 
@@ -22,15 +22,18 @@ Finds static cloud credentials in Terraform, CloudFormation, GitHub Actions,
 GitLab CI and Kubernetes files. Each PATH is a file or a folder (default: the
 current folder). Folders are walked honouring .gitignore and skipping
 node_modules, .git and .terraform; a path named explicitly is scanned even
-when .gitignore excludes it. Settings come from ./${CONFIG_FILE_NAME} (rules:
-off, error, warning or info per rule id; ignore: globs relative to this folder).
+when .gitignore excludes it. Each PATH belongs to a workspace: the git
+repository that holds it (else the nearest folder with ${CONFIG_FILE_NAME}, else
+PATH itself). Settings come from that root's ${CONFIG_FILE_NAME} (rules: off,
+error, warning or info per rule id; ignore: globs relative to the root).
 
 Options:
   -f, --format FORMAT   report format: text (default), json or sarif
   -o, --output FILE     write the report to FILE instead of standard output
       --fail-on LEVEL   exit 1 when a finding is at or above LEVEL:
                         error (default), warning, info, or never
-  -c, --config FILE     read settings from FILE instead of ./${CONFIG_FILE_NAME}
+  -c, --config FILE     read settings from FILE instead of the root's
+                        ${CONFIG_FILE_NAME}
   -h, --help            show this help and exit
       --version         print the version and exit
 
@@ -69,18 +72,30 @@ export interface ScanIo {
 
 export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rule[] | undefined, plan: WorkerPlan): Promise<number> {
   const cwd = path.resolve(io.cwd);
-  const settings = await readConfig(options.config, cwd);
-  for (const m of settings.messages) io.stderr.write(`${configMessageLine(m)}\n`);
   const targets = await resolveTargets(options.paths, cwd);
-  const selection = selectFiles(targets, cwd, settings, 'scanned');
+  const workspaces = await workspacesOf(targets, cwd, options.config);
+  const configMessages = configMessagesOf(workspaces);
+  for (const m of configMessages) io.stderr.write(`${configMessageLine(m)}\n`);
   const engine = await Engine.create();
-  const analyzed = await analyzeAll(selection.candidates, engine, { config: settings.config, rules }, plan);
+  const files: ScanResult['files'] = [];
+  const ruleFailures: ScanResult['ruleFailures'] = [];
+  let fileCount = 0;
+  const seen = new Set<string>();
+  // One workspace at a time: each has its own settings. PATHs in several repositories are rare,
+  // and a pool per workspace costs only its workers' start-up, which small trees never pay.
+  for (const workspace of workspaces) {
+    const selection = selectFiles(workspace, 'scanned', seen);
+    const analyzed = await analyzeAll(selection.candidates, engine, { config: workspace.settings.config, rules }, plan);
+    files.push(...selection.skipped, ...analyzed.files);
+    ruleFailures.push(...analyzed.ruleFailures);
+    fileCount += analyzed.fileCount;
+  }
   const result: ScanResult = {
     cwd,
-    files: [...selection.skipped, ...analyzed.files].sort((a, b) => compareStrings(a.file, b.file)),
-    fileCount: analyzed.fileCount,
-    ruleFailures: analyzed.ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
-    configMessages: settings.messages,
+    files: files.sort((a, b) => compareStrings(a.file, b.file)),
+    fileCount,
+    ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
+    configMessages,
   };
   await writeReport(result, options, { cwd, env: io.env }, io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);

@@ -1,5 +1,6 @@
 import { planFederation } from './cloud/plan';
 import type { Fixer } from './fixer';
+import { withFollowUps } from './follow-ups';
 import { githubActionsFixers } from './github-actions';
 import { gitlabFixers } from './gitlab-ci';
 import { iacFixers } from './iac';
@@ -30,7 +31,8 @@ function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
   for (const set of sets) {
     for (const [ruleId, fixer] of set) {
       const list = map.get(ruleId) ?? [];
-      list.push(fixer);
+      // Every proposal carries what it leaves for a person, whichever fixer made it (follow-ups.ts).
+      list.push((context) => withFollowUps(context, fixer(context)));
       map.set(ruleId, list);
     }
   }

@@ -15,11 +15,12 @@ export const fixMissingIdTokenPermission: Fixer = ({ about, text }) => {
   if (!grant || grant.edits.length === 0) return [];
   return [
     {
-      title: grant.narrowsDefaults
-        ? `Add id-token: write to job "${site.job.id}" (its permissions become explicit: review the inferred scopes)`
-        : `Add id-token: write to job "${site.job.id}"`,
+      title: grant.narrowsDefaults ? `Add id-token: write to job "${site.job.id}" (its permissions become explicit)` : `Add id-token: write to job "${site.job.id}"`,
       safe: !grant.narrowsDefaults,
       edits: grant.edits,
+      ...(grant.narrowsDefaults
+        ? { followUps: [`Review the permissions of job "${site.job.id}": they replace the repository's defaults, and a scope the job needs beyond the inferred ones must be added.`] }
+        : {}),
     },
   ];
 };

@@ -22,11 +22,13 @@ export const fixProviderStaticCredentials: Fixer = ({ about, text }) => {
     removals.push(edit);
   }
   const provider = auth.principal.kind === 'terraform-provider' ? auth.principal.provider : '';
-  const fixes: FixProposal[] = [{ title: `Remove the static credentials from provider "${provider}" (use the ambient credential chain)`, safe: false, edits: removals }];
+  const ambient = `Give Terraform credentials where it runs without the keys: an OIDC login step in CI, a profile or SSO session on a laptop (the provider "${provider}" now uses the ambient credential chain).`;
+  const fixes: FixProposal[] = [{ title: `Remove provider "${provider}"'s static credentials (ambient credential chain)`, safe: false, edits: removals, followUps: [ambient] }];
   const federated = federatedForm(provider, block);
   if (federated) {
     const addition = appendToBlock(text, block, federated.lines);
-    if (addition) fixes.unshift({ title: `Remove the static credentials from provider "${provider}" and use ${federated.name}`, safe: false, edits: [...removals, addition] });
+    const followUp = `Make the CI job that runs Terraform log in with OIDC: the provider now authenticates with ${federated.name}.`;
+    if (addition) fixes.unshift({ title: `Remove provider "${provider}"'s static credentials and use ${federated.name}`, safe: false, edits: [...removals, addition], followUps: [followUp] });
   }
   return fixes;
 };

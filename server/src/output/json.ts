@@ -3,12 +3,15 @@ import { describeProblem, oneBased, type ScanResult } from './report';
 
 /**
  * `--format json`: a stable contract for scripts. Exactly these fields and no others; adding one is
- * a new `version`. Lines and columns are 1-based; `file` is as the user named it.
+ * a new `version`. Lines and columns are 1-based; `file` is as the user named it. `followUps` is
+ * `keyless fix`'s (what the applied fixes leave for a person, one sentence each) and is always
+ * there in its report, never in `keyless scan`'s.
  */
 export interface JsonReport {
   version: 1;
   findings: JsonFinding[];
   errors: { file: string; message: string }[];
+  followUps?: string[];
 }
 
 export interface JsonFinding {
@@ -44,7 +47,7 @@ export function jsonReport(result: ScanResult): JsonReport {
     }
     if (scanned.problem) errors.push({ file: scanned.file, message: describeProblem(scanned.problem) });
   }
-  return { version: 1, findings, errors };
+  return { version: 1, findings, errors, ...(result.followUps !== undefined ? { followUps: result.followUps } : {}) };
 }
 
 export function formatJson(result: ScanResult): string {

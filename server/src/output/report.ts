@@ -51,6 +51,8 @@ export interface ScanResult {
   fileCount: number;
   ruleFailures: RuleFailure[];
   configMessages: ConfigMessage[];
+  /** `keyless fix` only: what the applied fixes leave for a person, in order (output/next-steps.ts). */
+  followUps?: string[];
 }
 
 export interface Tool {

@@ -25,7 +25,19 @@ const TAB_WIDTH = 4;
 export function formatText(result: ScanResult, options: TextOptions): string {
   const style = options.color ? COLOR : PLAIN;
   const blocks = result.files.flatMap((scanned) => scanned.findings.map((f) => findingBlock(f, scanned.lines.get(f.range.start.line), style)));
+  if (result.followUps !== undefined && result.followUps.length > 0) blocks.push(nextStepsBlock(result.followUps, style));
   return blocks.map((b) => `${b}\n`).join('\n');
+}
+
+/**
+ * `keyless fix`'s "Next steps", after what is left:
+ *
+ *   Next steps:
+ *     - Set the repository variable AWS_ACCOUNT_ID to the id of the account that holds …
+ *     - Review terraform/keyless-oidc-site-production.tf, then apply it: terraform apply
+ */
+function nextStepsBlock(followUps: readonly string[], style: Style): string {
+  return [style.bold('Next steps:'), ...followUps.map((note) => `  - ${printable(note)}`)].join('\n');
 }
 
 function findingBlock(f: Finding, line: string | undefined, style: Style): string {

@@ -77,6 +77,38 @@ export function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/**
+ * The workspace a path belongs to, as git would see it: the nearest folder at or above `start`
+ * (a folder) that holds `.git` — a folder, or a file saying `gitdir:` (a linked work tree, a
+ * submodule) —, else the nearest that holds `.keyless.yaml`, else `start` itself. `keyless scan`
+ * and `keyless fix` run from anywhere take it, never the current folder, as the root: the config
+ * and the git remote live there, fixes write relative to it, and nothing outside it is walked.
+ */
+export async function workspaceRootOf(start: string): Promise<{ root: string; by: 'git' | 'config' | 'path' }> {
+  const from = path.resolve(start);
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (await isGitTop(dir)) return { root: dir, by: 'git' };
+    if (path.dirname(dir) === dir) break;
+  }
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const config = await fs.stat(path.join(dir, CONFIG_FILE_NAME)).catch(() => undefined);
+    if (config?.isFile() === true) return { root: dir, by: 'config' };
+    if (path.dirname(dir) === dir) return { root: from, by: 'path' };
+  }
+}
+
+/** Whether `dir` holds `.git`: a folder, or a file that points to one (`gitdir: …`). */
+async function isGitTop(dir: string): Promise<boolean> {
+  const dotGit = path.join(dir, '.git');
+  const stat = await fs.stat(dotGit).catch(() => undefined);
+  if (stat === undefined) return false;
+  if (stat.isDirectory()) return true;
+  if (!stat.isFile()) return false;
+  // Only the head of the file is needed; a stray `.git` file that is not a pointer is not a repository.
+  const text = await fs.readFile(dotGit, 'utf8').catch(() => '');
+  return /^gitdir:/.test(text);
+}
+
 /** The nearest folder at or above `folder` that holds `.git` (a folder, or a file in a worktree). */
 export async function gitRootOf(folder: string): Promise<string | undefined> {
   for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {

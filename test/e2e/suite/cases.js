@@ -171,7 +171,8 @@ test('the OIDC quick fix rewrites the workflow, writes the trust files, and the 
   const document = await h.openDocument(WORKFLOW);
   const original = document.getText();
   const isConfigureStep = (d) => h.codeOf(d) === workflow.rule && document.lineAt(d.range.start.line).text.includes('configure-aws-credentials');
-  const writesTrust = (a) => /\(its trust written to [^)]+\)/.test(a.title);
+  // The rewrite that writes the trust is the one whose edit touches files besides the workflow.
+  const writesTrust = (a) => a.edit !== undefined && a.edit.entries().some(([uri]) => uri.toString() !== document.uri.toString());
   // Fixes are computed when asked for: ask until the server has indexed the workspace and the
   // rewrite comes with the trust (the diagnostics do not change when it has).
   const deadline = Date.now() + h.WAIT_MS;

@@ -56,12 +56,15 @@ const CASES: Case[] = [
 interface Outcome {
   text: string;
   titles: string[];
+  /** What each rewrite leaves for a person, in order. */
+  followUps: string[][];
   creates: string[];
 }
 
 /** Applies the first rewrite offered, again and again, until none is left (bounded). */
 function fixAll(rule: RuleId, mode: Mode, file: string, text: string): Outcome {
   const titles: string[] = [];
+  const followUps: string[][] = [];
   const creates: string[] = [];
   const planner = mode === 'real' ? planFederation : fakePlanner(mode);
   // The real planner sees what earlier rewrites wrote, as it would in the editor's workspace.
@@ -72,6 +75,7 @@ function fixAll(rule: RuleId, mode: Mode, file: string, text: string): Outcome {
     const [first] = proposals(githubActionsFixers(planner), rule, `.github/workflows/${file}`, current, workspace);
     if (!first) break;
     titles.push(first.proposal.title);
+    followUps.push(first.proposal.followUps ?? []);
     for (const created of first.proposal.creates ?? []) {
       creates.push(created.path);
       const facts = engine.facts({ path: created.path, text: created.text });
@@ -83,7 +87,7 @@ function fixAll(rule: RuleId, mode: Mode, file: string, text: string): Outcome {
     }
     current = applied(current, first.proposal);
   }
-  return { text: current, titles, creates };
+  return { text: current, titles, followUps, creates };
 }
 
 let engine: Engine;
@@ -100,7 +104,7 @@ describe('GitHub Actions rewrites: golden files', () => {
         const base = `${file.replace(/\.yml$/, '')}.${mode}`;
         assert.ok(outcome.titles.length > 0, 'a rewrite is offered');
         assert.equal(outcome.text, readOrWriteGolden(GOLDEN, `${base}.yml`, outcome.text));
-        const meta = JSON.stringify({ titles: outcome.titles, creates: outcome.creates }, null, 2) + '\n';
+        const meta = JSON.stringify({ titles: outcome.titles, followUps: outcome.followUps, creates: outcome.creates }, null, 2) + '\n';
         assert.equal(meta, readOrWriteGolden(GOLDEN, `${base}.json`, meta));
         // The result is a workflow with none of the rule's findings left that a rewrite could take.
         const report = engine.analyze({ path: `.github/workflows/${file}`, text: outcome.text });

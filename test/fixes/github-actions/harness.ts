@@ -6,6 +6,7 @@ import { emptyFacts } from '../../../server/src/facts/model';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import type { FixerSet } from '../../../server/src/fixes/index';
+import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { RULES } from '../../../server/src/rules';
 import type { RuleFinding } from '../../../server/src/rules/rule';
@@ -33,7 +34,9 @@ export function proposals(set: FixerSet, ruleId: string, path: string, text: str
     const line = text.slice(0, finding.span.start).split('\n').length;
     for (const [id, fixer] of set) {
       if (id !== ruleId) continue;
-      for (const proposal of fixer({ ruleId, finding, about: finding.about, path, text, dialect: 'github-actions', workspace })) result.push({ finding, line, proposal });
+      // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/index.ts).
+      const context = { ruleId, finding, about: finding.about, path, text, dialect: 'github-actions' as const, workspace };
+      for (const proposal of withFollowUps(context, fixer(context))) result.push({ finding, line, proposal });
     }
   }
   return result;

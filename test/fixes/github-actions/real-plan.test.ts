@@ -48,7 +48,9 @@ describe('examples/.github/workflows/deploy.yml with the real planner', () => {
     assert.ok(rewrite, 'a rewrite is offered on the configure-aws-credentials step');
     const { fix } = rewrite;
     assert.equal(fix.safe, false);
-    assert.match(fix.title, /^Assume role "[^"]+" through OIDC instead of the keys \(its trust written to [^)]+\.tf\)/);
+    assert.match(fix.title, /^Assume role "[^"]+" through OIDC instead of the keys$/);
+    // The title stays short; the files to review and apply are follow-ups.
+    for (const file of fix.creates ?? []) assert.ok(fix.followUps?.some((note) => note.startsWith(`Review ${file} (created), then apply it with terraform apply`)), file);
     // The role's file, and the OIDC provider in a file of its own (shared by every role a fix writes).
     assert.equal(fix.creates?.length, 2);
     const created = fix.creates!.find((p) => !/keyless-oidc-provider-/.test(p))!;
@@ -82,11 +84,11 @@ describe('examples/.github/workflows/deploy.yml with the real planner', () => {
     assert.deepEqual(engine.analyze({ path: WORKFLOW, text: fixed }).findings.filter((f) => f.rule === 'static-registry-token' || f.rule === 'oidc-missing-id-token-permission'), []);
   });
 
-  test('without a repository (no git remote) the plan writes nothing: repository variables, said in the title', () => {
+  test('without a repository (no git remote) the plan writes nothing: repository variables, said in a follow-up', () => {
     const offered = rewrites(text, 'static-cloud-credentials', undefined);
     assert.deepEqual(offered.map((r) => r.line), [17, 30]);
     for (const { fix } of offered) {
-      assert.match(fix.title, /AWS_ROLE_ARN: define it/);
+      assert.ok(fix.followUps?.some((note) => /^Set the repository variable AWS_ROLE_ARN\b/.test(note)), JSON.stringify(fix.followUps));
       assert.equal(fix.creates, undefined);
       assert.match(apply(text, fix), /role-to-assume: \$\{\{ vars\.AWS_ROLE_ARN \}\}/);
     }

@@ -130,14 +130,14 @@ describe('rewrites and the rest of the file', () => {
     const facts = engine.facts({ path: '.github/workflows/read.yml', text: other })!;
     const workspace: WorkspaceContext = { files: new Map<string, WorkspaceFile>([['.github/workflows/read.yml', { ...facts, text: other }]]), immutableSubjects: false };
     const [first] = proposals(githubActionsFixers(fakePlanner('none')), CLOUD, 'x.yml', read('vault.yml'), workspace);
-    assert.match(first!.proposal.title, /role "ci-reader", as elsewhere in the workspace/);
+    assert.match(first!.proposal.followUps!.join('\n'), /role "ci-reader", as elsewhere in the workspace/);
     assert.match(applied(read('vault.yml'), first!.proposal), /\n {10}role: ci-reader\n/);
   });
 
   test('a plan that edits a file the workspace does not have is not used', () => {
     const plan: FederationPlan = { identity: { cloud: 'aws', roleArn: 'arn:aws:iam::1:role/x', roleName: 'x' }, reused: false, creates: [], edits: [{ path: 'infra/missing.tf', span: { start: 0, end: 0 }, newText: 'x' }], notes: [] };
     const [first] = proposals(githubActionsFixers(() => plan), CLOUD, 'x.yml', read('aws-action.yml'));
-    assert.match(first!.proposal.title, /AWS_ROLE_ARN/);
+    assert.match(first!.proposal.followUps!.join('\n'), /^Set the repository variable AWS_ROLE_ARN\b/);
     assert.deepEqual(first!.proposal.edits.filter((e) => e.path !== undefined), []);
   });
 
@@ -150,7 +150,13 @@ describe('rewrites and the rest of the file', () => {
     assert.ok(!cloud.add(plan(false, 'infra/b.tf')));
     assert.deepEqual([cloud.creates.map((c) => c.path), cloud.notes], [['infra/a.tf'], ['n']]);
     const [first] = proposals(githubActionsFixers(fakePlanner('write')), CLOUD, 'x.yml', read('env-workflow.yml').replace('  backup:', '  backup:\n    env: {}\n  restore:\n    runs-on: ubuntu-latest\n    steps:\n      - run: aws s3 ls\n  unused:'));
-    assert.match(first!.proposal.title, /role "gha-plan-staging" through OIDC \(its trust written to infra\/gha-plan-staging\.tf\) \/ a role through OIDC \(its ARN from the repository variable AWS_ROLE_ARN: define it\)/);
+    assert.equal(first!.proposal.title, 'Replace the AWS keys with OIDC login steps in jobs "plan", "restore"');
+    // One job's role is written (review and apply it), the other's comes from a repository variable.
+    assert.deepEqual(first!.proposal.followUps!.filter((note) => /^(?:Review|Set)/.test(note)), [
+      "Set the repository variable AWS_ROLE_ARN (the ARN of the role to assume): the rewritten job reads it, and the identity it names must trust this repository's OIDC tokens.",
+      'Set var.aws_account_id.',
+      'Review infra/gha-plan-staging.tf (created), then apply it with terraform apply, before the job next runs.',
+    ]);
     assert.deepEqual(first!.proposal.creates?.map((c) => c.path), ['infra/gha-plan-staging.tf']);
   });
 });

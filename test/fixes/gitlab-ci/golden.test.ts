@@ -57,7 +57,7 @@ describe('GitLab CI rewrites: golden files', () => {
         assert.ok(outcome.titles.length > 0, 'a rewrite is offered');
         const base = `${file}.${mode}`;
         assert.equal(outcome.text, readOrWriteGolden(GOLDEN, `${base}.gitlab-ci.yml`, outcome.text));
-        const meta = `${JSON.stringify({ titles: outcome.titles, creates: outcome.creates.map((c) => c.path) }, null, 2)}\n`;
+        const meta = `${JSON.stringify({ titles: outcome.titles, followUps: outcome.followUps, creates: outcome.creates.map((c) => c.path) }, null, 2)}\n`;
         assert.equal(meta, readOrWriteGolden(GOLDEN, `${base}.json`, meta));
         // Every finding of the rule is gone, and the pipeline still parses as one.
         assert.deepEqual(await findings(outcome.text, rule), []);

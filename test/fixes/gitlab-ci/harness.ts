@@ -8,6 +8,7 @@ import { emptyFacts } from '../../../server/src/facts/model';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import { gitlabFixers } from '../../../server/src/fixes/gitlab-ci';
+import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { RULES } from '../../../server/src/rules';
 import { parseYaml } from '../../../server/src/syntax/yaml';
@@ -35,11 +36,11 @@ export function offered(text: string, rule: string, plan: PlanFederation, worksp
   }
   const ruleDef = RULES.find((r) => r.id === rule)!;
   const fixer = new Map(gitlabFixers(plan)).get(rule)!;
-  return ruleDef.check({ path: PATH, dialect: 'gitlab-ci', facts }).map((finding) => ({
-    rule,
-    line: text.slice(0, finding.span.start).split('\n').length,
-    proposals: fixer({ ruleId: rule, finding, about: finding.about, path: PATH, text, dialect: 'gitlab-ci', workspace }),
-  }));
+  return ruleDef.check({ path: PATH, dialect: 'gitlab-ci', facts }).map((finding) => {
+    // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/index.ts).
+    const context = { ruleId: rule, finding, about: finding.about, path: PATH, text, dialect: 'gitlab-ci' as const, workspace };
+    return { rule, line: text.slice(0, finding.span.start).split('\n').length, proposals: withFollowUps(context, fixer(context)) };
+  });
 }
 
 /** The one proposal for the finding on `line`. */
@@ -110,6 +111,8 @@ export function crlf(text: string): string {
 export interface Outcome {
   text: string;
   titles: string[];
+  /** What each rewrite leaves for a person, in order. */
+  followUps: string[][];
   /** Files the rewrites create, with their text. */
   creates: { path: string; text: string }[];
 }
@@ -123,12 +126,14 @@ export async function fixAll(text: string, rule: string, plan: PlanFederation, w
   const engine = await theEngine();
   const files = new Map<string, WorkspaceFile>(workspace.files);
   const titles: string[] = [];
+  const followUps: string[][] = [];
   const creates: { path: string; text: string }[] = [];
   let current = text;
   for (let round = 0; round < 20; round++) {
     const next = offered(current, rule, plan, { ...workspace, files }).find((o) => o.proposals.length > 0)?.proposals[0];
     if (!next) break;
     titles.push(next.title);
+    followUps.push(next.followUps ?? []);
     for (const created of next.creates ?? []) {
       creates.push(created);
       const facts = engine.facts({ path: created.path, text: created.text });
@@ -136,5 +141,5 @@ export async function fixAll(text: string, rule: string, plan: PlanFederation, w
     }
     current = applied(current, next);
   }
-  return { text: current, titles, creates };
+  return { text: current, titles, followUps, creates };
 }

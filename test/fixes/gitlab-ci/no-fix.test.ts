@@ -262,5 +262,5 @@ test('no plan and no repository: the AWS rewrite still comes, with the role from
   script:
     - aws s3 ls
 `, CLOUD, noPlan);
-  assert.match(found!.proposals[0]!.title, /set the CI\/CD variable AWS_ROLE_ARN .* audience the GitLab instance's URL/);
+  assert.match(found!.proposals[0]!.followUps!.join('\n'), /^Set the CI\/CD variable AWS_ROLE_ARN .* audience the GitLab instance's URL/);
 });

@@ -67,7 +67,7 @@ const DEPLOY = `deploy:
 describe('GitLab CI rewrites with the real planner', () => {
   test('a role of the workspace trusted by this project on main is reused: nothing is written', () => {
     const fix = only(DEPLOY, 'static-cloud-credentials', 3, planFederation, workspaceWith({ 'infra/iam.tf': PROVIDER('https://gitlab.com') + ROLE }));
-    assert.match(fix.title, /assume role gitlab-deploy of the workspace/);
+    assert.match(fix.title, /: assume role gitlab-deploy$/);
     assert.equal(fix.creates, undefined);
     const fixed = applied(DEPLOY, fix);
     assert.match(fixed, /AWS_ROLE_ARN: arn:aws:iam::\$\{AWS_ACCOUNT_ID\}:role\/gitlab-deploy\n/);

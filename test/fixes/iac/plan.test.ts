@@ -297,7 +297,8 @@ describe('planFederation: writing', () => {
     const result = plan({ 'main.tf': '' }, { usage: { commands: [['terraform', 'apply', '-auto-approve']], actions: [] } });
     const file = created(result);
     assert.match(result!.notes.join('\n'), /terraform apply.*permissions of everything the Terraform code manages/);
-    assert.match(file.text, /Needs a person:\n# - `terraform apply` needs the permissions/);
+    // First what every written file asks (review it, apply it), then this plan's own note.
+    assert.match(file.text, /Needs a person:\n# - Review this file, then apply it with terraform apply[^\n]*\n(?:#   [^\n]*\n)*# - `terraform apply` needs the permissions/);
     assert.doesNotMatch(file.text, /aws_iam_role_policy/);
   });
 

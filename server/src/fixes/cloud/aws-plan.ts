@@ -208,7 +208,7 @@ function terraformProviderFile(issuer: CiIssuer, issuerHost: string, audience: s
 
 function cloudFormationProviderFile(issuer: CiIssuer, issuerHost: string, audience: string, name: string): string {
   return [
-    ...fileHeader(PROVIDER_HEADER(issuer), []),
+    ...fileHeader(PROVIDER_HEADER(issuer), [], 'cloudformation'),
     'AWSTemplateFormatVersion: "2010-09-09"',
     `Description: ${JSON.stringify(`${issuerLabel(issuer)} OIDC identity provider (written by Keyless)`)}`,
     'Resources:',
@@ -223,7 +223,7 @@ function cloudFormationProviderFile(issuer: CiIssuer, issuerHost: string, audien
 function cloudFormationFile(header: string, spec: AwsRoleSpec, notes: readonly string[]): string {
   const { resources, roleId } = cloudFormationAwsResources(spec);
   return [
-    ...fileHeader(header, notes),
+    ...fileHeader(header, notes, 'cloudformation'),
     'AWSTemplateFormatVersion: "2010-09-09"',
     `Description: ${JSON.stringify(`${issuerLabel(spec.issuer)} OIDC federation: role ${spec.roleName} (written by Keyless)`)}`,
     'Resources:',

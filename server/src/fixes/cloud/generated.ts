@@ -34,9 +34,18 @@ export function isGenerated(text: string): boolean {
   return text.replace(/^\uFEFF/, '').startsWith(`# ${GENERATED_MARK}`);
 }
 
-/** The head of a generated file: what it is, then what needs a person, as `#` comments. */
-export function fileHeader(header: string, notes: readonly string[]): string[] {
-  return [...commentLines(`${GENERATED_MARK}: ${header}`, '#'), ...notesComment(notes, '#')];
+/**
+ * How a generated file takes effect: nothing in the cloud changes until a person has read it and
+ * applied it, which is the first thing its header asks (`keyless fix` says it again in "Next steps").
+ */
+const APPLY: Record<'terraform' | 'cloudformation', string> = {
+  terraform: 'Review this file, then apply it with terraform apply before the jobs it serves next run',
+  cloudformation: 'Review this template, then deploy it as a stack (aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM) before the jobs it serves next run',
+};
+
+/** The head of a generated file: what it is, then what needs a person (review and apply it first), as `#` comments. */
+export function fileHeader(header: string, notes: readonly string[], format: 'terraform' | 'cloudformation' = 'terraform'): string[] {
+  return [...commentLines(`${GENERATED_MARK}: ${header}`, '#'), ...notesComment([APPLY[format], ...notes], '#')];
 }
 
 /** A "Needs a person" list of notes as comment lines. */

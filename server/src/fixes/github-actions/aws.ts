@@ -48,6 +48,7 @@ function rewriteConfigureAction(context: FixContext, plan: PlanFederation): FixP
   const sessionLine = input(step, 'role-session-name') ? [] : [`role-session-name: ${GITHUB_SESSION_NAME}`];
   const edits: ProposedEdit[] = [...grant];
   let title: string;
+  let followUps: string[] = [];
   let cloud: CloudSide | undefined;
   if (named) {
     // Keys plus a role: the keys only served to assume it. The role stays; its trust must now admit GitHub's OIDC.
@@ -55,7 +56,8 @@ function rewriteConfigureAction(context: FixContext, plan: PlanFederation): FixP
     const session = sessionLine.length > 0 ? insertAfterPair(text, named, sessionLine) : undefined;
     if (!removal || (sessionLine.length > 0 && !session)) return [];
     edits.push(...removal, ...(session ? [session] : []));
-    title = `Assume ${roleLabel(str(named.value) ?? '')} through OIDC instead of the keys (its trust must admit GitHub's OIDC provider)`;
+    title = `Assume ${roleLabel(str(named.value) ?? '')} through OIDC instead of the keys`;
+    followUps = [`Make the trust of ${roleLabel(str(named.value) ?? '')} admit GitHub's OIDC provider (token.actions.githubusercontent.com) for this repository: the job no longer has keys to assume it with.`];
   } else {
     const region = literal(str(input(step, 'aws-region')?.value));
     const planned = askPlan(plan, federationRequest(context, workflow, job, 'aws', region), context.workspace);
@@ -69,9 +71,10 @@ function rewriteConfigureAction(context: FixContext, plan: PlanFederation): FixP
     const removal = rest.length > 0 ? removePairs(text, withBlock.pair, rest) : [];
     if (!replaced || !removal) return [];
     edits.push(replaced, ...removal);
-    title = `Assume ${role ? `role "${role.roleName}"` : 'a role'} through OIDC instead of the keys (${identitySource(usable, 'its ARN', ['AWS_ROLE_ARN'])})`;
+    title = `Assume ${role ? `role "${role.roleName}"` : 'a role'} through OIDC instead of the keys`;
+    followUps = identitySource(usable, "the ARN of the role to assume", ['AWS_ROLE_ARN']);
   }
-  return [proposal(title, edits, cloud, runsSelfHosted(job) ? [SELF_HOSTED_WARNING] : [])];
+  return [proposal(title, edits, cloud, runsSelfHosted(job) ? [SELF_HOSTED_WARNING] : [], followUps)];
 }
 
 /**
@@ -97,7 +100,7 @@ function rewriteEnvKeys(context: FixContext, plan: PlanFederation): FixProposal[
   if (!targets) return [];
   const cloud = new CloudSide();
   const edits: ProposedEdit[] = [...removal];
-  const sources: string[] = [];
+  const followUps: string[] = [];
   for (const target of targets) {
     const { job, before } = target;
     if (target.existing !== 'keys') {
@@ -121,14 +124,15 @@ function rewriteEnvKeys(context: FixContext, plan: PlanFederation): FixProposal[
     ]);
     if (!insertion) return [];
     edits.push(insertion);
-    const source = `${role ? `role "${role.roleName}"` : 'a role'} through OIDC (${identitySource(usable, 'its ARN', ['AWS_ROLE_ARN'])})`;
-    if (!sources.includes(source)) sources.push(source);
+    followUps.push(...identitySource(usable, 'the ARN of the role to assume', ['AWS_ROLE_ARN']));
   }
   const warnings = targets.some((t) => runsSelfHosted(t.job)) ? [SELF_HOSTED_WARNING] : [];
-  return [proposal(envTitle(site.job !== undefined, targets, sources), edits, cloud, warnings)];
+  const { title, notes } = envTitle(targets);
+  return [proposal(title, edits, cloud, warnings, [...notes, ...followUps])];
 }
 
-function envTitle(oneJob: boolean, targets: readonly LoginTarget[], sources: readonly string[]): string {
+/** The title of the env rewrite (which jobs get a login step), and what it says about the jobs that keep theirs. */
+function envTitle(targets: readonly LoginTarget[]): { title: string; notes: string[] } {
   const inserted = targets.filter((t) => t.before).map((t) => t.job.id);
   const jobs = (kind: LoginTarget['existing']): string[] => targets.filter((t) => t.existing === kind).map((t) => t.job.id);
   const notes: string[] = [];
@@ -136,9 +140,9 @@ function envTitle(oneJob: boolean, targets: readonly LoginTarget[], sources: rea
   const keys = jobs('keys');
   if (oidc.length > 0) notes.push(`the configure-aws-credentials step of job${oidc.length > 1 ? 's' : ''} ${quoted(oidc)} assumes its role through OIDC`);
   if (keys.length > 0) notes.push(`job${keys.length > 1 ? 's' : ''} ${quoted(keys)} log${keys.length > 1 ? '' : 's'} in with ${keys.length > 1 ? 'their' : 'its'} own configure-aws-credentials step`);
-  if (inserted.length === 0) return notes.length === 0 ? "Remove the workflow's AWS keys (no job takes them from there)" : `Remove the AWS keys from env: ${notes.join('; ')}`;
-  const where = oneJob ? 'a configure-aws-credentials step' : inserted.length > 1 ? `configure-aws-credentials steps in jobs ${quoted(inserted)}` : `a configure-aws-credentials step in job ${quoted(inserted)}`;
-  return `Replace the AWS keys with ${where} assuming ${sources.join(' / ')}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`;
+  if (inserted.length === 0) return { title: notes.length === 0 ? "Remove the workflow's AWS keys (no job takes them from there)" : 'Remove the AWS keys from env (the jobs log in through OIDC)', notes };
+  const where = inserted.length > 1 ? `OIDC login steps in jobs ${quoted(inserted)}` : `an OIDC login step in job ${quoted(inserted)}`;
+  return { title: `Replace the AWS keys with ${where}`, notes };
 }
 
 /**

@@ -3,6 +3,7 @@ import { isWorkflowSite, readTriggers, type Job, type Step, type Workflow, type 
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication } from '../../facts/model';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
+import { sentence } from '../follow-ups';
 import { grantIdToken } from '../github-permissions';
 import type { FederatedCloud, FederationPlan, FederationRequest, JobUsage, PlanFederation, SubjectScope } from '../cloud/federation';
 
@@ -114,25 +115,30 @@ export class CloudSide {
 }
 
 /**
- * Where the identity comes from, for the title: reused, written (and where), or — `what` — read
- * from repository variables the user must define.
+ * Where the identity comes from, for the follow-ups: reused (nothing to do), written (the files
+ * follow-ups.ts names), or — `what` — read from repository variables the user must define.
  */
-export function identitySource(plan: FederationPlan | undefined, what: string, variables: readonly string[]): string {
-  if (!plan) return `${what} from the repository variable${variables.length > 1 ? 's' : ''} ${variables.join(', ')}: define ${variables.length > 1 ? 'them' : 'it'}`;
-  if (plan.reused) return 'reused from the workspace';
-  const paths = [...new Set([...plan.creates.map((c) => c.path), ...plan.edits.map((e) => e.path ?? '')])].filter((p) => p !== '');
-  return `its trust written to ${paths.join(', ')}`;
+export function identitySource(plan: FederationPlan | undefined, what: string, variables: readonly string[], trusts = true): string[] {
+  if (plan) return [];
+  const them = variables.length > 1 ? 'them' : 'it';
+  const trust = trusts ? `, and the identity ${variables.length > 1 ? 'they name' : 'it names'} must trust this repository's OIDC tokens` : '';
+  return [`Set the repository variable${variables.length > 1 ? 's' : ''} ${variables.join(', ')} (${what}): the rewritten job reads ${them}${trust}.`];
 }
 
-/** A proposal of the rewrite: unsafe always (it changes how the job authenticates and needs the other side to exist). */
-export function proposal(title: string, edits: ProposedEdit[], cloud: CloudSide | undefined, warnings: readonly string[]): FixProposal {
-  const notes = [...(cloud?.notes ?? []), ...warnings];
+/**
+ * A proposal of the rewrite: unsafe always (it changes how the job authenticates and needs the
+ * other side to exist). The title says what changes in a few words; the plan's notes, the
+ * warnings and `followUps` (what is left to do) go to the follow-ups, not into the title.
+ */
+export function proposal(title: string, edits: ProposedEdit[], cloud: CloudSide | undefined, warnings: readonly string[], followUps: readonly string[] = []): FixProposal {
+  const notes = [...followUps, ...(cloud?.notes ?? []), ...warnings].map(sentence);
   const creates = cloud?.creates ?? [];
   return {
-    title: notes.length > 0 ? `${title} — ${notes.join('; ')}` : title,
+    title,
     safe: false,
     edits: [...edits, ...(cloud?.edits ?? [])],
     ...(creates.length > 0 ? { creates } : {}),
+    ...(notes.length > 0 ? { followUps: [...new Set(notes)] } : {}),
   };
 }
 

@@ -73,9 +73,10 @@ export function rewriteGoogleAuth(context: FixContext, plan: PlanFederation): Fi
   const swapped = swapInputs(text, inputs, lines);
   if (!swapped) return [];
   edits.push(...swapped);
-  const who = identity ? ` as "${identity.serviceAccount}"` : '';
-  const source = identitySource(planned, 'provider and service account', ['GCP_WORKLOAD_IDENTITY_PROVIDER', 'GCP_SERVICE_ACCOUNT']);
-  return [proposal(`Replace the service-account key with Workload Identity Federation${who} (${source})`, edits, cloud, warnings(job))];
+  const followUps = identity
+    ? [`The job now impersonates ${identity.serviceAccount} through Workload Identity Federation.`]
+    : identitySource(planned, 'the workload identity provider and the service account to impersonate', ['GCP_WORKLOAD_IDENTITY_PROVIDER', 'GCP_SERVICE_ACCOUNT']);
+  return [proposal('Replace the service-account key with Workload Identity Federation', edits, cloud, warnings(job), followUps)];
 }
 
 interface AzureIds {
@@ -120,12 +121,13 @@ export function rewriteAzureLogin(context: FixContext, plan: PlanFederation): Fi
   if (!swapped) return [];
   edits.push(...swapped);
   const what = inputs.pairs.some((p) => p.key === 'creds') ? 'creds' : 'client secret';
-  return [proposal(`Replace the ${what} with an OIDC login (${azureTitle(planned)})`, edits, cloud, warnings(job))];
+  return [proposal(`Replace the ${what} with an OIDC login`, edits, cloud, warnings(job), azureFollowUps(planned))];
 }
 
-function azureTitle(planned: FederationPlan | undefined): string {
-  if (planned?.identity.cloud === 'azure') return `client "${planned.identity.clientId}", ${identitySource(planned, '', AZURE_SOURCE)}`;
-  return identitySource(undefined, 'ids', AZURE_SOURCE);
+/** Which app the login uses: the plan's (named), else the ids the user defines as variables. */
+function azureFollowUps(planned: FederationPlan | undefined): string[] {
+  if (planned?.identity.cloud === 'azure') return [`The job now logs in as client ${planned.identity.clientId} with a federated credential.`];
+  return identitySource(undefined, "the app registration's client id, its tenant and the subscription", AZURE_SOURCE);
 }
 
 /**
@@ -167,7 +169,7 @@ export function rewriteAzureDeploy(context: FixContext, plan: PlanFederation): F
   ]);
   if (!insertion) return [];
   edits.push(...grant, insertion);
-  return [proposal(`Replace the publish profile with an OIDC azure/login step (${azureTitle(planned)})`, edits, cloud, warnings(job))];
+  return [proposal('Replace the publish profile with an OIDC azure/login step', edits, cloud, warnings(job), azureFollowUps(planned))];
 }
 
 /** Inputs of vault-action's static methods: the secret, and what goes with it. */
@@ -205,8 +207,12 @@ export function rewriteVaultAction(context: FixContext): FixProposal[] {
   const swapped = swapInputs(text, inputs, lines);
   if (!swapped) return [];
   edits.push(...swapped);
-  const role = input(step, 'role') ? 'its role' : known ? `role "${known}", as elsewhere in the workspace` : 'role from the repository variable VAULT_ROLE: define it';
-  return [proposal(`Log in to Vault with GitHub OIDC (method: jwt, audience ${url}; ${role})`, edits, undefined, warnings(job))];
+  const role = input(step, 'role') ? 'its role' : known ? `role "${known}", as elsewhere in the workspace` : 'the role in the repository variable VAULT_ROLE';
+  const followUps = [
+    `Bind the Vault JWT role (${role}) to this repository's GitHub OIDC tokens with bound_audiences ${url}.`,
+    ...(input(step, 'role') || known ? [] : identitySource(undefined, 'the Vault JWT role to log in as', ['VAULT_ROLE'])),
+  ];
+  return [proposal('Log in to Vault with GitHub OIDC (method: jwt)', edits, undefined, warnings(job), followUps)];
 }
 
 /**

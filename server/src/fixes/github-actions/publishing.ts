@@ -4,7 +4,7 @@ import { input, usesAction, type Job, type Step, type Workflow } from '../../dia
 import type { Span } from '../../syntax/text';
 import { str, type MapNode, type Pair } from '../../syntax/tree';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
-import { grantFor, proposal, runsSelfHosted, SELF_HOSTED_PUBLISH_WARNING, stepSite, workflowAuthentication } from './context';
+import { grantFor, identitySource, proposal, runsSelfHosted, SELF_HOSTED_PUBLISH_WARNING, stepSite, workflowAuthentication } from './context';
 import { blockMap, fromMatrix, insertStepBefore, removePairs, setStepEnv } from './edit';
 
 /**
@@ -49,6 +49,24 @@ const TOOLS: Record<PackageRegistry, ReadonlySet<string>> = {
 
 const REGISTRY_NAMES: Record<PackageRegistry, string> = { npm: 'npm', pypi: 'PyPI', rubygems: 'RubyGems', crates: 'crates.io', nuget: 'NuGet' };
 
+/**
+ * Where a package names the workflow it trusts, from each registry's trusted-publishing guide
+ * (docs.pypi.org/trusted-publishers, docs.npmjs.com/trusted-publishers, guides.rubygems.org/trusted-publishing,
+ * crates.io/docs/trusted-publishing, learn.microsoft.com/nuget/nuget-org/trusted-publishing).
+ */
+const PUBLISHER_SETTINGS: Record<PackageRegistry, string> = {
+  npm: "the package's settings on npmjs.com",
+  pypi: "the project's Publishing settings on pypi.org",
+  rubygems: "the gem's Trusted publishers page on rubygems.org",
+  crates: "the crate's Trusted Publishing settings on crates.io",
+  nuget: 'your Trusted Publishing policies on nuget.org',
+};
+
+/** What a trusted-publishing rewrite leaves to do: the registry must trust this workflow before the next release. */
+function registerPublisher(registry: PackageRegistry, context: FixContext): string {
+  return `Register ${context.path} as a trusted publisher in ${PUBLISHER_SETTINGS[registry]}: until then the publish fails.`;
+}
+
 function warnings(jobs: readonly Job[]): string[] {
   return jobs.some(runsSelfHosted) ? [SELF_HOSTED_PUBLISH_WARNING] : [];
 }
@@ -83,7 +101,9 @@ function dropInput(context: FixContext, registry: 'pypi' | 'rubygems', token: Re
   const grant = grants(context, workflow, [job]);
   if (!removal || !grant) return [];
   const dropped = remove.map((p) => p.key).join(' and ');
-  return [proposal(`Publish to ${REGISTRY_NAMES[registry]} with trusted publishing (drop ${dropped}; register this workflow as a trusted publisher)`, [...removal, ...grant], undefined, warnings([job]))];
+  return [
+    proposal(`Publish to ${REGISTRY_NAMES[registry]} with trusted publishing (drop ${dropped})`, [...removal, ...grant], undefined, warnings([job]), [registerPublisher(registry, context)]),
+  ];
 }
 
 /** A publish step that takes its token from an env entry, with the entries in its scope. */
@@ -232,10 +252,10 @@ function dropEnvTokens(context: FixContext, registry: PackageRegistry, tool: str
       if (!insertion) return [];
       edits.push(insertion);
     }
-    return [proposal(`Publish to RubyGems with trusted publishing (a configure-rubygems-credentials step instead of ${names}; register this workflow as a trusted publisher)`, edits, undefined, warnings(jobs))];
+    return [proposal(`Publish to RubyGems with trusted publishing (drop ${names})`, edits, undefined, warnings(jobs), [registerPublisher('rubygems', context)])];
   }
-  const needs = registry === 'npm' ? 'needs npm ≥ 11.5.1; ' : '';
-  return [proposal(`Publish to ${REGISTRY_NAMES[registry]} with trusted publishing (drop ${names}; ${needs}register this workflow as a trusted publisher)`, edits, undefined, warnings(jobs))];
+  const needs = registry === 'npm' ? ['Use npm 11.5.1 or later in the publishing job: older versions cannot publish with trusted publishing.'] : [];
+  return [proposal(`Publish to ${REGISTRY_NAMES[registry]} with trusted publishing (drop ${names})`, edits, undefined, warnings(jobs), [registerPublisher(registry, context), ...needs])];
 }
 
 const CRATES_STEP_ID = 'crates-io-auth';
@@ -283,7 +303,8 @@ function replaceArgument(context: FixContext, step: Step, token: ReferencedCrede
 function crates(context: FixContext, token: ReferencedCredential): FixProposal[] {
   const { text } = context;
   const authLines = ['name: Authenticate to crates.io (trusted publishing)', `id: ${CRATES_STEP_ID}`, 'uses: rust-lang/crates-io-auth-action@v1'];
-  const title = 'Publish to crates.io with trusted publishing (a crates-io-auth-action token instead of the stored one; register this workflow as a trusted publisher)';
+  const title = 'Publish to crates.io with trusted publishing (crates-io-auth-action)';
+  const followUps = [registerPublisher('crates', context)];
   const found = stepSite(context);
   if (!found) return [];
   if (!tokenEntry(context, token)) {
@@ -293,7 +314,7 @@ function crates(context: FixContext, token: ReferencedCredential): FixProposal[]
     const login = loginStep(context, job, step, CRATES_STEP_ID, 'rust-lang/crates-io-auth-action', authLines);
     const grant = grants(context, workflow, [job]);
     if (!argument || !login || !grant) return [];
-    return [proposal(title, [...argument, ...login, ...grant], undefined, warnings([job]))];
+    return [proposal(title, [...argument, ...login, ...grant], undefined, warnings([job]), followUps)];
   }
   const removable = removableTokens(context, 'crates', token);
   if (!removable) return [];
@@ -325,7 +346,7 @@ function crates(context: FixContext, token: ReferencedCredential): FixProposal[]
   }
   const grant = grants(context, workflow, jobs);
   if (!grant) return [];
-  return [proposal(title, [...edits, ...grant], undefined, warnings(jobs))];
+  return [proposal(title, [...edits, ...grant], undefined, warnings(jobs), followUps)];
 }
 
 /** `dotnet nuget push --api-key X` → NuGet/login before it, `--api-key` its output. */
@@ -338,6 +359,6 @@ function nuget(context: FixContext, token: ReferencedCredential): FixProposal[] 
   const login = loginStep(context, job, step, NUGET_STEP_ID, 'nuget/login', lines);
   const grant = grants(context, workflow, [job]);
   if (!argument || !login || !grant) return [];
-  const key = login.length === 0 ? "the job's NuGet/login key instead of the stored one" : 'a NuGet/login key instead of the stored one; user from the repository variable NUGET_USER: define it';
-  return [proposal(`Publish to NuGet with trusted publishing (${key}; register this workflow as a trusted publisher)`, [...argument, ...login, ...grant], undefined, warnings([job]))];
+  const user = login.length === 0 ? [] : identitySource(undefined, 'your nuget.org user name, not your email', ['NUGET_USER'], false);
+  return [proposal('Publish to NuGet with trusted publishing (NuGet/login)', [...argument, ...login, ...grant], undefined, warnings([job]), [registerPublisher('nuget', context), ...user])];
 }

@@ -23,6 +23,7 @@ import {
   variableTaken,
   withNotes,
   type GitlabFix,
+  type Titled,
   type LoginLine,
   type Planned,
   type VariableCarrier,
@@ -145,21 +146,18 @@ function awsVariables(gl: GitlabFix, plan: PlanFederation, vc: VariableCarrier):
   if (!giveJobs(ctx, vc.carrier, jobs, needs)) return [];
 
   const where = `Use GitLab OIDC for AWS in ${jobList(jobs)}`;
-  let title: string;
+  let title: Titled;
   if (ownRole) title = withNotes(`${where}: assume the role in AWS_ROLE_ARN`, dropped(others));
   else if (!planned.groups) title = withNotes(where, [`set the CI/CD variable AWS_ROLE_ARN to a role that trusts this project's ID tokens with audience ${audienceText(aud)}`, ...dropped(others)]);
   else title = withNotes(`${where}: assume ${roleDescription(planned)}`, [...planned.notes, ...dropped(others)]);
   return proposal(title, ctx, planned);
 }
 
+/** The roles the jobs assume, for the title (the files that write them are follow-ups: review and apply them). */
 function roleDescription(planned: Planned): string {
   const groups = planned.groups ?? [];
   const names = [...new Set(groups.map((g) => (g.plan.identity.cloud === 'aws' ? g.plan.identity.roleName : '')))];
-  const written = planned.creates.map((c) => c.path);
-  const edited = [...new Set(planned.edits.map((e) => e.path).filter((p): p is string => !!p))];
-  const files = [...written, ...edited];
-  const what = `${names.length === 1 ? 'role' : 'roles'} ${names.join(', ')}`;
-  return files.length > 0 ? `${what}, written to ${files.join(', ')}` : `${what} of the workspace`;
+  return `${names.length === 1 ? 'role' : 'roles'} ${names.join(', ')}`;
 }
 
 // --------------------------------------------------------------------------------------------
@@ -189,7 +187,7 @@ interface GcpIdentity {
   /** The token's audience: the provider's default one (its resource name), which GitLab expands when it is a variable. */
   aud: string;
   jobVariables: Map<PipelineJob, [string, string][]>;
-  title: string;
+  title: Titled;
 }
 
 /**
@@ -215,8 +213,7 @@ function gcpIdentity(gl: GitlabFix, planned: Planned, jobs: readonly PipelineJob
     identities.push({ provider: group.plan.identity.workloadIdentityProvider, serviceAccount: group.plan.identity.serviceAccount });
   }
   const accounts = [...new Set(identities.map((i) => i.serviceAccount))];
-  const files = planned.creates.map((c) => c.path);
-  const title = withNotes(`${where}: impersonate ${accounts.join(', ')}${files.length > 0 ? `, written to ${files.join(', ')}` : ''}`, [...planned.notes, ...dropped(others)]);
+  const title = withNotes(where, [`the jobs now impersonate ${accounts.join(', ')}`, ...planned.notes, ...dropped(others)]);
   if (new Set(identities.map((i) => `${i.provider} ${i.serviceAccount}`)).size === 1) {
     const only = identities[0]!;
     return { ...only, aud: cloudAudience(gl.fix.workspace, planned, 'gcp', only.provider), jobVariables: new Map(), title };
@@ -350,7 +347,7 @@ function azureLogin(gl: GitlabFix, plan: PlanFederation, login: LoginLine): FixP
   const aud = cloudAudience(gl.fix.workspace, planned, 'azure');
   if (!giveJobs(ctx, login.carrier, login.jobs, { idTokens: [{ name: 'AZURE_ID_TOKEN', aud }] })) return [];
   const title = azure
-    ? withNotes(`Use GitLab OIDC for Azure in ${jobList(login.jobs)}: log in as app ${azure.clientId} with a federated credential`, planned.notes)
+    ? withNotes(`Use GitLab OIDC for Azure in ${jobList(login.jobs)}`, [`the jobs now log in as app ${azure.clientId} with a federated credential`, ...planned.notes])
     : withNotes(`Use GitLab OIDC for Azure in ${jobList(login.jobs)}`, [`add a federated credential for ${subjectHint(gl, login.jobs)} with audience ${aud} to the app registration`]);
   return proposal(title, ctx, azure ? planned : undefined);
 }
@@ -444,7 +441,7 @@ function vaultLogin(gl: GitlabFix, login: LoginLine): FixProposal[] {
   return proposal(vaultTitle(login.jobs, aud), ctx);
 }
 
-function vaultTitle(jobs: readonly PipelineJob[], aud: string, others = false): string {
+function vaultTitle(jobs: readonly PipelineJob[], aud: string, others = false): Titled {
   return withNotes(`Use GitLab OIDC for Vault in ${jobList(jobs)}`, [`set the CI/CD variable VAULT_AUTH_ROLE to a JWT role bound to this project with audience ${aud}`, ...dropped(others)]);
 }
 

@@ -6,6 +6,7 @@ import type { WorkspaceContext } from '../../engine/workspace';
 import { deref, isMap, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import type { FederatedCloud, FederationPlan, PlanFederation } from '../cloud/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
+import { sentence } from '../follow-ups';
 import { deletePair } from '../yaml-edit';
 import { EditSet, indentStep, replacePairWithLines, yamlScalar, zeroIndentedSequences } from './edits';
 import { configMaps, effectiveLines, entrySource, jobGraph, jobsRunning } from './graph';
@@ -34,10 +35,29 @@ export function gitlabFix(fix: FixContext): GitlabFix | undefined {
   };
 }
 
-export function proposal(title: string, ctx: RewriteContext, extra: { creates: FederationPlan['creates']; edits: ProposedEdit[] } = { creates: [], edits: [] }): FixProposal[] {
+/** A rewrite's title (short: a menu shows about 80 characters) and what it leaves for a person. */
+export interface Titled {
+  title: string;
+  followUps: string[];
+}
+
+export function proposal(
+  titled: string | Titled,
+  ctx: RewriteContext,
+  extra: { creates: FederationPlan['creates']; edits: ProposedEdit[] } = { creates: [], edits: [] },
+): FixProposal[] {
   const edits = ctx.edits.result();
   if (!edits || edits.length === 0) return [];
-  return [{ title, safe: false, edits: [...edits, ...extra.edits], ...(extra.creates.length > 0 ? { creates: extra.creates } : {}) }];
+  const { title, followUps } = typeof titled === 'string' ? { title: titled, followUps: [] } : titled;
+  return [
+    {
+      title,
+      safe: false,
+      edits: [...edits, ...extra.edits],
+      ...(extra.creates.length > 0 ? { creates: extra.creates } : {}),
+      ...(followUps.length > 0 ? { followUps } : {}),
+    },
+  ];
 }
 
 // --------------------------------------------------------------------------------------------
@@ -293,15 +313,16 @@ function planAudience(plan: FederationPlan): string | undefined {
   return undefined;
 }
 
-/** `(notes)` for a title. */
-export function withNotes(title: string, notes: readonly string[]): string {
-  return notes.length > 0 ? `${title} (${notes.join('; ')})` : title;
+/** A title and its notes, each note a follow-up sentence (never part of the title). */
+export function withNotes(title: string, notes: readonly string[]): Titled {
+  return { title, followUps: [...new Set(notes.map(sentence))] };
 }
 
-/** "job "a"" or "jobs "a", "b"". */
+/** "job "a"" or "jobs "a", "b"", or, past two jobs or 30 characters (for a title), "3 jobs". */
 export function jobList(jobs: readonly PipelineJob[]): string {
   const names = jobs.map((j) => `"${j.name}"`);
-  return `${names.length === 1 ? 'job' : 'jobs'} ${names.join(', ')}`;
+  const listed = `${names.length === 1 ? 'job' : 'jobs'} ${names.join(', ')}`;
+  return names.length > 2 || listed.length > 30 ? `${names.length} ${names.length === 1 ? 'job' : 'jobs'}` : listed;
 }
 
 /** The program a command runs, looking through `npx`, `python -m` and the like. */

@@ -5,7 +5,7 @@ import { deref, get, isMap, isSeq, str, type MapNode, type Pair, type ScalarNode
 import type { Fixer, FixProposal } from '../fixer';
 import { deletePair } from '../yaml-edit';
 import { deleteItem, replaceItem } from './edits';
-import { gitlabFix, jobList, loginLine, proposal, variableBlocks, variableCarrier, type GitlabFix } from './common';
+import { gitlabFix, jobList, loginLine, proposal, variableBlocks, variableCarrier, withNotes, type GitlabFix } from './common';
 import { effectiveLines, entrySource, jobsRunning, listSource } from './graph';
 import { giveJobs } from './placement';
 import { literalVariable } from './scope';
@@ -18,7 +18,7 @@ import { literalVariable } from './scope';
  *   exchanges by itself during `npm publish`; the `.npmrc` token line goes.
  * - PyPI: a `PYPI_ID_TOKEN` ID token with the audience `pypi` (`testpypi` for TestPyPI), which
  *   twine ≥ 6.1 exchanges by itself when `twine upload` is given no password; the password goes.
- * The package must then name this project as its trusted publisher on the registry: the title says so.
+ * The package must then name this project as its trusted publisher on the registry: a follow-up says so.
  */
 export const gitlabRegistryFixer: Fixer = (fix) => {
   const gl = gitlabFix(fix);
@@ -85,7 +85,13 @@ function npmRewrite(gl: GitlabFix): FixProposal[] {
   for (const line of tokenLines) if (!ctx.edits.add(deleteItem(ctx.text, line))) return [];
   if (variable && !removeUnread(gl, variable, tokenLines)) return [];
   if (!giveJobs(ctx, { kind: 'global' }, jobs, { idTokens: [{ name: 'NPM_ID_TOKEN', aud: NPM_AUDIENCE }] })) return [];
-  return proposal(`Publish to npm with trusted publishing in ${jobList(jobs)} (add this project as the package's trusted publisher on npmjs.com; needs npm 11.5.1 or later and GitLab.com shared runners)`, ctx);
+  return proposal(
+    withNotes(`Publish to npm with trusted publishing in ${jobList(jobs)}`, [
+      "add this project as the package's trusted publisher on npmjs.com: until then the publish fails",
+      'keep npm 11.5.1 or later and GitLab.com shared runners in the publishing jobs: trusted publishing needs both',
+    ]),
+    ctx,
+  );
 }
 
 /** The variable an `.npmrc` token line reads: `${NPM_TOKEN}`, `$NPM_TOKEN`. */
@@ -207,5 +213,11 @@ function pypiRewrite(gl: GitlabFix): FixProposal[] {
   const aud = [...indexes][0]!;
   if (!giveJobs(ctx, { kind: 'global' }, jobs, { idTokens: [{ name: 'PYPI_ID_TOKEN', aud }] })) return [];
   const registry = aud === 'testpypi' ? 'TestPyPI' : 'PyPI';
-  return proposal(`Publish to ${registry} with trusted publishing in ${jobList(jobs)} (add this project as a trusted publisher on ${aud === 'testpypi' ? 'test.pypi.org' : 'pypi.org'}; needs twine 6.1 or later and GitLab.com)`, ctx);
+  return proposal(
+    withNotes(`Publish to ${registry} with trusted publishing in ${jobList(jobs)}`, [
+      `add this project as a trusted publisher on ${aud === 'testpypi' ? 'test.pypi.org' : 'pypi.org'}: until then the upload fails`,
+      'keep twine 6.1 or later and GitLab.com in the publishing jobs: trusted publishing needs both',
+    ]),
+    ctx,
+  );
 }

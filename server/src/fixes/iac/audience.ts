@@ -24,7 +24,7 @@ export const fixMissingAudience: Fixer = ({ about, text, workspace }) => {
   const key = `${claimPrefix(trust)}:aud`;
   const edits = addCondition(text, trust.statement.syntax, 'StringEquals', key, audience);
   if (!edits) return [];
-  return [{ title: `Require the token audience "${audience}" (StringEquals on ${key})`, safe: false, edits }];
+  return [{ title: `Require the token audience "${audience}"`, safe: false, edits, followUps: [`The trust now requires ${key} to equal "${audience}": a job that asks for another audience can no longer assume it.`] }];
 };
 
 /** The claims' prefix as the trust writes it (`token.actions.githubusercontent.com/acme` for an enterprise issuer), else the issuer host. */

@@ -10,7 +10,7 @@ import { awsProvidersFor, soleAccount } from '../cloud/workspace-index';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, lineStartAt, startsLine, wholeLines } from '../text';
 import { deletePair, insertAfterPair, insertItemBefore } from '../yaml-edit';
-import { keyUser, onlyOneOfKind } from './key-subject';
+import { keyUser, onlyOneOfKind, roleFollowUp } from './key-subject';
 import { deleteEntry, insertMember } from './statement-edit';
 
 /**
@@ -122,7 +122,7 @@ export function fixTemplateKey(fix: FixContext, site: TemplateSite): FixProposal
     if (!removals) return [];
     edits.push(...removals);
   }
-  return [{ title: `Replace the access key with OIDC federation: role ${roleName}, assumable only by ${user.described}`, safe: false, edits }];
+  return [{ title: `Replace the access key with OIDC role ${roleName}`, safe: false, edits, followUps: [roleFollowUp(roleName, user.described)] }];
 }
 
 /** Whether a node mentions a logical id: `!Ref`, `!GetAtt`, `!Sub "${Id…}"`, their long forms, `DependsOn`. */

@@ -73,3 +73,8 @@ export function onlyOneOfKind(workspace: WorkspaceContext, path: string, kind: S
   }
   return count === 1;
 }
+
+/** What the access-key replacement leaves to do: the job that used the key now assumes the role. */
+export function roleFollowUp(roleName: string, described: string): string {
+  return `Role ${roleName} is assumable only by ${described}: make that job assume it through OIDC instead of using the key.`;
+}

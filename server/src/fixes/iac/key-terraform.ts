@@ -9,7 +9,8 @@ import { defaultAudience } from '../cloud/subject';
 import { awsProvidersFor, folderOf, soleAccount } from '../cloud/workspace-index';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../text';
-import { keyUser, onlyOneOfKind, type KeyUser } from './key-subject';
+import { sentence } from '../follow-ups';
+import { keyUser, onlyOneOfKind, roleFollowUp, type KeyUser } from './key-subject';
 import { isHclBlock } from './statement-edit';
 import {
   attribute,
@@ -196,7 +197,7 @@ function awsKey(context: KeyContext): FixProposal[] {
   const variables = secretsToVariables(context.carriers, [{ name: 'AWS_ROLE_ARN', value: `aws_iam_role.${roleLabel}.arn` }]);
   if (!variables) return [];
   edits.push(...variables);
-  return [{ title: `Replace the access key with OIDC federation: role ${roleName}, assumable only by ${user.described}`, safe: false, edits }];
+  return [{ title: `Replace the access key with OIDC role ${roleName}`, safe: false, edits, followUps: [roleFollowUp(roleName, user.described)] }];
 }
 
 /** The account's OIDC provider for the issuer: this module's, another module's (by ARN or URL), or a new one. */
@@ -291,7 +292,14 @@ function gcpKey(context: KeyContext): FixProposal[] {
   ]);
   if (!variables) return [];
   edits.push(...variables);
-  return [{ title: `Replace the service-account key with workload identity federation for ${user.described}`, safe: false, edits }];
+  return [
+    {
+      title: 'Replace the service-account key with workload identity federation',
+      safe: false,
+      edits,
+      followUps: [`Only ${user.described} can impersonate the service account now.`, ...notes.map(sentence)],
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,7 +321,14 @@ function azureKey(context: KeyContext): FixProposal[] {
   const variables = secretsToVariables(context.carriers, parent.clientId ? [{ name: 'AZURE_CLIENT_ID', value: parent.clientId }] : []);
   if (!variables) return [];
   edits.push(...variables);
-  return [{ title: `Replace the client secret with a federated identity credential for ${user.described}`, safe: false, edits }];
+  return [
+    {
+      title: 'Replace the client secret with a federated identity credential',
+      safe: false,
+      edits,
+      followUps: [`Only ${user.described} can sign in as the application now.`, ...notes.map(sentence)],
+    },
+  ];
 }
 
 /**

@@ -53,9 +53,13 @@ function deleteTokenSecret(minted: MintedCredential, text: string, path: string,
   const account = str(getPath(document.root, ['metadata', 'annotations', 'kubernetes.io/service-account.name']));
   return [
     {
-      title: `Delete Secret "${name}": pods${account ? ` of service account "${account}"` : ''} get short-lived, auto-rotated tokens from the kubelet without it`,
+      title: `Delete Secret "${name}" (the kubelet's short-lived tokens replace it)`,
       safe: false,
       edits: [{ span: { start, end }, newText: '' }],
+      followUps: [
+        `Delete Secret "${name}" from the cluster too (kubectl delete secret ${name}): removing it from the manifest does not remove it where it was applied, and its token stays valid until then.`,
+        `Pods${account ? ` of service account "${account}"` : ''} get short-lived, auto-rotated tokens from the kubelet without it.`,
+      ],
     },
   ];
 }

@@ -51,7 +51,7 @@ function narrowAws(trust: AwsWebIdentityTrust, text: string, path: string, works
   const key = `${claimPrefix(trust)}:sub`;
   const edits = syntax.form === 'policy-document' ? narrowBlock(text, syntax, trust, key, subject) : narrowData(text, syntax, trust, key, subject);
   if (!edits) return [];
-  return [{ title: `Narrow the trust to ${subject} (${jobsPhrase(jobs)})`, safe: false, edits }];
+  return [{ title: `Narrow the trust to ${subject}`, safe: false, edits, followUps: [`The trust now admits only ${subject}, ${jobsPhrase(jobs)}: any other workflow that assumes it is locked out.`] }];
 }
 
 /** The IAM names of the roles this trust belongs to: the file says them, or the module's other files do. */
@@ -178,5 +178,12 @@ function narrowAzure(trust: AzureFederatedCredentialTrust, text: string, workspa
   if (!shared || shared.issuer !== trust.issuer) return [];
   const subject = subjectClaim(shared.issuer, repository, shared.scope, usesImmutableSubjects(workspace));
   if (!subject || !likeMatches(current.value, subject)) return [];
-  return [{ title: `Narrow the subject to ${subject} (${jobsPhrase(jobs)})`, safe: false, edits: [{ span: current.span, newText: hclString(subject) }] }];
+  return [
+    {
+      title: `Narrow the subject to ${subject}`,
+      safe: false,
+      edits: [{ span: current.span, newText: hclString(subject) }],
+      followUps: [`The credential now admits only ${subject}, ${jobsPhrase(jobs)}: any other workflow that signs in with it is locked out.`],
+    },
+  ];
 }
