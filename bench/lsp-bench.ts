@@ -232,6 +232,63 @@ export async function measureStartup(spec: ServerSpec, doc: { path: string; text
   };
 }
 
+export interface FirstOpenResult {
+  server: string;
+  available: boolean;
+  reason?: string;
+  runs?: number;
+  /** didOpen → the first diagnostics of the document, ms: median and [min, max]. */
+  openMs?: number;
+  openRange?: [number, number];
+  /** The first edit after them → its diagnostics, ms: median and [min, max]. */
+  firstEditMs?: number;
+  firstEditRange?: [number, number];
+}
+
+/**
+ * What a user meets first, cold each time: a fresh server, initialized and left idle `idleMs`
+ * (an editor opens the file a moment after starting the server), then open → first diagnostics
+ * and the first typed character → its diagnostics. Each run is a fresh process.
+ */
+export async function measureFirstOpen(spec: ServerSpec, doc: LatencyDoc, languageId: string, runs: number, idleMs: number): Promise<FirstOpenResult> {
+  const open: number[] = [];
+  const edit: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-bench-first-')));
+    const file = path.join(workspace, doc.path);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, doc.text);
+    const uri = pathToFileURL(file).href;
+    let driver: LspDriver | undefined;
+    try {
+      driver = await LspDriver.start(spec, workspace, pathToFileURL(workspace).href);
+      await sleep(idleMs);
+      open.push((await driver.open(uri, languageId, doc.text)).ms);
+      const lines = doc.text.split('\n');
+      const middle = Math.floor(lines.length / 2);
+      const found = lines.findIndex((l, index) => index >= middle && doc.targetLine(l));
+      const line = found >= 0 ? found : middle;
+      const character = lines[line]!.length;
+      lines[line] += '#';
+      edit.push(await driver.change(uri, 2, { line, character, insert: '#', text: lines.join('\n') }, EDIT_TIMEOUT_MS));
+    } catch (error) {
+      return { server: spec.name, available: false, reason: error instanceof Error ? error.message : String(error) };
+    } finally {
+      await driver?.stop();
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  }
+  return {
+    server: spec.name,
+    available: true,
+    runs,
+    openMs: median(open),
+    openRange: [Math.min(...open), Math.max(...open)],
+    firstEditMs: median(edit),
+    firstEditRange: [Math.min(...edit), Math.max(...edit)],
+  };
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

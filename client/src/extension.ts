@@ -48,8 +48,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'keyless', fileEvents: configWatcher },
-    // A function, so that a restarted server learns the trust state of that moment.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted }),
+    // A function, so that a restarted server learns the trust state of that moment. VS Code shows
+    // the diagnostics under the pointer in the hover: the server's hover leaves out what they say.
+    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, hoverShowsDiagnostics: true }),
     outputChannel,
     traceOutputChannel,
     middleware: {

@@ -8,7 +8,6 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ErrorCodes,
-  LSPErrorCodes,
   MessageType,
   ProposedFeatures,
   ResponseError,
@@ -23,10 +22,11 @@ import {
   type Hover,
   type InitializeResult,
   type WorkDoneProgressReporter,
+  type WorkspaceDiagnosticReport,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
-import { Engine, MAX_FILE_BYTES, TOO_LARGE_NOTE } from './engine/analyze';
+import { Engine } from './engine/analyze';
 import { DEFAULT_CONFIG, mergeConfigs, parseConfig, pathMatcher, type ConfigProblem, type KeylessConfig } from './engine/config';
 import type { Range } from './syntax/text';
 import type { WorkspaceContext } from './engine/workspace';
@@ -36,12 +36,16 @@ import { configProblemDiagnostics, DIAGNOSTIC_SOURCE, isKeylessDiagnosticData, t
 import { describeError } from './lsp/errors';
 import { toHover } from './lsp/hover';
 import { configFileOf, documentTarget, folderOf, pathToUri, samePath, toWorkspaceFolder, uriToPath, type DocumentTarget, type WorkspaceFolder } from './lsp/paths';
+import { FIX_APPLIED_COMMAND, fixAppliedCommand, followUpMessage, readFixAppliedArguments } from './lsp/after-fix';
+import { warmUp } from './lsp/warm-up';
+import { WorkspaceReports } from './lsp/workspace-report';
+import { DocumentResults, NoResult, staleAnswer, throwIfCancelled, type DocumentResult } from './lsp/results';
 import { DocumentScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type EditorSettings } from './lsp/settings';
 import { syntaxOf } from './dialects/detect';
 import { YamlParseCache } from './syntax/yaml-incremental';
 import { readText, WorkspaceIndex } from './workspace/context';
-import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix, walkFiles } from './workspace/files';
+import { ALWAYS_SKIPPED, gitIgnoredAbove, loadConfig, toPosix } from './workspace/files';
 import { gitRepositoryOf } from './workspace/git';
 
 /**
@@ -71,6 +75,14 @@ interface ClientSupport {
   documentChanges: boolean;
   /** Files created in a WorkspaceEdit: what fixes that write the cloud side need. */
   createFiles: boolean;
+  /**
+   * The editor shows a diagnostic's message in the hover box of its range (VS Code does; Neovim
+   * and Helix do not): our hover then leaves out what that box already says. Only the client
+   * knows, so its extension says so in `initializationOptions.hoverShowsDiagnostics`.
+   */
+  hoverShowsDiagnostics: boolean;
+  /** `window/showDocument`: a file a fix created is opened for the user to see. */
+  showDocument: boolean;
 }
 
 function clientSupport(capabilities: ClientCapabilities): ClientSupport {
@@ -86,6 +98,8 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     relatedInformation: text?.diagnostic?.relatedInformation === true || text?.publishDiagnostics?.relatedInformation === true,
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
     createFiles: workspace?.workspaceEdit?.documentChanges === true && (workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
+    hoverShowsDiagnostics: false,
+    showDocument: capabilities.window?.showDocument?.support === true,
   };
 }
 
@@ -275,6 +289,8 @@ function configChanged(): void {
   configGeneration++;
   effectiveConfigs.clear();
   void reindexIfIgnoreChanged().catch((error: unknown) => logError('Re-indexing the workspace failed', error));
+  // Rules, severities, ignore globs or the scope may have changed: every folder's report is redone.
+  for (const folder of folders) void reports.build(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
   if (client.pull) {
     if (client.pullRefresh) connection.languages.diagnostics.refresh().catch((error: unknown) => logError('Asking the client to refresh diagnostics failed', error));
     return;
@@ -291,17 +307,8 @@ async function reloadFolderConfig(folder: WorkspaceFolder): Promise<void> {
 
 // --- analysis of open documents --------------------------------------------------------------
 
-interface AnalysisResult {
-  version: number;
-  generation: number;
-  /** Unique per result, so a client's `previousResultId` can never match a different text. */
-  resultId: string;
-  diagnostics: Diagnostic[];
-}
-
-const results = new Map<string, AnalysisResult>();
-/** Pull requests waiting for the analysis of a document. */
-const waiters = new Map<string, ((result: AnalysisResult | undefined) => void)[]>();
+/** Each version's one analysis, shared by diagnostics, hover and code actions (lsp/results.ts). */
+const results = new DocumentResults({ schedule: (uri) => scheduler.schedule(uri), generation: () => configGeneration });
 /** The document version whose notes were logged, so each note appears once per version. */
 const loggedNotes = new Map<string, number>();
 /** Per open document, its YAML pieces from the last analysis: a keystroke re-parses one piece. */
@@ -314,22 +321,42 @@ function yamlCacheFor(uri: string): YamlParseCache {
   }
   return cache;
 }
-/** Closed files the workspace scan published diagnostics for. */
-const scanPublished = new Set<string>();
 let resultCounter = 0;
 
+/**
+ * Per open document, what it is to the engine, computed once per folder set and language id: every
+ * change and request asks, and turning a URI into a path and its folder is not free at the pace
+ * of a burst of edits.
+ */
+const targets = new Map<string, { folders: WorkspaceFolder[]; languageId: string; target: DocumentTarget | undefined; isConfig: boolean }>();
+
+function targetEntry(document: TextDocument): { target: DocumentTarget | undefined; isConfig: boolean } {
+  let entry = targets.get(document.uri);
+  if (entry === undefined || entry.folders !== folders || entry.languageId !== document.languageId) {
+    entry = { folders, languageId: document.languageId, target: documentTarget(document.uri, document.languageId, folders), isConfig: configFolderOf(document.uri) !== undefined };
+    targets.set(document.uri, entry);
+  }
+  return entry;
+}
+
 function targetOf(document: TextDocument): DocumentTarget | undefined {
-  return documentTarget(document.uri, document.languageId, folders);
+  return targetEntry(document).target;
 }
 
 function isAnalyzable(document: TextDocument): boolean {
-  return configFolderOf(document.uri) === undefined && targetOf(document) !== undefined;
+  const entry = targetEntry(document);
+  return !entry.isConfig && entry.target !== undefined;
 }
 
 const scheduler = new DocumentScheduler({
   versionOf: (uri) => documents.get(uri)?.version,
   run: runScheduled,
-  onError: (uri, error) => logError(`Analysis of ${uri} failed`, error),
+  onError: (uri, error) => {
+    logError(`Analysis of ${uri} failed`, error);
+    // Requests waiting for this version would otherwise wait for an analysis that never comes.
+    const version = documents.get(uri)?.version;
+    if (version !== undefined) results.failed(uri, version);
+  },
 });
 
 async function runScheduled(uri: string): Promise<void> {
@@ -340,6 +367,9 @@ async function runScheduled(uri: string): Promise<void> {
   if (configFolder !== undefined) return reloadFolderConfig(configFolder);
   const target = targetOf(document);
   if (target === undefined) return;
+  // Under pull, an analysis is for the requests waiting on it: when the client cancelled them all
+  // (the next edit of a burst does), nobody would read it.
+  if (client.pull && !results.hasWaiters(uri)) return;
   const version = document.version;
   const generation = configGeneration;
   // A newer version or config that came in meanwhile is scheduled itself: this result is dropped,
@@ -347,15 +377,15 @@ async function runScheduled(uri: string): Promise<void> {
   const superseded = (): boolean => {
     const current = documents.get(uri);
     if (current !== undefined && current.version === version && configGeneration === generation) return false;
-    if (current !== undefined && waiters.has(uri)) scheduler.schedule(uri);
+    if (current !== undefined && results.hasWaiters(uri)) scheduler.schedule(uri);
     return true;
   };
   const effective = await effectiveConfigFor(target.folder);
   if (superseded()) return;
-  let diagnostics: Diagnostic[] = [];
+  let analysis: Pick<DocumentResult, 'diagnostics' | 'findings' | 'hoverAt'> = { diagnostics: [], findings: [], hoverAt: () => undefined };
   if (engine !== undefined && effective.enable && !isIgnored(effective.config, target)) {
     try {
-      diagnostics = analyze(documents.get(uri)!, target, effective.config);
+      analysis = analyze(documents.get(uri)!, target, effective.config);
     } catch (error) {
       // Publishing nothing for this version keeps stale squiggles from lingering; other documents
       // are unaffected.
@@ -363,11 +393,11 @@ async function runScheduled(uri: string): Promise<void> {
     }
   }
   if (superseded()) return;
-  settle(uri, { version, generation, resultId: String(++resultCounter), diagnostics });
+  settle(uri, { version, generation, resultId: String(++resultCounter), ...analysis });
 }
 
 /** Runs the engine on an open document and logs what is not a diagnostic. */
-function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Diagnostic[] {
+function analyze(document: TextDocument, target: DocumentTarget, config: KeylessConfig): Pick<DocumentResult, 'diagnostics' | 'findings' | 'hoverAt'> {
   const yamlCache = yamlCacheFor(document.uri);
   const output = analyzeDocument({
     engine: engine!,
@@ -392,41 +422,32 @@ function analyze(document: TextDocument, target: DocumentTarget, config: Keyless
     loggedNotes.set(document.uri, document.version);
     for (const note of output.notes) connection.console.info(`${document.uri}: ${note}`);
   }
-  return output.diagnostics;
+  return { diagnostics: output.diagnostics, findings: output.findings, hoverAt: output.hoverAt };
 }
 
-function settle(uri: string, result: AnalysisResult): void {
-  results.set(uri, result);
+function settle(uri: string, result: DocumentResult): void {
   if (!client.pull) void connection.sendDiagnostics({ uri, version: result.version, diagnostics: result.diagnostics });
-  const waiting = waiters.get(uri);
-  waiters.delete(uri);
-  for (const resolve of waiting ?? []) resolve(result);
+  results.settle(uri, result);
 }
 
-function freshResult(document: TextDocument): AnalysisResult | undefined {
-  const result = results.get(document.uri);
-  return result !== undefined && result.version === document.version && result.generation === configGeneration ? result : undefined;
-}
-
-/** The next analysis of a document, for a pull request; undefined when the request is cancelled. */
-function nextResult(uri: string, token: CancellationToken): Promise<AnalysisResult | undefined> {
-  return new Promise((resolve) => {
-    const list = waiters.get(uri) ?? [];
-    list.push(resolve);
-    waiters.set(uri, list);
-    token.onCancellationRequested(() => {
-      const remaining = (waiters.get(uri) ?? []).filter((waiter) => waiter !== resolve);
-      if (remaining.length > 0) waiters.set(uri, remaining);
-      else waiters.delete(uri);
-      resolve(undefined);
-    });
-    scheduler.schedule(uri);
-  });
+/**
+ * The shared analysis of the version a request was asked about, or the protocol error that
+ * answers it instead (cancelled; the document moved on or closed): never a second analysis.
+ */
+async function resultFor(document: TextDocument, token: CancellationToken, request: 'diagnostics' | 'other'): Promise<DocumentResult> {
+  try {
+    return await results.of(document.uri, document.version, token);
+  } catch (error) {
+    throw error instanceof NoResult ? staleAnswer(error, request) : error;
+  }
 }
 
 documents.onDidChangeContent(
   guarded('Handling a document change', (event) => {
     const { uri } = event.document;
+    // Requests about the previous version are answered now (ContentModified), not after the burst.
+    results.moved(uri, event.document.version);
+    lastEditAt = performance.now();
     if (configFolderOf(uri) !== undefined) {
       scheduler.schedule(uri);
       return;
@@ -434,10 +455,6 @@ documents.onDidChangeContent(
     if (!isAnalyzable(event.document)) return;
     const file = uriToPath(uri);
     if (file !== undefined) queueIndexUpdate(file, 'on-request');
-    if (scanPublished.delete(uri) && client.pull) {
-      // Pull takes over now the file is open; the scan's pushed copy would show twice.
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }
     // With pull, the client asks when it wants diagnostics; analysis waits for that request.
     if (!client.pull) scheduler.schedule(uri);
   }),
@@ -447,12 +464,11 @@ documents.onDidClose(
   guarded('Handling a closed document', (event) => {
     const { uri } = event.document;
     scheduler.unschedule(uri);
-    results.delete(uri);
+    results.closed(uri);
+    targets.delete(uri);
     yamlCaches.delete(uri);
     loggedNotes.delete(uri);
-    const waiting = waiters.get(uri);
-    waiters.delete(uri);
-    for (const resolve of waiting ?? []) resolve(undefined);
+    fixCache.delete(uri);
     const configFolder = configFolderOf(uri);
     // Back to the disk's text in the index too: unsaved edits of a closed document are gone.
     const file = uriToPath(uri);
@@ -463,6 +479,10 @@ documents.onDidClose(
       return;
     }
     if (!client.pull && targetOf(event.document) !== undefined) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    targets.delete(uri);
+    // The saved text counts again: its workspace entry is recomputed and sent anew (the client
+    // dropped the document's diagnostics, and holds the old entry's id).
+    if (file !== undefined) void reports.closed(file, uri).catch((error: unknown) => logError(`Reporting ${uri} failed`, error));
   }),
 );
 
@@ -546,12 +566,19 @@ async function indexFolder(folder: WorkspaceFolder): Promise<void> {
     // An open document counts as the editor has it, unsaved edits included.
     textOf: (absolute) => openDocumentAt(absolute)?.getText(),
     stripByteOrderMark: true,
-    pause: yieldToEventLoop,
+    pause: backgroundPause,
+    // An open document is indexed when a code action next needs it (as its edits are).
+    defer: (absolute) => {
+      if (openDocumentAt(absolute) === undefined) return false;
+      queueIndexUpdate(absolute, 'on-request');
+      return true;
+    },
     cancelled: () => state.cancelled || shutdownRequested,
     log: (message) => connection.console.warn(message),
   });
   if (stats.cancelled) return;
   state.ready = true;
+  indexStamp++;
   const repository = state.index.repository;
   connection.console.info(
     `Indexed ${folder.path} for fixes: ${stats.indexed} of ${stats.walked} files in ${Math.round(stats.milliseconds)} ms; ` +
@@ -594,14 +621,15 @@ async function applyPendingIndexUpdates(): Promise<void> {
     if (state.cancelled || shutdownRequested) continue;
     const name = indexName(state, file);
     const open = openDocumentAt(file);
-    if (!(await isIndexable(state, file))) state.index.remove(name);
-    else if (open !== undefined) state.index.update(name, open.getText());
+    let changed: boolean;
+    if (!(await isIndexable(state, file))) changed = state.index.remove(name);
+    else if (open !== undefined) changed = state.index.update(name, open.getText());
     else {
       // Closed, created, changed or deleted on disk: the disk says which.
       const text = await readText(file, true);
-      if (text === undefined) state.index.remove(name);
-      else state.index.update(name, text);
+      changed = text === undefined ? state.index.remove(name) : state.index.update(name, text);
     }
+    if (changed) indexStamp++;
     await yieldToEventLoop();
   }
 }
@@ -627,6 +655,7 @@ async function refreshRepositories(): Promise<void> {
     const git = await gitRepositoryOf(state.folder.path);
     state.gitConfigFile = git?.configFile;
     state.index.repository = git?.repository;
+    indexStamp++;
   }
 }
 
@@ -646,6 +675,8 @@ async function reindexIfIgnoreChanged(): Promise<void> {
 
 connection.onInitialize(async (params): Promise<InitializeResult> => {
   client = clientSupport(params.capabilities);
+  const options: unknown = params.initializationOptions;
+  client.hoverShowsDiagnostics = typeof options === 'object' && options !== null && 'hoverShowsDiagnostics' in options && options.hoverShowsDiagnostics === true;
   const initialFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
   folders = initialFolders.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
   engine = await Engine.create();
@@ -655,12 +686,13 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
       codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
       hoverProvider: true,
-      executeCommandProvider: { commands: [SCAN_COMMAND] },
+      executeCommandProvider: { commands: [SCAN_COMMAND, FIX_APPLIED_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
   };
   if (client.pull) {
-    result.capabilities.diagnosticProvider = { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: false };
+    // Workspace diagnostics: the findings of files that are not open, from lsp/workspace-report.ts.
+    result.capabilities.diagnosticProvider = { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: true };
   }
   return result;
 });
@@ -678,10 +710,34 @@ connection.onInitialized(
       registrations.push(connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: INDEX_WATCH_PATTERNS.map((globPattern) => ({ globPattern })) }));
     }
     for (const registration of registrations) registration.catch((error: unknown) => logError('A capability registration failed', error));
-    // In the background: diagnostics never wait for it, only fixes that write beyond their file do.
-    for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
+    void startBackgroundWork();
   }),
 );
+
+/**
+ * After initialization: the engine is warmed first (lsp/warm-up.ts: every dialect's path once, in
+ * small slices, so the first document's analysis and edit do not pay for it), then each folder's
+ * index and report are built in the background. Diagnostics never wait for any of it.
+ */
+const BACKGROUND_START_DELAY_MS = 1_000;
+
+async function startBackgroundWork(): Promise<void> {
+  if (engine !== undefined) {
+    try {
+      const warm = await warmUp(engine, { pause: yieldToEventLoop, stopped: () => shutdownRequested });
+      connection.console.info(`Warmed the engine up: ${warm.steps} steps in ${Math.round(warm.milliseconds)} ms`);
+    } catch (error) {
+      logError('Warming the engine up failed (the first analyses are slower)', error);
+    }
+  }
+  // The documents an editor restores at start arrive in the first moments: they go first, and the
+  // builds below leave them to their own analyses.
+  await new Promise((resolve) => setTimeout(resolve, BACKGROUND_START_DELAY_MS));
+  await backgroundPause();
+  for (const folder of folders) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
+  // The workspace's findings, in the background too (one file per turn).
+  for (const folder of folders) void reports.build(folder, false).catch((error: unknown) => logError(`Reporting ${folder.path} failed`, error));
+}
 
 function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   const removed = new Set(event.removed.map((folder) => folder.uri));
@@ -701,13 +757,8 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
   const added = event.added.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
   const gone = folders.filter((folder) => removed.has(folder.uri));
   folders = [...folders.filter((folder) => !removed.has(folder.uri)), ...added];
-  // Scan results of a folder that left the workspace are no longer anyone's to update.
-  for (const uri of scanPublished) {
-    const file = uriToPath(uri);
-    if (file === undefined || folderOf(file, gone) === undefined || folderOf(file, folders) !== undefined) continue;
-    scanPublished.delete(uri);
-    void connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
+  // A folder that left the workspace reports nothing any more.
+  for (const folder of gone) reports.drop(folder);
   for (const folder of added) void folderConfigFor(folder);
   configChanged();
   for (const folder of added) void indexFolder(folder).catch((error: unknown) => logError(`Indexing ${folder.path} failed`, error));
@@ -716,6 +767,7 @@ function changeFolders(event: WorkspaceFoldersChangeEvent): void {
 connection.onShutdown(() => {
   shutdownRequested = true;
   scheduler.stop();
+  reports.stop();
 });
 
 // The client starting us over node IPC may die without saying goodbye: its channel closing is the
@@ -750,7 +802,10 @@ connection.onDidChangeWatchedFiles(
       const file = uriToPath(change.uri);
       if (file === undefined || folder !== undefined) continue;
       if (isGitConfig(file)) gitConfigChanged = true;
-      else if (syntaxOf(file) !== null) queueIndexUpdate(file, 'soon');
+      else if (syntaxOf(file) !== null) {
+        queueIndexUpdate(file, 'soon');
+        reports.queueUpdate(file);
+      }
     }
     for (const folder of touched.values()) await reloadFolderConfig(folder);
     if (gitConfigChanged) await refreshRepositories();
@@ -762,11 +817,13 @@ connection.onDidChangeWatchedFiles(
 connection.languages.diagnostics.on((params, token) =>
   guardedRequest<DocumentDiagnosticReport>(`Diagnostics for ${params.textDocument.uri}`, { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
     const document = documents.get(params.textDocument.uri);
-    if (document === undefined || !isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    const result = freshResult(document) ?? (await nextResult(document.uri, token));
-    if (result === undefined) {
-      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled or the document closed');
+    if (document === undefined) {
+      // A closed file (the client pulls once more as a document closes): its saved text's findings.
+      const entry = reports.entryOf(params.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: entry?.diagnostics ?? [] };
     }
+    if (!isAnalyzable(document)) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const result = await resultFor(document, token, 'diagnostics');
     if (params.previousResultId === result.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: result.resultId };
     return { kind: DocumentDiagnosticReportKind.Full, resultId: result.resultId, items: result.diagnostics };
   }),
@@ -774,34 +831,37 @@ connection.languages.diagnostics.on((params, token) =>
 
 // --- hover -----------------------------------------------------------------------------------
 
-connection.onHover((params) =>
+connection.onHover((params, token) =>
   guardedRequest<Hover | null>(`Hover in ${params.textDocument.uri}`, null, async () => {
     const document = documents.get(params.textDocument.uri);
     if (document === undefined || !isAnalyzable(document)) return null;
-    const target = targetOf(document)!;
-    const effective = await effectiveConfigFor(target.folder);
-    if (!effective.enable || isIgnored(effective.config, target)) return null;
-    const info = engine!.hover(
-      { path: target.enginePath, text: document.getText(), ...(target.syntaxOverride ? { syntax: target.syntaxOverride } : {}) },
-      params.position,
-      { config: effective.config, yamlCache: yamlCacheFor(document.uri) },
-    );
-    return info ? toHover(info) : null;
+    // The version's shared analysis (a disabled or ignored document's says nothing).
+    const result = await resultFor(document, token, 'other');
+    const info = result.hoverAt(params.position);
+    return info ? toHover(info, { diagnosticsShown: client.hoverShowsDiagnostics }) : null;
   }),
 );
 
 // --- code actions ----------------------------------------------------------------------------
 
-connection.onCodeAction((params) =>
+connection.onCodeAction((params, token) =>
   guardedRequest<CodeAction[]>(`Code actions for ${params.textDocument.uri}`, [], async () => {
     const uri = params.textDocument.uri;
     const only = params.context.only;
     const actions: CodeAction[] = [];
-    const requested = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && isKeylessDiagnosticData(d.data));
+    let requested = params.context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && isKeylessDiagnosticData(d.data));
+    const document = documents.get(uri);
+    if (document !== undefined && requested.length > 0 && wantsKind(only, CodeActionKind.QuickFix)) {
+      if (!isAnalyzable(document)) return [];
+      // Matched first against the version's shared analysis: a diagnostic of an older text names
+      // no finding of this one, and then no fixer runs at all.
+      const result = await resultFor(document, token, 'other');
+      requested = requested.filter((d) => result.findings.some((f) => isDiagnosticOf(d, f)));
+    }
     if (wantsKind(only, CodeActionKind.QuickFix) && requested.length > 0) {
       // Only the findings the request names get their fixes computed: the light bulb asks for the
       // cursor's, and that costs a fixer or two, not the file's every rewrite.
-      const analysis = await analyzeWithFixes(uri, (finding) => requested.some((d) => isDiagnosticOf(d, finding)));
+      const analysis = await analyzeWithFixes(uri, requested, token);
       if (analysis !== undefined) {
         const withFixes = requested.flatMap((diagnostic) => {
           // A diagnostic of an older text matches no finding of this one, and gets no fixes.
@@ -809,12 +869,12 @@ connection.onCodeAction((params) =>
           return finding === undefined ? [] : [{ diagnostic, fixes: toDiagnosticFixes(finding, analysis.target), version: analysis.version }];
         });
         const otherVersions = await otherFileVersions(uri, analysis.target, withFixes.flatMap((d) => d.fixes));
-        actions.push(...quickFixes(uri, withFixes, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other) }));
+        actions.push(...quickFixes(uri, withFixes, { documentChanges: client.documentChanges, createFiles: client.createFiles, otherVersion: (other) => otherVersions.get(other), afterFix: true }));
       }
     }
     // Only on request: "fix all" is for codeActionsOnSave and the Source Action menu, not the light bulb.
     if (only !== undefined && wantsKind(only, FIX_ALL_KIND)) {
-      const fixAll = await fixAllAction(uri);
+      const fixAll = await fixAllAction(uri, token);
       if (fixAll !== undefined) actions.push(fixAll);
     }
     return actions;
@@ -828,13 +888,29 @@ function isDiagnosticOf(diagnostic: Diagnostic, finding: { rule: string; range: 
   return diagnostic.code === finding.rule && a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
 }
 
+interface FixAnalysis {
+  version: number | null;
+  target: DocumentTarget;
+  output: AnalysisOutput;
+}
+
 /**
- * Analyzes a document now, with the fixes of the findings `fixes` selects, positioned on its
- * current text (the editor's when open, else the disk's: a closed file the workspace scan
- * reported), and with its folder's index as the workspace once built. Undefined when Keyless does
- * not analyze the document, or it changed meanwhile.
+ * Per open document, the last analysis with fixes and what it was computed for (version, config,
+ * index state, the findings asked about): the light bulb asks again for the same cursor on every
+ * move and re-render, and gets the same answer without a second analysis.
  */
-async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: string; range: Range }) => boolean)): Promise<{ version: number | null; target: DocumentTarget; output: AnalysisOutput } | undefined> {
+const fixCache = new Map<string, { key: string; analysis: FixAnalysis }>();
+/** Bumped whenever an index changes (or becomes ready): fixes read it, so cached ones are stale. */
+let indexStamp = 0;
+
+/**
+ * Analyzes a document with the fixes of the findings `wanted` names (all with `true`), positioned
+ * on its current text (the editor's when open, else the disk's: a closed file the workspace
+ * diagnostics reported), and with its folder's index as the workspace once built. Undefined when
+ * Keyless does not analyze the document; a protocol error when the request was cancelled or the
+ * document changed meanwhile.
+ */
+async function analyzeWithFixes(uri: string, wanted: true | readonly Diagnostic[], token: CancellationToken): Promise<FixAnalysis | undefined> {
   if (engine === undefined) return undefined;
   const document = documents.get(uri);
   let text: string | undefined;
@@ -848,8 +924,8 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   } else {
     const file = uriToPath(uri);
     target = documentTarget(uri, '', folders);
-    // Read as the workspace scan read it for the diagnostics (a byte-order mark kept).
-    text = file === undefined ? undefined : await readText(file, false);
+    // Read as the workspace diagnostics read it (without a byte-order mark, which editors do not count).
+    text = file === undefined ? undefined : await readText(file, true);
     version = null;
   }
   if (target === undefined || text === undefined) return undefined;
@@ -858,7 +934,13 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   // Edits made in the editor since the last request reach the index now (after any update under
   // way), before fixes read it.
   await updateIndexes();
-  if (document !== undefined && documents.get(uri)?.version !== version) return undefined;
+  throwIfCancelled(token);
+  if (document !== undefined && documents.get(uri)?.version !== version) throw staleAnswer(new NoResult('moved'), 'other');
+  const wantedKey = wanted === true ? 'all' : wanted.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`).sort().join(',');
+  const key = `${version}|${configGeneration}|${indexStamp}|${wantedKey}`;
+  const cached = document !== undefined ? fixCache.get(uri) : undefined;
+  if (cached !== undefined && cached.key === key) return cached.analysis;
+  const fixes = wanted === true ? true : (finding: { rule: string; range: Range }) => wanted.some((d) => isDiagnosticOf(d, finding));
   const output = analyzeDocument({
     engine,
     text,
@@ -872,13 +954,15 @@ async function analyzeWithFixes(uri: string, fixes: true | ((finding: { rule: st
   });
   // A fixer that throws counts as its rule failing; the other fixes are still offered.
   for (const failure of output.ruleErrors) logError(`A fix of rule ${failure.rule} failed on ${uri}`, failure.error);
-  return { version, target, output };
+  const analysis = { version, target, output };
+  if (document !== undefined) fixCache.set(uri, { key, analysis });
+  return analysis;
 }
 
 /** Every safe fix of an open document, computed now. */
-async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
+async function fixAllAction(uri: string, token: CancellationToken): Promise<CodeAction | undefined> {
   if (documents.get(uri) === undefined) return undefined;
-  const analysis = await analyzeWithFixes(uri, true);
+  const analysis = await analyzeWithFixes(uri, true, token);
   if (analysis === undefined) return undefined;
   const fixes = analysis.output.findings.flatMap((finding) => toDiagnosticFixes(finding, analysis.target));
   const otherVersions = await otherFileVersions(uri, analysis.target, fixes);
@@ -888,6 +972,7 @@ async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
   const applicable = (fix: DiagnosticFix): boolean => fix.edits.every((edit) => edit.uri === uri || (fix.creates ?? []).includes(edit.uri) || otherVersions.get(edit.uri) !== undefined);
   const accepted = safeFixes(fixes.filter(applicable), { createFiles: client.documentChanges && client.createFiles });
   if (accepted.length === 0) return undefined;
+  const command = fixAppliedCommand(accepted);
   return {
     title: 'Fix all safely fixable Keyless problems',
     kind: FIX_ALL_KIND,
@@ -896,6 +981,7 @@ async function fixAllAction(uri: string): Promise<CodeAction | undefined> {
       { documentChanges: client.documentChanges, versionOf: (editUri) => (editUri === uri ? version : (otherVersions.get(editUri) ?? null)) },
       accepted.flatMap((fix) => fix.creates ?? []),
     ),
+    ...(command !== undefined ? { command } : {}),
   };
 }
 
@@ -926,7 +1012,7 @@ async function otherFileVersions(documentUri: string, target: DocumentTarget, fi
   return versions;
 }
 
-// --- workspace scan --------------------------------------------------------------------------
+// --- workspace diagnostics and the workspace scan ----------------------------------------------
 
 interface ScanCounts {
   files: number;
@@ -934,86 +1020,106 @@ interface ScanCounts {
 }
 
 connection.onExecuteCommand((params, token, progress) => {
+  if (params.command === FIX_APPLIED_COMMAND) return guardedRequest<null>('Showing what a fix left', null, () => afterFixApplied(params.arguments?.[0]));
   if (params.command !== SCAN_COMMAND) {
     throw new ResponseError(ErrorCodes.InvalidParams, `Unknown command: ${params.command}`);
   }
   return guardedRequest<ScanCounts>('The workspace scan', { files: 0, findings: 0 }, () => scanWorkspace(token, progress));
 });
 
-const PROGRESS_INTERVAL_MS = 200;
+/**
+ * After a fix's edit is applied: the files it created are opened (the first, the trust the user
+ * will want to read, last and focused), and what is left to do is shown as a message. Neither is
+ * awaited beyond its sending: a message box stays open until dismissed.
+ */
+async function afterFixApplied(argument: unknown): Promise<null> {
+  const args = readFixAppliedArguments(argument);
+  if (args === undefined) throw new ResponseError(ErrorCodes.InvalidParams, `${FIX_APPLIED_COMMAND} takes { created, followUps }`);
+  if (client.showDocument && args.created.length > 0) {
+    const [first, ...others] = args.created;
+    for (const uri of others) await connection.window.showDocument({ uri, takeFocus: false });
+    await connection.window.showDocument({ uri: first!, takeFocus: true });
+  }
+  const message = followUpMessage(args.followUps);
+  // A notification (window/showMessage), not the library's showInformationMessage (a request that
+  // waits for the box to be dismissed): there is nothing to answer.
+  if (message !== undefined) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
+  return null;
+}
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** How long the editor must be quiet (no open, no edit) before background work goes on. */
+const TYPING_PAUSE_MS = 300;
+/** When the last document was opened or edited. */
+let lastEditAt = -Infinity;
+
 /**
- * Analyzes the files of every workspace folder that are not open (open ones have live
- * diagnostics) and publishes diagnostics for those with findings: pushed even under pull, since a
- * client never pulls a closed file. The counts cover the files the scan analyzed.
+ * Between two files of a background build: a turn of the event loop, then, while the user opens
+ * or types, until they pause and the documents' analyses are done, so a keystroke's analysis
+ * never queues behind more than the one workspace file being read when it came.
+ */
+async function backgroundPause(): Promise<void> {
+  await yieldToEventLoop();
+  while (!shutdownRequested && (performance.now() - lastEditAt < TYPING_PAUSE_MS || !scheduler.idle)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(10, TYPING_PAUSE_MS - (performance.now() - lastEditAt))));
+  }
+}
+
+/** Per workspace folder, the findings of its files as saved: workspace diagnostics (lsp/workspace-report.ts). */
+const reports = new WorkspaceReports({
+  engine: () => engine,
+  folders: () => folders,
+  folderSettings: async (folder) => {
+    const [effective, settings] = await Promise.all([effectiveConfigFor(folder), settingsFor(folder)]);
+    return { enable: effective.enable, scope: settings.scope, config: effective.config };
+  },
+  isOpen: (uri) => documents.get(uri) !== undefined,
+  isOpenAt: (absolute) => openDocumentAt(absolute) !== undefined,
+  relatedInformation: () => client.relatedInformation,
+  // Under pull the client asks (workspace/diagnostic); otherwise the closed files' are pushed.
+  publish: (uri, diagnostics) => {
+    if (!client.pull) void connection.sendDiagnostics({ uri, diagnostics });
+  },
+  pause: backgroundPause,
+  stopped: () => shutdownRequested,
+  log: (message) => connection.console.info(message),
+  onError: (what, error) => logError(what, error),
+  updateDelayMs: INDEX_UPDATE_DELAY_MS,
+});
+
+connection.languages.diagnostics.onWorkspace((params, token) =>
+  guardedRequest<WorkspaceDiagnosticReport>('Workspace diagnostics', { items: [] }, async () => {
+    const report = await reports.pull(params.previousResultIds, token);
+    throwIfCancelled(token);
+    return report;
+  }),
+);
+
+/**
+ * "Keyless: Scan workspace": every folder's report, rebuilt now (also where the scope is open
+ * files), and its counts: the files `keyless scan` run in the folder selects and their findings,
+ * as saved. The results reach the Problems panel as workspace diagnostics (pushed to clients
+ * without pull).
  */
 async function scanWorkspace(token: CancellationToken, progress: WorkDoneProgressReporter): Promise<ScanCounts> {
   const counts: ScanCounts = { files: 0, findings: 0 };
   if (engine === undefined) return counts;
   progress.begin('Keyless: scanning the workspace', undefined, undefined, false);
-  let lastReport = performance.now();
   try {
     for (const folder of folders) {
-      const effective = await effectiveConfigFor(folder);
-      if (!effective.enable) continue;
-      const configFile = configFileOf(folder);
-      for await (const file of walkFiles(folder.path, { isIgnored: pathMatcher(effective.config.ignore) })) {
-        if (token.isCancellationRequested || shutdownRequested) return counts;
-        if (samePath(file, configFile) || openDocumentAt(file) !== undefined) continue;
-        const found = await scanFile(file, effective.config);
-        if (found !== undefined) {
-          counts.files++;
-          counts.findings += found;
-        }
-        // A progress message per file would flood the client on a large workspace.
-        if (performance.now() - lastReport > PROGRESS_INTERVAL_MS) {
-          lastReport = performance.now();
-          progress.report(`${counts.files} files: ${path.relative(folder.path, file)}`);
-        }
-        await yieldToEventLoop();
-      }
+      progress.report(path.basename(folder.path));
+      const report = await reports.build(folder, true);
+      if (token.isCancellationRequested || shutdownRequested) return counts;
+      if (report === undefined) continue;
+      counts.files += report.entries.size;
+      for (const entry of report.entries.values()) counts.findings += entry.findings;
     }
     return counts;
   } finally {
     progress.done();
-  }
-}
-
-/** The number of findings in one closed file; undefined when it could not be read. */
-async function scanFile(file: string, config: KeylessConfig): Promise<number | undefined> {
-  const uri = pathToUri(file);
-  const target = documentTarget(uri, '', folders);
-  if (target === undefined) return undefined;
-  let text: string;
-  try {
-    // The limit is in bytes: a file over it is not worth reading into memory.
-    if ((await fs.stat(file)).size > MAX_FILE_BYTES) {
-      connection.console.info(`${uri}: ${TOO_LARGE_NOTE}`);
-      return undefined;
-    }
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    connection.console.warn(`${uri}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}), skipped`);
-    return undefined;
-  }
-  try {
-    const output = analyzeDocument({ engine: engine!, text, target, version: null, config, relatedInformation: client.relatedInformation, fixes: false });
-    for (const failure of output.ruleErrors) logError(`Rule ${failure.rule} failed on ${uri}; the other rules still report`, failure.error);
-    for (const note of output.notes) connection.console.info(`${uri}: ${note}`);
-    if (output.diagnostics.length > 0) {
-      scanPublished.add(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: output.diagnostics });
-    } else if (scanPublished.delete(uri)) {
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-    }
-    return output.findings.length;
-  } catch (error) {
-    logError(`Analysis of ${uri} failed`, error);
-    return undefined;
   }
 }
 

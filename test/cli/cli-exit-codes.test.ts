@@ -37,3 +37,31 @@ describe('keyless scan: exit status', { concurrency: true }, () => {
     assert.deepEqual(await exitCodes(cwd, ['error', 'warning']), [0, 1]);
   });
 });
+
+describe('keyless scan: a file whose analysis could not complete', { concurrency: true }, () => {
+  before(assertBuilt);
+
+  // A billion-laughs bomb whose aliases a CloudFormation policy walks: the reader stops at the
+  // alias budget; the key pair beside it is still found by the secret scan.
+  const names = 'abcdefghi';
+  const bomb = [`  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`, ...[...names.slice(1)].map((n, i) => `  ${n}: &${n} [${Array(9).fill(`*${names[i]}`).join(', ')}]`)].join('\n');
+  const template = `AWSTemplateFormatVersion: "2010-09-09"\nMetadata:\n${bomb}\nResources:\n  R:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement: *i\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n          AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`;
+
+  test('exit 2 whatever --fail-on says, the failure reported as an error, the key pair still found', async () => {
+    const cwd = workspace({ 'template.yaml': template, 'main.tf': fixture('clean.tf') });
+    assert.deepEqual(await exitCodes(cwd, [undefined, 'never']), [2, 2]);
+    const json = await runCli(['scan', '--format', 'json', '--fail-on', 'never'], { cwd });
+    assert.equal(json.code, 2);
+    const report = JSON.parse(json.stdout) as { findings: { file: string; rule: string }[]; errors: { file: string; message: string }[] };
+    assert.deepEqual(report.errors, [{ file: 'template.yaml', message: 'YAML aliases expand to more than 100,000 nodes (an alias bomb?): reading stopped there; the secret scan still ran' }]);
+    assert.ok(report.findings.some((f) => f.file === 'template.yaml' && f.rule === 'hardcoded-secret'));
+    const text = await runCli(['scan'], { cwd });
+    assert.match(text.stderr, /^error: template\.yaml: YAML aliases expand/m);
+    assert.ok(!text.stdout.includes('wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'));
+  });
+
+  test('a syntax error the parser recovered from is not a failure: the exit status is the findings\'', async () => {
+    const cwd = workspace({ 'main.tf': `${fixture('clean.tf')}\nresource "x" "y" {\n` });
+    assert.deepEqual(await exitCodes(cwd, [undefined]), [0]);
+  });
+});

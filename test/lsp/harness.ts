@@ -20,6 +20,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowDocumentRequest,
   ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
@@ -34,6 +35,7 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type Registration,
+  type ShowDocumentParams,
   type ShowMessageParams,
   type TextDocumentContentChangeEvent,
   type WorkDoneProgressBegin,
@@ -67,6 +69,8 @@ export interface StartOptions {
   workspaceFolder?: string;
   /** The `keyless` section answered to workspace/configuration. */
   settings?: Record<string, unknown>;
+  /** Sent as `initializationOptions` (the VS Code extension sends `hoverShowsDiagnostics`). */
+  initializationOptions?: unknown;
 }
 
 /** Roughly what vscode-languageclient declares, trimmed to what the server looks at. */
@@ -116,6 +120,8 @@ export class LspClient {
   readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: LogMessageParams[] = [];
   readonly shownMessages: ShowMessageParams[] = [];
+  /** window/showDocument requests, answered with success. */
+  readonly shownDocuments: ShowDocumentParams[] = [];
   readonly registrations: Registration[] = [];
   readonly progress: { token: string | number; value: ProgressValue }[] = [];
   readonly configurationRequests: { scopeUri?: string; section?: string }[] = [];
@@ -164,6 +170,10 @@ export class LspClient {
       this.record(this.registrations, ...params.registrations);
     });
     connection.onRequest(WorkDoneProgressCreateRequest.type, () => undefined);
+    connection.onRequest(ShowDocumentRequest.type, (params) => {
+      this.record(this.shownDocuments, params);
+      return { success: true };
+    });
     connection.onRequest(DiagnosticRefreshRequest.type, () => {
       this.refreshRequests++;
       this.notify();
@@ -184,6 +194,7 @@ export class LspClient {
         rootUri: folder === undefined ? null : fileUri(folder),
         workspaceFolders: folder === undefined ? null : [{ uri: fileUri(folder), name: path.basename(folder) }],
         capabilities: options.capabilities ?? defaultCapabilities(options.pull ?? false),
+        ...(options.initializationOptions !== undefined ? { initializationOptions: options.initializationOptions } : {}),
       }),
       'the initialize response',
     );

@@ -27,7 +27,7 @@ describe('lifecycle', () => {
           textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
           codeActionProvider: { codeActionKinds: ['quickfix', 'source.fixAll.keyless'], resolveProvider: false },
           hoverProvider: true,
-          executeCommandProvider: { commands: ['keyless.scanWorkspace'] },
+          executeCommandProvider: { commands: ['keyless.scanWorkspace', 'keyless.fixApplied'] },
           workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         },
       });

@@ -28,7 +28,7 @@ describe('pull diagnostics', () => {
   after(() => client.dispose());
 
   test('the server registers a diagnostic provider in its capabilities', () => {
-    assert.deepEqual(client.initializeResult.capabilities.diagnosticProvider, { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: false });
+    assert.deepEqual(client.initializeResult.capabilities.diagnosticProvider, { identifier: 'keyless', interFileDependencies: false, workspaceDiagnostics: true });
   });
 
   test('textDocument/diagnostic answers with the findings, then "unchanged" for the same result', async () => {

@@ -97,3 +97,33 @@ describe('robustness', () => {
     for (const log of client.logs) assert.ok(!log.message.includes(KEY), log.message.slice(0, 200));
   });
 });
+
+// V8 aborted the whole server ("RegExpCompiler Allocation failed", exit 134) when the `yaml`
+// library first compiled a regular expression near the end of the stack: a line of 1,000 nested
+// `[` around a key, analyzed on open and again after one edit. Which expressions are still to be
+// compiled depends on what the process has parsed before, so each case gets a fresh server.
+describe('a line of 1,000 nested brackets, opened then edited, in a fresh server', () => {
+  const template = readFileSync(path.join(__dirname, '..', '..', 'examples', 'cloudformation', 'ci-user.yaml'), 'utf8');
+  const wrap = (line: string): string => `${'['.repeat(1_000)}${line}${']'.repeat(1_000)}`;
+  const cases: Record<string, string> = {
+    'template-first-line.yaml': template.replace(/^[^\n]*/, (line) => wrap(line)),
+    'pod-key.yaml': `${POD.trimEnd()}\n        - name: AWS_SESSION_TOKEN\n          value: ${wrap(KEY)}\n`,
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    test(`${name}: the server answers after the edit, and serves another file`, async () => {
+      const client = await LspClient.start({ workspaceFolder: WORKSPACE });
+      try {
+        const uri = fileUri(path.join(WORKSPACE, 'hostile', name));
+        await client.open(uri, text);
+        await client.waitForCurrent(uri);
+        await client.change(uri, { text: `${text}# edited\n` });
+        await client.waitForCurrent(uri);
+        const other = fileUri(path.join(WORKSPACE, 'hostile', `after-${name}`));
+        await client.open(other, POD);
+        assert.deepEqual((await client.waitForCurrent(other)).diagnostics.map((d) => d.code), ['pod-static-cloud-credentials']);
+      } finally {
+        await client.dispose();
+      }
+    });
+  }
+});

@@ -24,3 +24,14 @@ describe('keyless.oidc settings', () => {
     assert.deepEqual(readSettings({ oidc: 3 }).problems, ['keyless.oidc must be an object']);
   });
 });
+
+describe('keyless.diagnostics.scope', () => {
+  test('workspace by default; openFiles when set; anything else is a problem and the default', () => {
+    assert.equal(readSettings({}).scope, 'workspace');
+    assert.equal(readSettings(undefined).scope, 'workspace');
+    assert.equal(readSettings({ diagnostics: { scope: 'openFiles' } }).scope, 'openFiles');
+    const bad = readSettings({ diagnostics: { scope: 'everything' } });
+    assert.equal(bad.scope, 'workspace');
+    assert.deepEqual(bad.problems, ['keyless.diagnostics.scope must be "workspace" or "openFiles"']);
+  });
+});

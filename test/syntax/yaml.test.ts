@@ -143,3 +143,66 @@ describe('parseYaml on hostile input', () => {
     for (const text of texts) parseChecked(text);
   });
 });
+
+/**
+ * What libyaml (PyYAML, go-yaml: Kubernetes) and CloudFormation accept and the strict grammar does
+ * not: continuation lines of quoted scalars and flow collections indented less than the parent
+ * node. Expected values are PyYAML 6's (CSafeLoader); the spans must still point at the original.
+ */
+describe('parseYaml: under-indented continuation lines that libyaml accepts', () => {
+  const accepted: [string, string, unknown][] = [
+    ['double-quoted value continued at column 0', 'a:\n  key: "first\nsecond"\n', { a: { key: 'first second' } }],
+    ['double-quoted value continued at the key\'s indentation', 'a:\n  key: "first\n  second"\n', { a: { key: 'first second' } }],
+    ['single-quoted value continued less indented', "a:\n  key: 'first\n second'\n", { a: { key: 'first second' } }],
+    ['a quoted sequence item continued at the dash', 'a:\n  - "first\n  second"\n', { a: ['first second'] }],
+    ['an escaped line break in a double-quoted value', 'a:\n  key: "first \\\nsecond"\n', { a: { key: 'first second' } }],
+    ['a flow sequence continued at column 0', 'a:\n  b: [one,\ntwo]\n', { a: { b: ['one', 'two'] } }],
+    ['a flow map continued less indented, with a quoted value', 'a:\n  b: {x: "1",\n y: "two\nlines"}\n', { a: { b: { x: '1', y: 'two lines' } } }],
+    ['a Kubernetes env value, CRLF line endings', 'spec:\r\n  env:\r\n    - name: A\r\n      value: "first\r\nsecond"\r\n    - name: B\r\n', { spec: { env: [{ name: 'A', value: 'first second' }, { name: 'B' }] } }],
+  ];
+  for (const [name, text, expected] of accepted) {
+    test(`${name}: no error, the value libyaml reads, exact spans`, () => {
+      const result = parseYaml(text);
+      assert.deepEqual(result.errors, []);
+      const root = result.documents[0]!.root;
+      assert.deepEqual(plain(root, text), expected);
+    });
+  }
+
+  const rejected: [string, string][] = [
+    ['a plain scalar continued at the key\'s indentation', 'a:\n  key: first line\n  second line\n'],
+    ['a plain sequence item continued at the dash', 'a:\n  - first\n  second\n'],
+    ['a continuation indented with a tab', 'a:\n  key: first\n\tsecond\n'],
+  ];
+  for (const [name, text] of rejected) {
+    test(`${name}: still an error, as libyaml says too`, () => {
+      assert.ok(parseYaml(text).errors.length > 0);
+    });
+  }
+
+  test('a document marker inside an unterminated quote stops the leniency (no consumer reads on)', () => {
+    const result = parseYaml('a:\n  key: "first\n---\nb: 1\n');
+    assert.ok(result.errors.length > 0);
+  });
+});
+
+/** The data tree as plain values, checking that every key's and quoted scalar's span is its source. */
+function plain(node: DataNode | null, text: string): unknown {
+  if (!node) return null;
+  switch (node.kind) {
+    case 'scalar':
+      if (node.style === 'quoted') assert.match(text.slice(node.span.start, node.span.end), /^(["'])[\s\S]*\1$/);
+      return node.value;
+    case 'seq':
+      return node.items.map((item) => plain(item, text));
+    case 'map':
+      return Object.fromEntries(
+        node.pairs.map((pair) => {
+          assert.equal(text.slice(pair.keySpan.start, pair.keySpan.end), pair.key);
+          return [pair.key, plain(pair.value, text)];
+        }),
+      );
+    default:
+      return null;
+  }
+}

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { Engine } from '../engine/analyze';
 import { configMessageLine, runMessageLines } from '../output/messages';
-import { compareStrings, failsThreshold, type ScanResult } from '../output/report';
+import { compareStrings, failsThreshold, hasIncompleteFiles, type ScanResult } from '../output/report';
 import { formatSummary } from '../output/text';
 import type { Rule } from '../rules/rule';
 import { parseOptions, REPORT_OPTIONS, reportOptions, type OptionSpec, type ReportOptions } from './args';
@@ -43,7 +43,8 @@ Environment:
                         the load average) beyond the first, once a scan passes ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB
 
 Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
-2 on a usage error or when a path cannot be read.
+2 on a usage error, when a path cannot be read, or when a file could not be
+analyzed completely (its secret scan still ran; the report says why).
 `;
 
 export const SCAN_OPTIONS: readonly OptionSpec[] = REPORT_OPTIONS;
@@ -100,5 +101,7 @@ export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rul
   await writeReport(result, options, { cwd, env: io.env }, io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
   if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
+  // An incomplete analysis is not a clean bill: 2, as when a path cannot be read, whatever --fail-on.
+  if (hasIncompleteFiles(result)) return 2;
   return failsThreshold(result, options.failOn) ? 1 : 0;
 }

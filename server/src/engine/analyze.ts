@@ -14,7 +14,8 @@ import { FIXERS } from '../fixes';
 import type { FixProposal } from '../fixes/fixer';
 import type { RuleFinding } from '../rules/rule';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from './workspace';
-import { parseFile } from './parse';
+import { parseFile, unparsedFile, type ParsedFile } from './parse';
+import { ALIAS_BUDGET, withAliasBudget } from '../syntax/tree';
 import { isSuppressed, suppressionInsertion } from './suppressions';
 
 /**
@@ -73,8 +74,13 @@ export interface FileReport {
   path: string;
   dialect: Dialect | null;
   findings: Finding[];
-  /** Syntax errors the parser recovered from, and why a file could not be read. */
-  errors: { message: string; range: Range }[];
+  /**
+   * Syntax errors the parser recovered from, and why a file could not be read. An entry with
+   * `failure` means the analysis could not complete (the parser failed or ran out of time, a
+   * reader threw or stopped at the alias budget): findings may be missing, except those of the
+   * secret scan, which always runs. Messages never quote the file.
+   */
+  errors: { message: string; range: Range; failure?: true }[];
   /** Why a file was skipped or only partly read, for humans (Helm templates, size limit). */
   notes: string[];
 }
@@ -97,29 +103,51 @@ export class Engine {
    */
   hover(file: SourceFile, position: Position, options: AnalyzeOptions = {}): HoverInfo | undefined {
     // A hover shows findings, never their fixes: none are computed.
-    const { report, facts, index } = this.inspect(file, { ...options, fixes: false });
-    if (!facts || !index) return undefined;
-    const offset = index.offsetAt(position);
-    const described = describeAt(facts, offset);
-    const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
-    if (!described && findings.length === 0) return undefined;
-    const span = described?.span ?? findings[0]!.span;
-    return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+    return this.analyzeWithHover(file, { ...options, fixes: false }).hoverAt(position);
+  }
+
+  /**
+   * An analysis, and what a hover anywhere in the same text would show: an editor analyses each
+   * version once and answers its diagnostics and every hover from that one result. The facts are
+   * kept only for their spans and words (describeAt reads no syntax handle, which dies with the
+   * parse).
+   */
+  analyzeWithHover(file: SourceFile, options: AnalyzeOptions = {}): { report: FileReport; hoverAt: (position: Position) => HoverInfo | undefined } {
+    const { report, facts, index } = this.inspect(file, options);
+    return {
+      report,
+      hoverAt: (position) => {
+        if (!facts || !index) return undefined;
+        const offset = index.offsetAt(position);
+        const described = describeAt(facts, offset);
+        const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
+        if (!described && findings.length === 0) return undefined;
+        const span = described?.span ?? findings[0]!.span;
+        return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+      },
+    };
   }
 
   /** A file's dialect and facts, without running rules: what a workspace index keeps of each file. */
   facts(file: SourceFile): { dialect: Dialect; facts: Facts } | undefined {
     const syntax = file.syntax ?? syntaxOf(file.path);
     if (!syntax || exceedsSizeLimit(file.text)) return undefined;
-    const parsed = parseFile(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
-    try {
-      return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { declarations: true })) };
-    } finally {
-      parsed.dispose();
-    }
+    return withAliasBudget(ALIAS_BUDGET, () => {
+      const parsed = parseSafely(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
+      try {
+        return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { declarations: true })) };
+      } finally {
+        parsed.dispose();
+      }
+    });
   }
 
+  /** One file, read under one alias budget (syntax/tree.ts) shared by detection, readers and fixers. */
   private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
+    return withAliasBudget(ALIAS_BUDGET, () => this.inspectWithinBudget(file, options));
+  }
+
+  private inspectWithinBudget(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
     const config = options.config ?? DEFAULT_CONFIG;
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
     const syntax = file.syntax ?? syntaxOf(file.path);
@@ -131,15 +159,19 @@ export class Engine {
     // All three parsers accept a leading byte-order mark with exact offsets: the text goes in as is.
     const text = file.text;
     const index = new LineIndex(text);
-    const parsed = parseFile(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS, options.yamlCache);
+    const parsed = parseSafely(file.path, text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS, options.yamlCache);
     try {
       report.dialect = parsed.dialect;
       // Syntax errors of a YAML or JSON file Keyless does not analyze (a broken docker-compose.yml,
-      // a Helm template) are not its business; HCL files are always Terraform.
-      if (parsed.dialect !== null || syntax === 'hcl') report.errors = parsed.errors.map((e) => ({ message: e.message, range: index.rangeOf(e.span) }));
+      // a Helm template) are not its business; HCL files are always Terraform. A failure always is.
+      const reported = parsed.dialect !== null || syntax === 'hcl' ? parsed.errors : parsed.errors.filter((e) => e.failure);
+      report.errors = reported.map((e) => ({ message: e.message, range: index.rangeOf(e.span), ...(e.failure ? { failure: true as const } : {}) }));
       if (parsed.note) report.notes.push(parsed.note);
       if (parsed.dialect === null) return { report };
-      const facts = extractFacts(parsed, text);
+      const onFailure = (message: string): void => {
+        report.errors.push({ message, range: index.rangeOf({ start: 0, end: 0 }), failure: true });
+      };
+      const facts = extractFacts(parsed, text, { onFailure });
       for (const rule of options.rules ?? RULES) {
         const configured = config.rules[rule.id];
         if (configured === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
@@ -177,6 +209,15 @@ export class Engine {
     } finally {
       parsed.dispose();
     }
+  }
+}
+
+/** `parseFile`, or when it throws (a bug, a resource limit), a file with no tree that says so. */
+function parseSafely(path: string, text: string, syntax: Syntax, parser: Parser, deadline: number, yamlCache?: YamlParseCache): ParsedFile {
+  try {
+    return parseFile(path, text, syntax, parser, deadline, yamlCache);
+  } catch (error) {
+    return unparsedFile(path, text, syntax, error);
   }
 }
 

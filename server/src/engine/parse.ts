@@ -1,13 +1,13 @@
 import { detectJson, detectYaml, type Dialect, type Syntax } from '../dialects/detect';
-import { parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
+import { innermostEnclosing, parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
 import type { ParseError } from '../syntax/parse-error';
-import type { Span } from '../syntax/text';
+import { lineBreakWithin, type Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
-import { dataLocator, hclLocator } from '../secrets/locators';
+import { dataLocator, hclLocator, textLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
 /**
@@ -62,7 +62,8 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
     errors,
     documents,
     hcl: null,
-    locator: dataLocator(documents),
+    // A file the parser could not read at all has no tree to confirm candidates: the text decides.
+    locator: errors.some((e) => e.failure) ? textLocator(text) : dataLocator(documents),
     isCommentAt(offset) {
       if (syntax === 'json' || text[offset] !== '#') return false;
       const leaf = valuePath(offset).at(-1);
@@ -86,19 +87,21 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
   const root = tree?.rootNode;
   return {
     syntax: 'hcl',
-    dialect: tree ? 'terraform' : null,
+    // Without a tree (the parse failed or ran out of time) the file is still Terraform: its blocks
+    // are unknown, and the secret scan reads the text alone.
+    dialect: 'terraform',
     note: undefined,
     errors,
     documents: [],
     hcl: tree,
-    locator: root ? hclLocator(root) : { containerAt: () => undefined },
+    locator: root ? hclLocator(root) : textLocator(text),
     isCommentAt(offset) {
       return root?.descendantForIndex(offset)?.type === 'comment';
     },
     statementStartAt(offset) {
-      let node: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
-      if (!node || (node.type !== 'template_literal' && node.type !== 'heredoc_template')) return undefined;
-      while (node && node.type !== 'attribute' && node.type !== 'object_elem') node = node.parent;
+      const leaf: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
+      if (!root || !leaf || (leaf.type !== 'template_literal' && leaf.type !== 'heredoc_template')) return undefined;
+      const node = innermostEnclosing(root, leaf, (type) => type === 'attribute' || type === 'object_elem');
       if (!node || !spansLines(text, { start: node.startIndex, end: node.endIndex })) return undefined;
       return node.startIndex;
     },
@@ -108,7 +111,27 @@ function parseHclFile(text: string, parser: Parser, deadline: number): ParsedFil
   };
 }
 
+/**
+ * A file whose parse threw (a bug or a resource limit no parser caught): no tree, the dialect its
+ * path alone gives, one error that says so without quoting the text, and the text-only locator.
+ */
+export function unparsedFile(path: string, text: string, syntax: Syntax, error: unknown): ParsedFile {
+  const dialect = syntax === 'hcl' ? 'terraform' : syntax === 'json' ? detectJson(path, null).dialect : detectYaml(path, text, []).dialect;
+  const message = `the file could not be parsed (${error instanceof Error ? error.name : typeof error}): only the secret scan ran`;
+  return {
+    syntax,
+    dialect,
+    note: undefined,
+    errors: [{ message, span: { start: 0, end: 0 }, failure: true }],
+    documents: [],
+    hcl: null,
+    locator: textLocator(text),
+    isCommentAt: () => false,
+    statementStartAt: () => undefined,
+    dispose() {},
+  };
+}
+
 function spansLines(text: string, span: Span): boolean {
-  const newline = text.indexOf('\n', span.start);
-  return newline !== -1 && newline < span.end;
+  return lineBreakWithin(text, span.start, span.end) < span.end;
 }

@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver';
-import type { AnalyzeOptions, Engine } from '../engine/analyze';
+import type { AnalyzeOptions, Engine, HoverInfo } from '../engine/analyze';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
 import type { Finding } from '../engine/finding';
 import type { WorkspaceContext } from '../engine/workspace';
-import type { Range } from '../syntax/text';
+import type { Position, Range } from '../syntax/text';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { toDiagnostic } from './diagnostics';
 import type { DocumentTarget } from './paths';
@@ -36,6 +36,8 @@ export interface AnalysisOutput {
   parseErrors: { message: string; range: Range }[];
   notes: string[];
   ruleErrors: { rule: string; error: unknown }[];
+  /** What a hover at a position of this text shows, from this analysis: no second one. */
+  hoverAt: (position: Position) => HoverInfo | undefined;
 }
 
 const matchers = new WeakMap<KeylessConfig, (relativePath: string) => boolean>();
@@ -53,7 +55,7 @@ export function isIgnored(config: KeylessConfig, target: DocumentTarget): boolea
 
 export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
   const ruleErrors: { rule: string; error: unknown }[] = [];
-  const report = input.engine.analyze(
+  const { report, hoverAt } = input.engine.analyzeWithHover(
     { path: input.target.enginePath, text: input.text, ...(input.target.syntaxOverride ? { syntax: input.target.syntaxOverride } : {}) },
     {
       config: input.config,
@@ -70,5 +72,6 @@ export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
     parseErrors: report.errors,
     notes: report.notes,
     ruleErrors,
+    hoverAt,
   };
 }

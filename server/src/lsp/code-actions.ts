@@ -1,4 +1,5 @@
 import { CodeActionKind, type CodeAction, type CreateFile, type Diagnostic, type Range, type TextDocumentEdit, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { fixAppliedCommand } from './after-fix';
 import type { DiagnosticFix, DiagnosticFixEdit } from './diagnostics';
 
 /** Applies every safe fix of a document: for `editor.codeActionsOnSave` and "Fix all". */
@@ -58,6 +59,8 @@ export interface QuickFixOptions {
    * analysis that follows offers it anew).
    */
   otherVersion?: (uri: string) => number | null | undefined;
+  /** The server runs `keyless.fixApplied` (lsp/after-fix.ts): fixes carry it as their command. */
+  afterFix?: boolean;
 }
 
 /** A Keyless diagnostic of a code action request, with the fixes computed for it. */
@@ -86,6 +89,9 @@ export function quickFixes(documentUri: string, requested: readonly DiagnosticWi
         diagnostics: [diagnostic],
         edit: toWorkspaceEdit(fix.edits, { documentChanges: options.documentChanges, versionOf: (uri) => versions.get(uri) ?? null }, fix.creates),
       };
+      // Run by the editor after the edit: opens what the fix created, says what is left to do.
+      const command = options.afterFix === true ? fixAppliedCommand([fix]) : undefined;
+      if (command !== undefined) action.command = command;
       if (fix.safe && !preferred) {
         action.isPreferred = true;
         preferred = true;

@@ -23,6 +23,8 @@ export interface DiagnosticFix {
   edits: DiagnosticFixEdit[];
   /** URIs of the files the fix creates: each one's whole text is its edit at 0. */
   creates?: string[];
+  /** What is left for a person once it is applied (Fix.followUps). */
+  followUps?: string[];
 }
 
 /**
@@ -94,7 +96,7 @@ export function toDiagnosticFixes(finding: Finding, target: DocumentTarget): Dia
     const edits = fix.edits.map((edit) => ({ uri: uriOf(edit.path), range: edit.range, newText: edit.newText }));
     const creates = (fix.creates ?? []).map(uriOf);
     if (edits.some((edit) => edit.uri === '') || creates.some((uri) => uri === '')) return [];
-    return [{ title: fix.title, safe: fix.safe, edits, ...(creates.length > 0 ? { creates } : {}) }];
+    return [{ title: fix.title, safe: fix.safe, edits, ...(creates.length > 0 ? { creates } : {}), ...(fix.followUps && fix.followUps.length > 0 ? { followUps: fix.followUps } : {}) }];
   });
 }
 

@@ -40,6 +40,11 @@ export class DocumentScheduler {
     this.kick();
   }
 
+  /** Whether no analysis is pending or running: background work waits for this. */
+  get idle(): boolean {
+    return !this.running && this.pending.size === 0;
+  }
+
   /** Forgets a document (closed): work not started for it is dropped. */
   unschedule(uri: string): void {
     this.pending.delete(uri);

@@ -6,14 +6,19 @@ import { RULES_BY_ID } from '../rules';
  * They arrive as untyped JSON from whatever the user wrote in settings.json, so every field is
  * checked; a bad entry is dropped with a problem to log, the rest still apply.
  */
+/** `keyless.diagnostics.scope`: report every file of the workspace, or only the open ones. */
+export type DiagnosticsScope = 'workspace' | 'openFiles';
+
 export interface EditorSettings {
   enable: boolean;
+  /** Whether findings of files that are not open are reported (workspace diagnostics) without a scan. */
+  scope: DiagnosticsScope;
   /** The `keyless.rules`, `keyless.ignore` and `keyless.oidc.*` layer, merged over `.keyless.yaml`. */
   config: KeylessConfig;
   problems: string[];
 }
 
-export const DEFAULT_SETTINGS: EditorSettings = { enable: true, config: DEFAULT_CONFIG, problems: [] };
+export const DEFAULT_SETTINGS: EditorSettings = { enable: true, scope: 'workspace', config: DEFAULT_CONFIG, problems: [] };
 
 const RULE_SETTINGS = new Set<string>(['off', 'error', 'warning', 'info']);
 
@@ -26,6 +31,7 @@ export function readSettings(raw: unknown): EditorSettings {
   const problems: string[] = [];
   const enable = typeof raw.enable === 'boolean' ? raw.enable : true;
   if (raw.enable !== undefined && raw.enable !== null && typeof raw.enable !== 'boolean') problems.push('keyless.enable must be true or false');
+  const scope = readScope(raw.diagnostics, problems);
   const rules: Record<string, RuleSetting> = {};
   if (isRecord(raw.rules)) {
     for (const [id, value] of Object.entries(raw.rules)) {
@@ -52,7 +58,15 @@ export function readSettings(raw: unknown): EditorSettings {
     problems.push('keyless.ignore must be a list of glob patterns');
   }
   const oidc = readOidc(raw.oidc, problems);
-  return { enable, config: { rules, ignore, ...(oidc ? { oidc } : {}) }, problems };
+  return { enable, scope, config: { rules, ignore, ...(oidc ? { oidc } : {}) }, problems };
+}
+
+function readScope(raw: unknown, problems: string[]): DiagnosticsScope {
+  if (raw === undefined || raw === null) return 'workspace';
+  const scope = isRecord(raw) ? raw.scope : undefined;
+  if (scope === 'workspace' || scope === 'openFiles') return scope;
+  if (!isRecord(raw) || (scope !== undefined && scope !== null)) problems.push('keyless.diagnostics.scope must be "workspace" or "openFiles"');
+  return 'workspace';
 }
 
 /**

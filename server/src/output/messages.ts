@@ -16,7 +16,12 @@ export function configMessageLine(m: ConfigMessage): string {
 export function runMessageLines(result: ScanResult): string[] {
   const lines: string[] = [];
   for (const scanned of result.files) {
-    if (scanned.problem) lines.push(`warning: ${scanned.file}: ${describeProblem(scanned.problem)}`);
+    if (scanned.problem) {
+      // A file the analysis could not finish is an error (and exit status 2); a syntax error it
+      // recovered from, or a file it could not read, stays a warning.
+      const level = scanned.problem.kind === 'failure' || scanned.problem.kind === 'internal' ? 'error' : 'warning';
+      lines.push(`${level}: ${scanned.file}: ${describeProblem(scanned.problem)}`);
+    }
     for (const note of scanned.notes) lines.push(`note: ${scanned.file}: ${note}`);
   }
   for (const failure of result.ruleFailures) {

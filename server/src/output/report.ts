@@ -26,6 +26,8 @@ export interface ScannedFile {
 export type FileProblem =
   | { kind: 'unreadable'; message: string }
   | { kind: 'syntax'; message: string; position: Position; more: number }
+  /** The analysis could not complete (FileReport errors with `failure`): only the secret scan stands. */
+  | { kind: 'failure'; message: string }
   | { kind: 'internal'; message: string };
 
 export interface RuleFailure {
@@ -83,6 +85,9 @@ export function unanalyzedFile(file: string, problem: FileProblem | undefined, n
 }
 
 function syntaxProblem(report: FileReport): FileProblem | undefined {
+  // A failure outranks syntax errors: it is what the person must hear about this file.
+  const failure = report.errors.find((e) => e.failure);
+  if (failure) return { kind: 'failure', message: redactText(failure.message) };
   const [first, ...rest] = report.errors;
   if (!first) return undefined;
   // `yaml` ends its messages with "at line L, column C:", which the prefix already says.
@@ -119,6 +124,14 @@ export function compareStrings(a: string, b: string): number {
 
 export function allFindings(result: ScanResult): Finding[] {
   return result.files.flatMap((f) => f.findings);
+}
+
+/**
+ * Whether some file could not be analyzed completely (its analysis failed, or threw): the result
+ * is not the whole truth, which an exit status of 2 says whatever `--fail-on` is.
+ */
+export function hasIncompleteFiles(result: ScanResult): boolean {
+  return result.files.some((f) => f.problem?.kind === 'failure' || f.problem?.kind === 'internal');
 }
 
 /** Whether some finding is at or above `threshold` ("never" fails nothing). */

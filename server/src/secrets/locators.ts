@@ -1,4 +1,4 @@
-import type { SyntaxNode } from '../syntax/hcl';
+import { innermostEnclosing, type SyntaxNode } from '../syntax/hcl';
 import type { Span } from '../syntax/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import type { ValueLocator } from './scan';
@@ -12,6 +12,9 @@ export function dataLocator(documents: readonly { root: DataNode | null; span: S
         if (!root || offset < span.start || offset >= span.end) continue;
         const path = nodePathAt(root, offset);
         const leaf = path[path.length - 1];
+        // Text nested past MAX_DEPTH is opaque to the readers, not to the scan: a key pair hidden
+        // under 1,000 brackets is still reported, on its own span, in the opaque leaf's container.
+        if (leaf?.kind === 'scalar' && leaf.truncated) return `${d}:${leaf.span.start}`;
         if (!leaf || leaf.kind !== 'scalar' || typeof leaf.value !== 'string') return undefined;
         const container = path.length >= 2 ? path[path.length - 2]! : leaf;
         return `${d}:${container.span.start}`;
@@ -28,10 +31,24 @@ const CONTAINERS = new Set(['object', 'tuple', 'block', 'config_file']);
 export function hclLocator(root: SyntaxNode): ValueLocator {
   return {
     containerAt(offset) {
-      let node: SyntaxNode | null = root.descendantForIndex(offset);
+      const node: SyntaxNode | null = root.descendantForIndex(offset);
       if (!node || !STRING_PARTS.has(node.type)) return undefined;
-      while (node && !CONTAINERS.has(node.type)) node = node.parent;
-      return node ? `${node.type}:${node.startIndex}` : 'file';
+      const container = innermostEnclosing(root, node, (type) => CONTAINERS.has(type));
+      return container ? `${container.type}:${container.startIndex}` : 'file';
+    },
+  };
+}
+
+/**
+ * For a file with no tree to ask (its parser failed or ran out of time, or a reader threw): every
+ * candidate counts, on its own span, and the candidates of one line share a container (an id and
+ * its secret on one line are one finding). A comment or a key may then be reported too: better
+ * than hiding a credential because its file defeated the parser.
+ */
+export function textLocator(text: string): ValueLocator {
+  return {
+    containerAt(offset) {
+      return `line:${text.lastIndexOf('\n', offset - 1) + 1}`;
     },
   };
 }

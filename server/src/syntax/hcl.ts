@@ -58,11 +58,12 @@ export function parseHcl(parser: Parser, text: string, deadline = Infinity): Hcl
   try {
     tree = parser.parse(text, null, deadline === Infinity ? undefined : { progressCallback: () => performance.now() > deadline });
   } catch (error) {
-    return { tree: null, errors: [{ message: `HCL parser failed: ${error instanceof Error ? error.message : String(error)}`, span: { start: 0, end: 0 } }] };
+    // The class of the error only: a message could quote the text.
+    return { tree: null, errors: [{ message: `HCL parser failed (${error instanceof Error ? error.name : typeof error})`, span: { start: 0, end: 0 }, failure: true }] };
   }
   if (!tree) {
     parser.reset();
-    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 } }] };
+    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 }, failure: true }] };
   }
   return { tree, errors: collectErrors(tree.rootNode) };
 }
@@ -89,4 +90,22 @@ function collectErrors(root: SyntaxNode, limit = 50): ParseError[] {
     }
   }
   return errors.sort((a, b) => a.span.start - b.span.start);
+}
+
+/**
+ * The innermost node on the path from `root` down to `target` (`target` included) whose type
+ * `accept`s, or null. It descends from the root, one `childWithDescendant` a level, instead of
+ * climbing `node.parent`, which in tree-sitter searches down from the root on every call: climbing
+ * out of 5,000 nested parentheses cost 12.5 million steps and seconds per lookup; descending costs
+ * what one `parent` call costs.
+ */
+export function innermostEnclosing(root: SyntaxNode, target: SyntaxNode, accept: (type: string) => boolean): SyntaxNode | null {
+  let node: SyntaxNode | null = root;
+  let found: SyntaxNode | null = null;
+  while (node) {
+    if (accept(node.type)) found = node;
+    if (node.id === target.id) break;
+    node = node.childWithDescendant(target);
+  }
+  return found;
 }

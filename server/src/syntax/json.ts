@@ -23,7 +23,7 @@ export function parseJson(text: string): JsonParseResult {
   try {
     tree = parseTree(text, rawErrors, PARSE_OPTIONS);
   } catch (error) {
-    if (!(error instanceof RangeError)) return failed(String(error));
+    if (!(error instanceof RangeError)) return failed(errorName(error));
     // jsonc-parser descends recursively, so a few thousand nested objects exhaust the stack and
     // the whole file would go unread (a credential beside a deep blob would hide). Everything
     // below MAX_DEPTH is opaque to the analysis anyway: blank it, keeping every offset, and parse
@@ -33,7 +33,7 @@ export function parseJson(text: string): JsonParseResult {
     try {
       tree = parseTree(maskDeepNesting(text, MAX_DEPTH + 1), rawErrors, PARSE_OPTIONS);
     } catch (retryError) {
-      return failed(retryError instanceof RangeError ? 'the document is nested too deeply' : String(retryError));
+      return failed(retryError instanceof RangeError ? 'the document is nested too deeply' : errorName(retryError));
     }
   }
   // jsonc-parser reaches past the end for an unterminated block comment: clamp to the text.
@@ -49,8 +49,13 @@ export function parseJson(text: string): JsonParseResult {
 
 const PARSE_OPTIONS = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true };
 
+/** The class only: an error's message may quote the text, and the text may hold a credential. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
 function failed(message: string): JsonParseResult {
-  return { root: null, errors: [{ message: `JSON parser failed: ${message}`, span: { start: 0, end: 0 } }] };
+  return { root: null, errors: [{ message: `JSON parser failed: ${message}`, span: { start: 0, end: 0 }, failure: true }] };
 }
 
 /**
@@ -104,7 +109,7 @@ function convert(node: JsonNode, depth: number, state: ConvertState): DataNode {
   const span = spanOf(node, state.length);
   if (depth > MAX_DEPTH) {
     state.truncated = true;
-    return { kind: 'scalar', value: null, style: 'plain', span };
+    return { kind: 'scalar', value: null, style: 'plain', span, truncated: true };
   }
   switch (node.type) {
     case 'object': {

@@ -6,7 +6,9 @@ import type { Span } from './text';
  * once. Every node keeps the exact source span it came from.
  *
  * YAML aliases stay aliases: they are never expanded into copies (an alias bomb costs one node),
- * and `get` follows them only one level, through merge keys (`<<: *defaults`).
+ * and `get` follows them only one level, through merge keys (`<<: *defaults`). Readers that walk
+ * what aliases point at still pay for every visit: `deref` charges each alias it follows to the
+ * alias budget (see `withAliasBudget`).
  */
 /** Deeper nesting than this is kept as an opaque leaf: the analysis has nothing to find that deep. */
 export const MAX_DEPTH = 500;
@@ -49,6 +51,11 @@ export interface ScalarNode extends NodeBase {
    * lines; `quoted` covers YAML quoted scalars and every JSON string.
    */
   style: 'plain' | 'quoted' | 'block';
+  /**
+   * Set on the opaque leaf that stands for a structure nested deeper than MAX_DEPTH: its span
+   * covers text no reader looks into, where the secret scan still reports what it finds.
+   */
+  truncated?: true;
 }
 
 export interface AliasNode extends NodeBase {
@@ -56,6 +63,54 @@ export interface AliasNode extends NodeBase {
   name: string;
   /** The anchored node, shared, never copied. Null when the anchor is undefined. */
   target: DataNode | null;
+  /**
+   * How many nodes the anchored node holds, itself included and the aliases inside it expanded:
+   * what following this alias lets a reader visit, charged to the alias budget on every hop.
+   */
+  weight: number;
+}
+
+/**
+ * Nodes a file's readers may reach through aliases, counted in alias weights. A billion-laughs
+ * bomb (nine anchors of nine aliases each: 1.2 KB of YAML) holds 387 million nodes for a reader
+ * that walks a value, and kept a CloudFormation analysis running past 20 s. Real files stay far
+ * below: no corpus, fixture or example file charges more than 12, and a generated pipeline of 500
+ * jobs that each merge `<<: *defaults` and its variables charges 15,000.
+ */
+export const ALIAS_BUDGET = 100_000;
+
+/** Thrown by `deref` when a reader has followed aliases past the budget of its scope. */
+export class AliasBudgetExceeded extends Error {
+  override name = 'AliasBudgetExceeded';
+  constructor(readonly budget: number) {
+    // Digits grouped by hand: toLocaleString loads ICU data on first use, a tenth of a second.
+    super(`YAML aliases expand to more than ${String(budget).replace(/\B(?=(\d{3})+$)/g, ',')} nodes (an alias bomb?): reading stopped there`);
+  }
+}
+
+/** What is left of the current scope's budget; unbounded outside any scope (tools, unit tests). */
+let aliasBudgetLeft = Infinity;
+let aliasBudgetSize = Infinity;
+
+/**
+ * Runs `body` with a fresh alias budget of `size` nodes, shared by everything it reads (one file:
+ * its detection, its readers, its fixers), and restores the enclosing budget after it.
+ */
+export function withAliasBudget<T>(size: number, body: () => T): T {
+  const [left, total] = [aliasBudgetLeft, aliasBudgetSize];
+  aliasBudgetLeft = size;
+  aliasBudgetSize = size;
+  try {
+    return body();
+  } finally {
+    aliasBudgetLeft = left;
+    aliasBudgetSize = total;
+  }
+}
+
+/** What the current scope has charged so far (for measurements). */
+export function aliasBudgetUsed(): number {
+  return aliasBudgetSize - aliasBudgetLeft;
 }
 
 export function isMap(node: DataNode | null | undefined): node is MapNode {
@@ -70,16 +125,37 @@ export function isScalar(node: DataNode | null | undefined): node is ScalarNode 
   return node?.kind === 'scalar';
 }
 
-/** Follows one alias hop; aliases to aliases are resolved up to a small, fixed depth. */
+/**
+ * Follows one alias hop; aliases to aliases are resolved up to a small, fixed depth. Each hop is
+ * charged to the alias budget (the anchored node's weight: what a reader may now walk), and past
+ * it this throws AliasBudgetExceeded.
+ */
 export function deref(node: DataNode | null | undefined): DataNode | null {
+  return follow(node, true);
+}
+
+/**
+ * `deref` for a lookup of one key in what the alias points at (`get` through `<<: *defaults`): the
+ * reader scans the target's own pairs, not what they hold, so a hop costs one. Hundreds of jobs
+ * that each look up a few keys through one merge are ordinary GitLab CI, not a bomb.
+ */
+function derefForLookup(node: DataNode | null | undefined): DataNode | null {
+  return follow(node, false);
+}
+
+function follow(node: DataNode | null | undefined, walks: boolean): DataNode | null {
   let current = node ?? null;
-  for (let hops = 0; current?.kind === 'alias' && hops < 8; hops++) current = current.target;
+  for (let hops = 0; current?.kind === 'alias' && hops < 8; hops++) {
+    aliasBudgetLeft -= walks ? current.weight : 1;
+    if (aliasBudgetLeft < 0) throw new AliasBudgetExceeded(aliasBudgetSize);
+    current = current.target;
+  }
   return current?.kind === 'alias' ? null : current;
 }
 
 /** The pair for `key`, looking through YAML merge keys (`<<: *anchor`, `<<: [*a, *b]`) one level deep. */
 export function getPair(node: DataNode | null | undefined, key: string): Pair | undefined {
-  const map = deref(node);
+  const map = derefForLookup(node);
   if (!isMap(map)) return undefined;
   let merged: Pair | undefined;
   for (const pair of map.pairs) {
@@ -90,11 +166,11 @@ export function getPair(node: DataNode | null | undefined, key: string): Pair | 
 }
 
 function fromMerge(value: DataNode | null, key: string): Pair | undefined {
-  const source = deref(value);
+  const source = derefForLookup(value);
   if (isMap(source)) return source.pairs.find((p) => p.key === key);
   if (isSeq(source)) {
     for (const item of source.items) {
-      const target = deref(item);
+      const target = derefForLookup(item);
       if (isMap(target)) {
         const found = target.pairs.find((p) => p.key === key);
         if (found) return found;

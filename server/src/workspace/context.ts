@@ -35,6 +35,12 @@ export interface BuildOptions {
   stripByteOrderMark?: boolean;
   /** Awaited between files: the language server yields to its event loop here. */
   pause?: () => Promise<void>;
+  /**
+   * Files left out of the build, for the caller to add later (the language server: documents
+   * open in the editor, read when a code action next needs the index, so a file the user has
+   * just opened is not parsed a second time while they start typing).
+   */
+  defer?: (absolute: string) => boolean;
   /** Checked between files: true ends the build early (replaced by a newer one, shutting down). */
   cancelled?: () => boolean;
   log?: (message: string) => void;
@@ -121,6 +127,7 @@ export class WorkspaceIndex {
         break;
       }
       stats.walked++;
+      if (options.defer?.(absolute) === true) continue;
       const text = options.textOf?.(absolute) ?? (await readText(absolute, options.stripByteOrderMark === true));
       if (text !== undefined) {
         const name = options.nameOf(absolute);

@@ -32,21 +32,22 @@ test('the extension installed from the .vsix activates', async () => {
   if (process.env.E2E_EXPECT_VERSION) assert.equal(ext.packageJSON.version, process.env.E2E_EXPECT_VERSION);
 });
 
-// First, while no file is open: the scan covers closed files only (open ones have live diagnostics).
-test('keyless.scanWorkspace returns counts and publishes diagnostics for closed files', async () => {
+// First, while no file is open: the Problems panel has the closed files' findings (workspace
+// diagnostics), and the scan counts what `keyless scan` counts, open files or not.
+test('keyless.scanWorkspace returns the CLI counts, and closed files have their diagnostics', async () => {
   const ext = await h.extension();
-  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-  const closed = h.cliReport(ext).findings.filter((f) => !open.has(h.uriOf(f.file).toString()));
-  assert.ok(closed.length > 0, 'the examples have findings in closed files');
+  const all = h.cliReport(ext).findings;
+  assert.ok(all.length > 0, 'the examples have findings');
 
   const counts = await vscode.commands.executeCommand('keyless.scanWorkspace');
   assert.equal(typeof counts?.files, 'number', `the command returns { files, findings }: ${JSON.stringify(counts)}`);
-  assert.equal(counts.findings, closed.length, 'as many findings as the CLI reports for the closed files');
-  const files = [...new Set(closed.map((f) => f.file))];
+  assert.equal(counts.findings, all.length, 'as many findings as the CLI reports');
+  const files = [...new Set(all.map((f) => f.file))];
   assert.ok(counts.files >= files.length, `${counts.files} files scanned, at least the ${files.length} with findings`);
-  for (const file of files) {
-    const want = closed.filter((f) => f.file === file).length;
-    await h.waitForDiagnostics(h.uriOf(file), (d) => d.length === want, `${want} diagnostics from the scan`);
+  const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+  for (const file of files.filter((f) => !open.has(h.uriOf(f).toString()))) {
+    const want = all.filter((f) => f.file === file).length;
+    await h.waitForDiagnostics(h.uriOf(file), (d) => d.length === want, `${want} diagnostics from the workspace report`);
   }
 });
 
@@ -78,14 +79,18 @@ test('every diagnostic links to its rule page, shipped in the extension', async 
   }
 });
 
-test('hover on the configure-aws-credentials step says how it authenticates', async () => {
+test('on the configure-aws-credentials step, the diagnostic says how it authenticates and no hover repeats it', async () => {
   const document = await h.openDocument(WORKFLOW);
-  await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
+  const diagnostics = await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.label(x) === USES_FINDING), 'the finding on the uses: line');
   const text = document.lineAt(USES_LINE).text;
   assert.ok(text.includes(workflow.usesText), `line ${workflow.usesLine} is the configure-aws-credentials step: ${text}`);
+  const finding = diagnostics.find((x) => h.label(x) === USES_FINDING);
+  // VS Code shows the diagnostic in the hover box: it is the one that says it.
+  assert.ok(finding.message.includes(workflow.hover), `the diagnostic says "${workflow.hover}": ${finding.message}`);
   const position = new vscode.Position(USES_LINE, text.indexOf('configure-aws-credentials'));
   const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, position);
-  assert.ok(h.hoverText(hovers).includes(workflow.hover), `the hover says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
+  // The extension declares hoverShowsDiagnostics, so the server's hover leaves out what the diagnostic says.
+  assert.ok(!h.hoverText(hovers).includes(workflow.hover), `no second box says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
 });
 
 test('the Suppress quick fix writes keyless-ignore, saves, and the finding goes away', async () => {

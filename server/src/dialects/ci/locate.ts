@@ -1,10 +1,9 @@
-import type { Span } from '../../syntax/text';
+import { lineBreakWithin, type Span } from '../../syntax/text';
 import type { Pair, ScalarNode } from '../../syntax/tree';
 
 /** A pair's span on its first line: `KEY: value` for a one-line entry, `key:` for a block. */
 export function pairAnchor(pair: Pair, text: string): Span {
-  const lineEnd = text.indexOf('\n', pair.keySpan.start);
-  const end = Math.min(pair.span.end, lineEnd === -1 ? text.length : lineEnd);
+  const end = lineBreakWithin(text, pair.keySpan.start, pair.span.end);
   return { start: pair.keySpan.start, end: trimEnd(text, Math.max(end, pair.keySpan.end)) };
 }
 
@@ -22,8 +21,7 @@ export function locateInScalar(text: string, node: ScalarNode, needle: string | 
     const match = new RegExp(needle.source, needle.flags.replace('g', '')).exec(source);
     if (match) return { start: node.span.start + match.index, end: node.span.start + match.index + match[0].length };
   }
-  const lineEnd = text.indexOf('\n', node.span.start);
-  return { start: node.span.start, end: trimEnd(text, Math.min(node.span.end, lineEnd === -1 ? text.length : lineEnd)) };
+  return { start: node.span.start, end: trimEnd(text, lineBreakWithin(text, node.span.start, node.span.end)) };
 }
 
 /** The first word sequence of a command, as a pattern tolerant of line continuations in between. */

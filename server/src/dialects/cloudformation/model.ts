@@ -1,3 +1,4 @@
+import { lineBreakWithin } from '../../syntax/text';
 import type { Span } from '../../syntax/text';
 import { deref, get, isMap, pairsOf, str, type DataNode, type MapNode } from '../../syntax/tree';
 
@@ -26,8 +27,7 @@ export function readTemplate(root: DataNode | null, text: string): Template | nu
   for (const pair of pairsOf(get(map, 'Resources'))) {
     const node = deref(pair.value);
     if (!isMap(node)) continue;
-    const lineEnd = text.indexOf('\n', pair.keySpan.start);
-    let end = lineEnd === -1 ? text.length : lineEnd;
+    let end = lineBreakWithin(text, pair.keySpan.start, pair.span.end);
     if (text[end - 1] === '\r') end--;
     resources.push({ logicalId: pair.key, firstLine: { start: pair.keySpan.start, end }, type: str(get(node, 'Type')) ?? '', node, properties: get(node, 'Properties') });
   }

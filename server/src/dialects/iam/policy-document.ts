@@ -1,5 +1,5 @@
 import type { PolicyCondition, PolicyDocument, PolicyOwner, PolicyStatement, ValueAt } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import { lineBreakWithin, type Span } from '../../syntax/text';
 import type { TfBlock, TfExpr } from '../terraform/model';
 import { entry, stringsOf, type PolicyValue } from './policy-value';
 
@@ -43,7 +43,7 @@ export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text:
       notResources: stringsOf(entry(item, 'NotResource')),
       principals: principalsOf(entry(item, 'Principal')),
       conditions: conditionsOf(entry(item, 'Condition')),
-      anchor: firstLine(text, item.span.start),
+      anchor: firstLine(text, item.span.start, item.span.end),
     });
   }
   return { owner, statements };
@@ -124,10 +124,9 @@ function listOf(expr: TfExpr | undefined): ValueAt[] {
   return [];
 }
 
-/** From `start` to the end of its line. */
-export function firstLine(text: string, start: number): Span {
-  let end = text.indexOf('\n', start);
-  if (end === -1) end = text.length;
+/** From `start` to the end of its line, or to `limit` (the end of the node it anchors). */
+export function firstLine(text: string, start: number, limit = text.length): Span {
+  let end = lineBreakWithin(text, start, limit);
   if (text[end - 1] === '\r') end--;
   return { start, end: Math.max(start, end) };
 }

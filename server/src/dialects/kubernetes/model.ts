@@ -1,4 +1,4 @@
-import type { Span } from '../../syntax/text';
+import { lineBreakWithin, type Span } from '../../syntax/text';
 import { pairAnchor } from '../ci/locate';
 import { deref, get, getPair, getPath, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import type { ValueAt } from '../../facts/model';
@@ -89,14 +89,14 @@ export function readObject(node: DataNode, text: string): KubeObject | null {
   if (!kind || !apiVersion) return null;
   const first = map.pairs[0];
   const start = first ? first.keySpan.start : map.span.start;
-  const lineEnd = text.indexOf('\n', start);
+  const lineEnd = lineBreakWithin(text, start, map.span.end);
   return {
     node: map,
     kind,
     apiVersion,
     name: str(getPath(map, ['metadata', 'name'])) ?? '',
     namespace: str(getPath(map, ['metadata', 'namespace'])),
-    firstLine: { start, end: (lineEnd === -1 ? text.length : lineEnd) - (text[lineEnd - 1] === '\r' ? 1 : 0) },
+    firstLine: { start, end: lineEnd - (text[lineEnd - 1] === '\r' ? 1 : 0) },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { SyntaxNode } from '../../syntax/hcl';
-import type { Span } from '../../syntax/text';
+import { lineBreakWithin, type Span } from '../../syntax/text';
 import { deref, isMap, isScalar, isSeq, type DataNode } from '../../syntax/tree';
 
 /**
@@ -261,14 +261,27 @@ function stringLiteralText(node: SyntaxNode, text: string, span: Span = { start:
   return text.slice(start, Math.max(start, end));
 }
 
+/**
+ * Nodes deeper than this (counted in conversion steps: a bracket level is about three) stay
+ * opaque `other` expressions. The conversion recurses, and 5,000 nested parentheses in one
+ * attribute overflowed the stack and lost the whole file's analysis; no Terraform that configures
+ * a credential nests this deep, and a literal inside the opaque part is still seen by the secret
+ * scan, which reads the text.
+ */
+export const MAX_EXPRESSION_DEPTH = 300;
+
 /** Converts an `expression` (or any expression-like) node. Deep structures are converted on demand. */
-function hclExpression(node: SyntaxNode, text: string): TfExpr {
+function hclExpression(node: SyntaxNode, text: string, depth = 0): TfExpr {
   const type = node.type;
+  if (depth > MAX_EXPRESSION_DEPTH) {
+    const span = { start: node.startIndex, end: node.endIndex };
+    return { kind: 'other', text: text.slice(span.start, span.end), span };
+  }
   if (type === 'expression' || type === 'literal_value') {
     // An expression with one named child is that child; with several (variable_expr get_attr ...)
     // it is a traversal such as `aws_iam_user.ci.name`.
     const children = node.namedChildren;
-    if (children.length === 1 && children[0]) return hclExpression(children[0], text);
+    if (children.length === 1 && children[0]) return hclExpression(children[0], text, depth + 1);
     const span = { start: node.startIndex, end: node.endIndex };
     const source = text.slice(span.start, span.end);
     return type === 'expression' && children[0]?.type === 'variable_expr' ? { kind: 'reference', text: source, span } : { kind: 'other', text: source, span };
@@ -287,7 +300,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
       return { kind: 'null', text: 'null', span };
     case 'template_expr': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: text.slice(span.start, span.end), span };
+      return inner ? hclExpression(inner, text, depth + 1) : { kind: 'other', text: text.slice(span.start, span.end), span };
     }
     case 'quoted_template':
     case 'heredoc_template': {
@@ -310,7 +323,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
     }
     case 'collection_value': {
       const inner = node.namedChild(0);
-      return inner ? hclExpression(inner, text) : { kind: 'other', text: text.slice(span.start, span.end), span };
+      return inner ? hclExpression(inner, text, depth + 1) : { kind: 'other', text: text.slice(span.start, span.end), span };
     }
     case 'object': {
       const entries: TfObjectEntry[] = [];
@@ -329,11 +342,11 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
           }
         }
         if (!keyNode || !valueNode) continue;
-        const key = hclExpression(keyNode, text);
+        const key = hclExpression(keyNode, text, depth + 1);
         entries.push({
           key: key.kind === 'string' ? key.value : key.kind === 'reference' || key.kind === 'other' ? key.text : '',
           keySpan: { start: keyNode.startIndex, end: keyNode.endIndex },
-          value: hclExpression(valueNode, text),
+          value: hclExpression(valueNode, text, depth + 1),
         });
       }
       return { kind: 'object', entries, span };
@@ -341,7 +354,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
     case 'tuple': {
       const items: TfExpr[] = [];
       for (const child of node.namedChildren) {
-        if (child?.type === 'expression') items.push(hclExpression(child, text));
+        if (child?.type === 'expression') items.push(hclExpression(child, text, depth + 1));
       }
       return { kind: 'tuple', items, span };
     }
@@ -354,7 +367,7 @@ function hclExpression(node: SyntaxNode, text: string): TfExpr {
       const argsNode = first.find((c) => c?.type === 'function_arguments');
       if (argsNode) {
         for (const child of argsNode.namedChildren) {
-          if (child?.type === 'expression') args.push(hclExpression(child, text));
+          if (child?.type === 'expression') args.push(hclExpression(child, text, depth + 1));
         }
       }
       return { kind: 'call', name, args, span };
@@ -423,8 +436,7 @@ class JsonBlock implements TfBlock {
     private readonly text: string,
   ) {
     this.span = { start: keySpan.start, end: body.span.end };
-    const lineEnd = text.indexOf('\n', keySpan.start);
-    this.headerSpan = { start: keySpan.start, end: trimCr(text, lineEnd === -1 ? text.length : lineEnd) };
+    this.headerSpan = { start: keySpan.start, end: trimCr(text, lineBreakWithin(text, keySpan.start, body.span.end)) };
   }
 
   attributes(): TfAttribute[] {

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DIALECT_NAMES, type Dialect } from '../../server/src/dialects/detect';
+import { Engine } from '../../server/src/engine/analyze';
+import { WARM_UP_SAMPLES, warmUp } from '../../server/src/lsp/warm-up';
+
+// The warm-up is worth its time only if it goes through every path a first document takes.
+
+describe('warm-up', () => {
+  test('every dialect and every syntax has a sample, and every sample has a finding (rules, hover and fixers run)', async () => {
+    const engine = await Engine.create();
+    const dialects = new Set<Dialect>();
+    const syntaxes = new Set<string>();
+    for (const sample of WARM_UP_SAMPLES) {
+      const report = engine.analyze(sample, { fixes: true });
+      assert.ok(report.dialect !== null, `${sample.path} is read as a dialect`);
+      assert.deepEqual(report.errors, [], `${sample.path} parses`);
+      assert.ok(report.findings.length > 0, `${sample.path} has a finding`);
+      dialects.add(report.dialect);
+      syntaxes.add(sample.path.endsWith('.json') ? 'json' : sample.path.endsWith('.tf') ? 'hcl' : 'yaml');
+    }
+    assert.deepEqual([...dialects].sort(), (Object.keys(DIALECT_NAMES) as Dialect[]).sort());
+    assert.deepEqual([...syntaxes].sort(), ['hcl', 'json', 'yaml']);
+  });
+
+  test('it yields between steps (a request waits for one small file at most) and stops when asked', async () => {
+    const engine = await Engine.create();
+    let pauses = 0;
+    const full = await warmUp(engine, { pause: async () => void pauses++, stopped: () => false });
+    assert.equal(full.steps, WARM_UP_SAMPLES.length * 3);
+    assert.equal(pauses, full.steps);
+    let calls = 0;
+    const stopped = await warmUp(engine, { pause: async () => undefined, stopped: () => ++calls > 3 });
+    assert.equal(stopped.steps, 3);
+  });
+});
