@@ -81,7 +81,7 @@ export async function benchScanInput(name: string, dir: string, parseOnly: strin
   fs.writeFileSync(rc, `${JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] })}\n`);
   const cores = os.availableParallelism();
   const subjects: Subject[] = [
-    { tool: `Keyless, default (+${cores - 1} worker${cores - 1 === 1 ? '' : 's'} past ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB)`, command: 'keyless scan --format json', program: process.execPath, args: [CLI, 'scan', '--format', 'json'], env: withoutWorkersEnv(undefined), count: keylessFindings },
+    { tool: `Keyless, default (+1 worker per idle core beyond the first, up to ${cores - 1}, past ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB)`, command: 'keyless scan --format json', program: process.execPath, args: [CLI, 'scan', '--format', 'json'], env: withoutWorkersEnv(undefined), count: keylessFindings },
     { tool: 'Keyless, KEYLESS_WORKERS=0', command: 'KEYLESS_WORKERS=0 keyless scan --format json', program: process.execPath, args: [CLI, 'scan', '--format', 'json'], env: withoutWorkersEnv('0'), count: keylessFindings },
     { tool: 'parse only (same parsers, sequential)', command: 'bench/parse-only.ts, bundled', program: process.execPath, args: [parseOnly, '.'], count: () => 0 },
   ];

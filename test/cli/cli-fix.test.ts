@@ -99,8 +99,9 @@ describe('keyless fix', () => {
     assert.match(workflow, /id-token: write/);
     assert.ok(!workflow.includes('aws-access-key-id') && !workflow.includes('AKIAIOSFODNN7EXAMPLE'));
     assert.match(after.get('terraform/keyless-oidc-site-production.tf')!, /"token\.actions\.githubusercontent\.com:sub" = "repo:acme\/site:environment:production"/);
-    // Three fixes: the deploy job's rewrite, the smoke test's (a round later: both would write the provider), trusted publishing.
-    assert.deepEqual(summary(run.stderr), { applied: 3, files: 4, created: 3, left: 0, dryRun: false });
+    // Four fixes: the deploy job's rewrite, the smoke test's literal keys read from secrets (hardcoded-secret), then its
+    // rewrite (a round later: both rewrites would write the provider), trusted publishing.
+    assert.deepEqual(summary(run.stderr), { applied: 4, files: 4, created: 3, left: 0, dryRun: false });
     assert.deepEqual(JSON.parse(run.stdout).findings, []);
 
     const again = await runCli(['fix', '--unsafe', WORKFLOW], { cwd });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { assertBuilt, fixture, runCli, workspace } from './helpers';
+import { digitlessSecret, fakeKeyPair, LEAK_CLASSES, plantedIn } from '../property/leak-classes';
+import { assertBuilt, fixture, runCli, workspace, type Run } from './helpers';
 
 // Secrets are toxic: no credential value reaches any output, in any format, on either stream,
 // including the source lines the text format quotes and the rule pages SARIF embeds.
@@ -81,6 +82,79 @@ describe('keyless scan: credential values never leave the process', { concurrenc
       assert.ok(run.stdout.includes('provider-static-credentials'));
       assert.ok(!run.stdout.includes(' hardcoded-secret '), 'the rule did not report');
       assertNoSecret('stdout', run.stdout);
+    }
+  });
+});
+
+/** Every string of a parsed JSON or SARIF report, joined: where a message's quotes are not escaped. */
+function stringsOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(stringsOf).join('\n');
+  if (value !== null && typeof value === 'object') return Object.values(value).map(stringsOf).join('\n');
+  return '';
+}
+
+// Each way a value has leaked (issue 7): names quoted by messages, parser errors quoting the source,
+// printed source lines. One workspace holds a file per class with its own key pair; each format
+// runs once, and each class is checked in each: its planted values absent from stdout and stderr,
+// and its leak site exercised (the masked name, error or line is there).
+describe('keyless scan: every way a value leaked is closed, in every format', { concurrency: true }, () => {
+  const runs = new Map<string, Run>();
+  before(async () => {
+    assertBuilt();
+    const cwd = workspace(Object.fromEntries(LEAK_CLASSES.map((c) => [c.path, c.text])));
+    await Promise.all(['text', 'json', 'sarif'].map(async (format) => runs.set(format, await runCli(['scan', '--format', format], { cwd }))));
+  });
+
+  for (const leak of LEAK_CLASSES) {
+    test(leak.name, () => {
+      for (const [format, run] of runs) {
+        assert.deepEqual(plantedIn(leak, run.stdout), [], `${format} stdout`);
+        assert.deepEqual(plantedIn(leak, run.stderr), [], `${format} stderr`);
+        const fileLine = run.stdout.split('\n').some((line) => line.includes(leak.path));
+        const report = format === 'text' ? run.stdout + run.stderr : stringsOf(JSON.parse(run.stdout));
+        if (leak.quotedIn === 'source-line') {
+          assert.ok(format !== 'text' || report.includes(leak.marker), `the text report prints the masked line: ${leak.marker}`);
+          assert.ok(fileLine || format === 'sarif', `${format} reports ${leak.path}`);
+        } else {
+          assert.ok(report.includes(leak.marker), `${format} quotes the masked ${leak.quotedIn}: ${leak.marker}`);
+        }
+        if (leak.rule !== undefined) assert.ok(run.stdout.includes(leak.rule), `${format} reports ${leak.rule}`);
+      }
+    });
+  }
+});
+
+// `keyless fix --dry-run` prints the lines around each change: those are quoted from the file too.
+// A context line holds a key id glued to a word and a secret with no digit and no name, and the
+// removed lines hold the pair the fix takes out; none of them may print.
+describe('keyless fix --dry-run: diff lines go through the same redactor', () => {
+  const glued = fakeKeyPair('DIFFGLUE');
+  const removed = fakeKeyPair('DIFFENV');
+  const digitless = digitlessSecret('DIFFLINE');
+  const WORKFLOW = `name: ci
+on: push
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    # rotated: access${glued.keyId} ${digitless}
+    env:
+      AWS_ACCESS_KEY_ID: ${removed.keyId}
+      AWS_SECRET_ACCESS_KEY: ${removed.secret}
+    steps:
+      - run: aws s3 ls
+`;
+
+  test('no planted value in the diff or the report beside it', async () => {
+    assertBuilt();
+    const cwd = workspace({ '.github/workflows/env.yml': WORKFLOW });
+    const run = await runCli(['fix', '--unsafe', '--dry-run'], { cwd });
+    assert.match(run.stdout, /^--- a\/\.github\/workflows\/env\.yml\n/, run.stderr);
+    assert.match(run.stdout, /\n {5}# rotated: acce\*+\S\S diff\*+\S\S\n/, 'the context line is there, masked');
+    assert.match(run.stdout, /\n- {6}AWS_ACCESS_KEY_ID: AKIA\*{14}\S\S\n/, 'the removed line is there, masked');
+    for (const [what, pair] of [['glued', glued], ['removed', removed], ['digitless', { keyId: glued.keyId, secret: digitless }]] as const) {
+      assert.deepEqual(plantedIn(pair, run.stdout), [], `${what}: stdout`);
+      assert.deepEqual(plantedIn(pair, run.stderr), [], `${what}: stderr`);
     }
   });
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { writeTree } from '../../bench/generate';
-import { AUTO_WORKER_BYTES, workerPlan } from '../../server/src/cli/pool';
+import { AUTO_WORKER_BYTES, autoWorkerCount, workerPlan } from '../../server/src/cli/pool';
 import { scanFile } from '../../server/src/cli/scan-file';
 import { Engine } from '../../server/src/engine/analyze';
 import { RULES } from '../../server/src/rules';
@@ -31,7 +31,7 @@ function troubledTree(files: number): string {
 }
 
 /** Runs the scan with KEYLESS_WORKERS=`workers` (undefined: the default), counting worker threads. */
-async function scan(cwd: string, args: string[], workers: string | undefined, options: { crash?: 'start' | 'mid-scan'; unprivileged?: boolean } = {}): Promise<Run & { workers: number; crashed: number }> {
+async function scan(cwd: string, args: string[], workers: string | undefined, options: { crash?: 'start' | 'mid-scan'; unprivileged?: boolean; load?: number } = {}): Promise<Run & { workers: number; crashed: number }> {
   const log = path.join(fs.mkdtempSync(path.join(path.dirname(cwd), 'keyless-probe-')), 'log');
   fs.writeFileSync(log, '');
   // setpriv runs the CLI as nobody, who must be able to append to the log.
@@ -40,7 +40,7 @@ async function scan(cwd: string, args: string[], workers: string | undefined, op
   const run = await runCli(['scan', ...args], {
     cwd,
     unprivileged: options.unprivileged,
-    env: { KEYLESS_WORKERS: workers, NODE_OPTIONS: `--require ${PROBE}`, KEYLESS_PROBE_LOG: log, KEYLESS_PROBE_CRASH: options.crash },
+    env: { KEYLESS_WORKERS: workers, NODE_OPTIONS: `--require ${PROBE}`, KEYLESS_PROBE_LOG: log, KEYLESS_PROBE_CRASH: options.crash, KEYLESS_PROBE_LOAD: options.load === undefined ? undefined : String(options.load) },
   });
   const lines = fs.readFileSync(log, 'utf8').split('\n');
   fs.rmSync(path.dirname(log), { recursive: true, force: true });
@@ -84,9 +84,13 @@ describe('keyless scan with worker threads', { concurrency: true }, () => {
         const piece = `${JSON.stringify({ items: Array.from({ length: 40_000 }, (_, i) => ({ id: i, name: `item-${i}` })) })}\n`;
         for (let i = 0; i * piece.length <= AUTO_WORKER_BYTES; i++) fs.writeFileSync(path.join(cwd, 'a-large', `data-${i}.json`), piece);
         const largeAlone = await scan(cwd, args, '0');
-        const auto = await scan(cwd, args, undefined);
-        assert.equal(auto.workers, os.availableParallelism() - 1, 'one worker per core beyond the first');
-        assertSameRun(auto, largeAlone, 'json, default');
+        const cores = os.availableParallelism();
+        const idle = await scan(cwd, args, undefined, { load: 0 });
+        assert.equal(idle.workers, cores - 1, 'on an idle machine, one worker per core beyond the first');
+        assertSameRun(idle, largeAlone, 'json, default, idle machine');
+        const busy = await scan(cwd, args, undefined, { load: cores });
+        assert.equal(busy.workers, 0, 'no core idle: no worker');
+        assertSameRun(busy, largeAlone, 'json, default, busy machine');
         fs.rmSync(path.join(cwd, 'a-large'), { recursive: true });
       } else if (format === 'text') {
         assert.match(alone.stderr, /^note: big\/huge\.yaml: skipped: larger than 2 MB$/m);
@@ -134,12 +138,24 @@ describe('keyless scan with worker threads', { concurrency: true }, () => {
 });
 
 describe('scan workers in process', () => {
+  test('the default plan puts workers on idle cores only: the main thread takes one, workers the rest', () => {
+    assert.equal(autoWorkerCount(2, 0), 1);
+    assert.equal(autoWorkerCount(2, 0.4), 1);
+    assert.equal(autoWorkerCount(2, 0.6), 0, 'a core and a half idle: the main thread\'s and not quite another');
+    assert.equal(autoWorkerCount(2, 1.9), 0);
+    assert.equal(autoWorkerCount(2, 28), 0);
+    assert.equal(autoWorkerCount(8, 0), 7);
+    assert.equal(autoWorkerCount(8, 3.2), 4);
+    assert.equal(autoWorkerCount(1, 0), 0, 'one core: the main thread alone');
+  });
+
   test('the plan: default, off, forced, and never without the bundle', () => {
     assert.deepEqual(workerPlan('0', '/x/dist/cli.js'), { workers: 0, threshold: 1, thresholdBytes: 0, script: '/x/dist/cli.js' });
     assert.deepEqual(workerPlan(' 3 ', '/x/dist/cli.js'), { workers: 3, threshold: 1, thresholdBytes: 0, script: '/x/dist/cli.js' });
     const auto = workerPlan(undefined, '/x/dist/cli.js');
     assert.ok(!('error' in auto) && auto.threshold > 1 && auto.thresholdBytes > 0);
     assert.deepEqual(workerPlan('', '/x/dist/cli.js'), auto);
+    assert.ok(!('error' in auto) && auto.workers <= os.availableParallelism() - 1);
     // From the TypeScript sources (tests calling main) there is no bundle to start on a thread.
     assert.equal((workerPlan('4', '/x/server/src/cli.ts') as { workers: number }).workers, 0);
     assert.ok('error' in workerPlan('many', '/x/dist/cli.js'));

@@ -3,12 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
 import type { Engine, FileReport } from '../../server/src/engine/analyze';
+import { sharedPath } from '../shared';
 
 /**
  * The public corpus in ../shared/corpus: peer scanners' fixtures with a manifest of what Keyless
  * must and must not report (see its README). Read in place, never copied into this repository.
  */
-export const CORPUS_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+export const CORPUS_DIR = sharedPath('corpus');
 
 export interface ManifestEntry {
   file: string;

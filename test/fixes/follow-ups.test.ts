@@ -86,7 +86,7 @@ describe('next steps', () => {
     ]);
     assert.deepEqual(steps, [
       'Set the repository variable AWS_ROLE_ARN.',
-      'Set the repository variable LEAK to AKIA**************LE.',
+      'Set the repository variable LEAK to AKIA…LE.',
       'Review a.tf (created), then apply it.',
       'Register w.yml as a trusted publisher.',
       'The other jobs lose the keys.',

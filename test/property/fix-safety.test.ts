@@ -3,6 +3,7 @@ import { before, test, type TestContext } from 'node:test';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
 import type { Finding, Fix } from '../../server/src/engine/finding';
 import { applyEdits } from '../../server/src/fixes/text';
+import { unlessShared } from '../shared';
 import { corpusSeeds, fixtureSeeds, type Seed } from './seeds';
 
 /**
@@ -88,11 +89,6 @@ test('every fix of every repository fixture is safe', (t) => {
   assert.ok(checked.fixes > 50);
 });
 
-test('every fix on the public corpus is safe', (t) => {
-  const corpus = corpusSeeds();
-  if (!corpus) {
-    t.diagnostic('shared/corpus not found: fix safety checked on the repository fixtures only');
-    return;
-  }
-  checkSeeds(t, corpus);
+test('every fix on the public corpus is safe', { skip: unlessShared('corpus', 'fix safety on the corpus') }, (t) => {
+  checkSeeds(t, corpusSeeds() ?? []);
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { sharedPath, unlessShared } from '../shared';
 
 /**
  * The files the property suites start from: every file below every `fixtures` folder of test/
@@ -8,7 +9,7 @@ import * as path from 'node:path';
  */
 
 const ROOT = path.resolve(__dirname, '..', '..');
-export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
+export const CORPUS = sharedPath('corpus');
 
 export interface Seed {
   /** The path the engine sees: below `fixtures/` (as the rule fixture harness does) or below the corpus. */
@@ -56,4 +57,23 @@ export function corpusSeeds(): Seed[] | undefined {
     source: `shared/corpus/${slash(path.relative(CORPUS, file))}`,
     text: fs.readFileSync(file, 'utf8'),
   }));
+}
+
+/** A group of seeds, and why it is skipped (the corpus outside the workplace) or undefined. */
+export interface SeedSet {
+  label: string;
+  skip: string | undefined;
+  seeds: () => Seed[];
+}
+
+/**
+ * The repository fixtures and the corpus as two sets, so a suite runs one test per set and the
+ * corpus's is reported as skipped, with its reason, where ../shared/corpus is absent (instead of
+ * passing on the fixtures alone as if it had checked both).
+ */
+export function seedSets(what: string): SeedSet[] {
+  return [
+    { label: 'repository fixtures', skip: undefined, seeds: fixtureSeeds },
+    { label: 'corpus in ../shared/corpus', skip: unlessShared('corpus', `${what} on the corpus`), seeds: () => corpusSeeds() ?? [] },
+  ];
 }

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { generateKubernetes, generateWorkflow } from '../../bench/generate';
 import { parseYaml, type YamlParseResult } from '../../server/src/syntax/yaml';
 import { parseYamlIncremental, YamlParseCache } from '../../server/src/syntax/yaml-incremental';
 import { applyMutations, mutations } from './mutations';
-import { corpusSeeds, fixtureSeeds, type Seed } from './seeds';
+import { seedSets, type Seed } from './seeds';
 
 /**
  * Differential property: the incremental YAML parse (pieces parsed alone, cached, moved) gives
@@ -19,34 +19,32 @@ function signature(result: YamlParseResult): string {
   return JSON.stringify({ docs: result.documents, failed: result.errors.length > 0 }, (key, value: unknown) => (key === 'target' ? (value as { span?: unknown } | null)?.span ?? null : value));
 }
 
-function yamlSeeds(t: TestContext): Seed[] {
-  const corpus = corpusSeeds();
-  if (!corpus) t.diagnostic('shared/corpus not found: incremental YAML checked on the repository fixtures only');
-  return [...fixtureSeeds(), ...(corpus ?? [])].filter((s) => /\.ya?ml$/i.test(s.path));
-}
+const yamlOnly = (seeds: Seed[]): Seed[] => seeds.filter((s) => /\.ya?ml$/i.test(s.path));
 
 describe('incremental YAML parsing', () => {
-  test('equals a whole parse on every YAML fixture and corpus file', (t) => {
-    const seeds = yamlSeeds(t);
-    assert.ok(seeds.length > 10, `${seeds.length} YAML seeds`);
-    for (const seed of seeds) {
-      assert.equal(signature(parseYamlIncremental(seed.text, new YamlParseCache())), signature(parseYaml(seed.text)), seed.path);
-    }
-  });
+  for (const set of seedSets('incremental YAML against a whole parse')) {
+    test(`equals a whole parse on every YAML file (${set.label})`, { skip: set.skip }, () => {
+      const seeds = yamlOnly(set.seeds());
+      assert.ok(seeds.length > 10, `${seeds.length} YAML seeds`);
+      for (const seed of seeds) {
+        assert.equal(signature(parseYamlIncremental(seed.text, new YamlParseCache())), signature(parseYaml(seed.text)), seed.source);
+      }
+    });
 
-  test('equals a whole parse on mutants', (t) => {
-    const seeds = yamlSeeds(t);
-    let checked = 0;
-    fc.assert(
-      fc.property(fc.constantFrom(...seeds), mutations, (seed, list) => {
-        const text = applyMutations(seed.text, list);
-        checked++;
-        return signature(parseYamlIncremental(text, new YamlParseCache())) === signature(parseYaml(text));
-      }),
-      { seed: 0x79616d6c, numRuns: 1500 },
-    );
-    t.diagnostic(`${checked} mutants`);
-  });
+    test(`equals a whole parse on mutants (${set.label})`, { skip: set.skip }, (t) => {
+      const seeds = yamlOnly(set.seeds());
+      let checked = 0;
+      fc.assert(
+        fc.property(fc.constantFrom(...seeds), mutations, (seed, list) => {
+          const text = applyMutations(seed.text, list);
+          checked++;
+          return signature(parseYamlIncremental(text, new YamlParseCache())) === signature(parseYaml(text));
+        }),
+        { seed: 0x79616d6c, numRuns: 1000 },
+      );
+      t.diagnostic(`${checked} mutants`);
+    });
+  }
 
   test('equals a whole parse along a sequence of edits sharing one cache', () => {
     const texts = [generateWorkflow({ lines: 300, seed: 5 }).text, generateKubernetes({ lines: 300, seed: 6 }).text];

@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { RULES } from '../../server/src/rules';
+import { sharedPath, unlessShared } from '../shared';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const rulesMd = path.resolve(repoRoot, '..', 'shared', 'RULES.md');
+const rulesMd = sharedPath('RULES.md');
 
 test('every rule has a docs/rules page, and every page a rule', () => {
   const pages = fs.readdirSync(path.join(repoRoot, 'docs', 'rules')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)).sort();
@@ -18,11 +19,7 @@ test('every rule has a docs/rules page, and every page a rule', () => {
   }
 });
 
-test('ids and severities agree with the catalog in ../shared/RULES.md', (t) => {
-  if (!fs.existsSync(rulesMd)) {
-    t.diagnostic('shared/RULES.md not found: catalog comparison skipped');
-    return;
-  }
+test('ids and severities agree with the catalog in ../shared/RULES.md', { skip: unlessShared('RULES.md', 'ids and severities against the catalog') }, () => {
   const catalog = new Map<string, string>();
   for (const match of fs.readFileSync(rulesMd, 'utf8').matchAll(/^\| `([a-z-]+)` \| (error|warning|info) \|/gm)) catalog.set(match[1]!, match[2]!);
   for (const rule of RULES) assert.equal(rule.severity, catalog.get(rule.id), `${rule.id}: severity per RULES.md`);

@@ -39,14 +39,20 @@ describe('WorkspaceIndex', () => {
     const names = [...index.context().files.keys()].sort();
     assert.deepEqual(names, [
       '.github/workflows/deploy.yml',
+      '.github/workflows/release.yml',
       '.gitlab-ci.yml',
+      '.gitlab/ci/release.gitlab-ci.yml',
       'cloudformation/ci-user.yaml',
+      'cloudformation/github-deploy-role.yaml',
       'kubernetes/uploader.yaml',
+      'kubernetes/vault-agent.yaml',
+      'policies/gitlab-deploy-trust.json',
       'policies/reports-reader.policy.json',
+      'terraform/github-oidc.tf',
       'terraform/main.tf',
     ]);
-    assert.equal(stats.walked, 7, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 6);
+    assert.equal(stats.walked, 13, 'package.json is read, and not kept: it has no dialect');
+    assert.equal(stats.indexed, 12);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');

@@ -9,6 +9,7 @@ import { maskedLines } from '../output/redact';
 import { nextSteps } from '../output/next-steps';
 import { compareStrings, failsThreshold, scannedFile, unanalyzedFile, type RuleFailure, type ScanResult, type ScannedFile } from '../output/report';
 import { printable } from '../output/terminal';
+import { holdsKeyId } from '../secrets/redact';
 import { RULES_BY_ID } from '../rules';
 import type { Rule } from '../rules/rule';
 import { LineIndex, type Span } from '../syntax/text';
@@ -482,11 +483,13 @@ function writeFiles(changed: readonly FileState[]): void {
  * with any is for reading only (`git apply` needs the exact text of the lines it removes).
  */
 function diffOf(engine: Engine, state: FileState, masked: { lines: number }): string {
+  // A key id removed by the fix still makes a secret-shaped run beside it on the other side a secret.
+  const context = { keyIdInFile: holdsKeyId(state.original ?? '') || holdsKeyId(state.text) };
   const side = (text: string | undefined): { text: string; display: (line: number) => string; isMasked: (line: number) => boolean } => {
     if (text === undefined) return { text: '', display: () => '', isMasked: () => false };
     const findings = safeFindings(engine, state.enginePath, text);
     const numbers = lineNumbers(text);
-    const lines = maskedLines(text, findings, numbers);
+    const lines = maskedLines(text, findings, numbers, context);
     const index = new LineIndex(text);
     return { text, display: (line) => printable(lines.get(line) ?? ''), isMasked: (line) => (lines.get(line) ?? '') !== text.slice(index.lineStart(line), index.lineEnd(line)) };
   };

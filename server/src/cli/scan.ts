@@ -39,8 +39,8 @@ Options:
 
 Environment:
   KEYLESS_WORKERS       worker threads analyzing beside the main thread: 0 for
-                        none, N for N; by default one per CPU core beyond the
-                        first, once a scan passes ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB
+                        none, N for N; by default one per idle CPU core (by
+                        the load average) beyond the first, once a scan passes ${AUTO_WORKER_FILES} files or ${AUTO_WORKER_BYTES / 1024 / 1024} MB
 
 Exit status: 0 when no finding reaches the --fail-on level, 1 when one does,
 2 on a usage error, when a path cannot be read, or when a file could not be

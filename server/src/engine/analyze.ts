@@ -18,6 +18,7 @@ import { EMPTY_WORKSPACE, type WorkspaceContext } from './workspace';
 import { parseFile, unparsedFile, type ParsedFile } from './parse';
 import { ALIAS_BUDGET, withAliasBudget } from '../syntax/tree';
 import { isSuppressed, suppressionInsertion } from './suppressions';
+import { redactContextOf, redactText, type RedactContext } from '../secrets/redact';
 
 /**
  * The one analysis engine behind the language server, the CLI and the tests. It takes text and
@@ -115,6 +116,7 @@ export class Engine {
    */
   analyzeWithHover(file: SourceFile, options: AnalyzeOptions = {}): { report: FileReport; hoverAt: (position: Position) => HoverInfo | undefined } {
     const { report, facts, index } = this.inspect(file, options);
+    let context: RedactContext | undefined;
     return {
       report,
       hoverAt: (position) => {
@@ -124,7 +126,10 @@ export class Engine {
         const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
         if (!described && findings.length === 0) return undefined;
         const span = described?.span ?? findings[0]!.span;
-        return { range: index.rangeOf(span), descriptions: described?.lines ?? [], findings };
+        // The sentences quote names from the file (a job, a resource): through the redactor, as messages are.
+        context ??= redactContextOf(file.text);
+        const redactedContext = context;
+        return { range: index.rangeOf(span), descriptions: (described?.lines ?? []).map((line) => redactText(line, redactedContext)), findings };
       },
     };
   }
@@ -143,9 +148,14 @@ export class Engine {
     });
   }
 
-  /** One file, read under one alias budget (syntax/tree.ts) shared by detection, readers and fixers. */
+  /**
+   * One file, read under one alias budget (syntax/tree.ts) shared by detection, readers and fixers,
+   * every string of its report redacted: the one place every adapter gets it from.
+   */
   private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
-    return withAliasBudget(ALIAS_BUDGET, () => this.inspectWithinBudget(file, options));
+    const inspected = withAliasBudget(ALIAS_BUDGET, () => this.inspectWithinBudget(file, options));
+    redactReport(inspected.report, file.text);
+    return inspected;
   }
 
   private inspectWithinBudget(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
@@ -281,6 +291,38 @@ function fixesFor(
 /** Whether a file of this syntax and path can be of a dialect; the others get the secret scan alone. */
 function hasDialects(syntax: Syntax, path: string): boolean {
   return syntax !== 'dotenv' && (syntax !== 'hcl' || isTerraformPath(path));
+}
+
+/**
+ * Parser messages are one line for a log or a report: a parser that quotes a whole token of a
+ * minified or hostile file could otherwise print a megabyte.
+ */
+const MAX_ERROR_MESSAGE = 300;
+
+/**
+ * Every string of a report that may quote the file (messages and related messages naming a job, a
+ * resource or a subject; fix titles and follow-ups; parser errors quoting a token; notes) through
+ * the one redactor, with what the whole file holds as context: a secret-shaped run is masked in a
+ * message when the file holds an access key id, even where the message quotes only the run.
+ * Edits are left alone: they are the file's text, applied, never printed unmasked.
+ */
+function redactReport(report: FileReport, text: string): void {
+  if (report.findings.length === 0 && report.errors.length === 0 && report.notes.length === 0) return;
+  const context = redactContextOf(text);
+  const redacted = (message: string): string => redactText(message, context);
+  for (const finding of report.findings) {
+    finding.message = redacted(finding.message);
+    for (const related of finding.related) related.message = redacted(related.message);
+    for (const fix of finding.fixes) {
+      fix.title = redacted(fix.title);
+      if (fix.followUps) fix.followUps = fix.followUps.map(redacted);
+    }
+  }
+  report.errors = report.errors.map((e) => {
+    const message = redacted(e.message);
+    return { ...e, message: message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}…` : message };
+  });
+  report.notes = report.notes.map(redacted);
 }
 
 /**

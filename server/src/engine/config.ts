@@ -4,6 +4,7 @@ import { LineIndex, type Position } from '../syntax/text';
 import { parseYaml } from '../syntax/yaml';
 import { RULES_BY_ID } from '../rules';
 import type { Severity } from './finding';
+import { redactContextOf, redactText } from '../secrets/redact';
 
 /**
  * `.keyless.yaml` at the workspace root:
@@ -57,8 +58,10 @@ const SETTINGS = new Set<RuleSetting>(['off', 'error', 'warning', 'info']);
 export function parseConfig(text: string): { config: KeylessConfig; problems: ConfigProblem[] } {
   const index = new LineIndex(text);
   const problems: ConfigProblem[] = [];
+  const context = redactContextOf(text);
+  // A problem quotes the file (a YAML error its token, an unknown rule its name): through the redactor.
   const problem = (message: string, offset: number): void => {
-    problems.push({ message, position: index.positionAt(offset) });
+    problems.push({ message: redactText(message, context), position: index.positionAt(offset) });
   };
   const { documents, errors } = parseYaml(text);
   for (const error of errors) problem(`not valid YAML: ${error.message}`, error.span.start);

@@ -20,6 +20,8 @@ export type SecretKind =
   | 'gcp-service-account-key'
   | 'azure-client-secret'
   | 'azure-publish-profile'
+  /** An Azure Static Web Apps deployment token (`azure_static_web_apps_api_token`, `SWA_CLI_DEPLOYMENT_TOKEN`). */
+  | 'azure-deployment-token'
   | 'vault-token'
   | 'private-key'
   | 'github-token'
@@ -76,6 +78,11 @@ export interface MintedCredential {
   /** The resource's first line. */
   anchor: Span;
   cloud: Cloud | 'kubernetes';
+  /**
+   * For a registry module that creates the key inside it (`resourceType` is then `module`): its
+   * registry address, the input that decides, and whether the key comes from that input's default.
+   */
+  module?: { source: string; input: string; byDefault: boolean };
 }
 
 /** Who authenticates. */
@@ -114,12 +121,23 @@ export interface SessionRequest {
   idTokenGranted?: boolean;
   /** Where the assumed role is named (`role-to-assume`, `--role-arn`), when it is. */
   role?: ValueAt;
+  /**
+   * `shell` when the name is a word of a script (`--role-session-name "ci-$CI_JOB_ID"`: the shell
+   * expands `$VAR` and `$(…)`), absent for an action input (only `${{ }}` is substituted there).
+   */
+  nameIn?: 'shell';
 }
 
 /** A string written in the source, with where. */
 export interface ValueAt {
   value: string;
   span: Span;
+  /**
+   * The value is computed, not written: a variable, a local, a function call or an interpolation
+   * (`var.x`, `"${var.x}"`). What it will be is decided elsewhere (a module's caller, a tfvars
+   * file), so a rule cannot judge it where it is written. Set by the Terraform trust readers.
+   */
+  computed?: boolean;
 }
 
 /** One condition of an IAM statement: `"StringLike": { "<key>": [<values>] }`. */

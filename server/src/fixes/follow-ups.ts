@@ -1,4 +1,5 @@
-import { DETECTORS, redact } from '../secrets/detectors';
+import { DETECTORS } from '../secrets/detectors';
+import { redact } from '../secrets/redact';
 import type { FixContext, FixProposal } from './fixer';
 
 /**

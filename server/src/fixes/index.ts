@@ -1,9 +1,11 @@
 import { planFederation } from './cloud/plan';
 import type { Fixer } from './fixer';
 import { withFollowUps } from './follow-ups';
+import { alignProposal } from './hcl-format';
 import { githubActionsFixers } from './github-actions';
 import { gitlabFixers } from './gitlab-ci';
 import { iacFixers } from './iac';
+import { fixHardcodedSecret } from './hardcoded-secret';
 import { fixLongSession } from './long-session';
 import { fixMissingIdTokenPermission } from './oidc-missing-id-token-permission';
 import { fixProviderStaticCredentials } from './provider-static-credentials';
@@ -17,6 +19,7 @@ const GENERAL_FIXERS: FixerSet = [
   ['unattributed-session', fixUnattributedSession],
   ['long-session', fixLongSession],
   ['provider-static-credentials', fixProviderStaticCredentials],
+  ['hardcoded-secret', fixHardcodedSecret],
 ];
 
 /**
@@ -31,10 +34,16 @@ function byRule(sets: readonly FixerSet[]): Map<string, Fixer[]> {
   for (const set of sets) {
     for (const [ruleId, fixer] of set) {
       const list = map.get(ruleId) ?? [];
-      // Every proposal carries what it leaves for a person, whichever fixer made it (follow-ups.ts).
-      list.push((context) => withFollowUps(context, fixer(context)));
+      // Every proposal carries what it leaves for a person, whichever fixer made it (follow-ups.ts),
+      // and keeps terraform fmt's alignment in the HCL it edits (hcl-format.ts).
+      list.push(keepsFmtAlignment((context) => withFollowUps(context, fixer(context))));
       map.set(ruleId, list);
     }
   }
   return map;
+}
+
+/** Every fixer's edits to Terraform files keep `terraform fmt`'s alignment (see `hcl-format.ts`). */
+function keepsFmtAlignment(fixer: Fixer): Fixer {
+  return (context) => fixer(context).map((proposal) => alignProposal(proposal, context));
 }

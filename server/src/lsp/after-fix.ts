@@ -1,5 +1,5 @@
 import type { Command } from 'vscode-languageserver';
-import { redactText } from '../output/redact';
+import { redactText } from '../secrets/redact';
 import type { DiagnosticFix } from './diagnostics';
 
 /**

@@ -1,4 +1,4 @@
-import { redactText } from './redact';
+import { redactText } from '../secrets/redact';
 
 /**
  * "Next steps" of `keyless fix`: what the applied fixes leave for a person (`Fix.followUps`),

@@ -1,13 +1,14 @@
 import type { FileReport } from '../engine/analyze';
 import { SEVERITY_RANK, type Finding, type Severity } from '../engine/finding';
 import type { Position } from '../syntax/text';
-import { maskedLines, redactText } from './redact';
+import { maskedLines } from './redact';
 
 /**
  * What a scan produced, in the shape every output format reads: findings per file with paths as the
  * user should read them, the few source lines the text and SARIF formats quote (already masked),
- * and what went wrong along the way. Building this is where credential values are dropped, so no
- * formatter ever holds a file's text.
+ * and what went wrong along the way. Building this is where the file's text is dropped, so no
+ * formatter ever holds it; messages, notes and parser errors arrive redacted from the engine
+ * (Engine.analyze passes every string of a FileReport through secrets/redact.ts).
  */
 
 export interface ScannedFile {
@@ -73,11 +74,10 @@ export function scannedFile(file: string, report: FileReport, text: string): Sca
     .map((f): Finding => ({
       ...f,
       path: file,
-      message: redactText(f.message),
-      related: f.related.map((r) => ({ ...r, path: r.path === report.path ? file : r.path, message: redactText(r.message) })),
+      related: f.related.map((r) => ({ ...r, path: r.path === report.path ? file : r.path })),
     }))
     .sort(compareFindings);
-  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes.map(redactText) };
+  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes };
 }
 
 export function unanalyzedFile(file: string, problem: FileProblem | undefined, notes: string[] = []): ScannedFile {
@@ -87,11 +87,11 @@ export function unanalyzedFile(file: string, problem: FileProblem | undefined, n
 function syntaxProblem(report: FileReport): FileProblem | undefined {
   // A failure outranks syntax errors: it is what the person must hear about this file.
   const failure = report.errors.find((e) => e.failure);
-  if (failure) return { kind: 'failure', message: redactText(failure.message) };
+  if (failure) return { kind: 'failure', message: failure.message };
   const [first, ...rest] = report.errors;
   if (!first) return undefined;
   // `yaml` ends its messages with "at line L, column C:", which the prefix already says.
-  const message = redactText(first.message.replace(/\s+at line \d+, column \d+:?\s*$/, ''));
+  const message = first.message.replace(/\s+at line \d+, column \d+:?\s*$/, '');
   return { kind: 'syntax', message, position: first.range.start, more: rest.length };
 }
 

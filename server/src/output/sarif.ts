@@ -5,7 +5,7 @@ import type { Finding, Severity } from '../engine/finding';
 import { RULES } from '../rules';
 import { ruleDocsMarkdown, ruleDocsWebUrl } from '../rules/docs';
 import type { Range } from '../syntax/text';
-import { redactText } from './redact';
+import { redactText } from '../secrets/redact';
 import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
 
 /**
@@ -66,21 +66,7 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
             version: tool.version,
             semanticVersion: tool.version,
             informationUri: tool.informationUri,
-            rules: RULES.map((rule) => {
-              const page = ruleDocsMarkdown(rule.id);
-              // The pages show example keys; credential-shaped text leaves the process masked, whatever its source.
-              const markdown = page === undefined ? undefined : redactText(page);
-              return {
-                id: rule.id,
-                name: pascalCase(rule.id),
-                shortDescription: { text: rule.title },
-                fullDescription: { text: (markdown && firstParagraph(markdown)) || rule.title },
-                helpUri: ruleDocsWebUrl(rule.id),
-                help: markdown ? { text: markdown, markdown } : { text: `${rule.title}. See ${ruleDocsWebUrl(rule.id)}` },
-                defaultConfiguration: { level: LEVEL[rule.severity] },
-                properties: { tags: ['security'], 'security-severity': SECURITY_SEVERITY[rule.severity] },
-              };
-            }),
+            rules: ruleDescriptors(),
           },
         },
         invocations: [invocation(result, ruleIndex)],
@@ -90,6 +76,31 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
       },
     ],
   };
+}
+
+let descriptors: object[] | undefined;
+
+/**
+ * The rule catalog with each page as help. The same for every log a process writes, and the
+ * costliest part of one (every page read and redacted): built once.
+ */
+function ruleDescriptors(): object[] {
+  descriptors ??= RULES.map((rule) => {
+    const page = ruleDocsMarkdown(rule.id);
+    // The pages show example keys; credential-shaped text leaves the process masked, whatever its source.
+    const markdown = page === undefined ? undefined : redactText(page);
+    return {
+      id: rule.id,
+      name: pascalCase(rule.id),
+      shortDescription: { text: rule.title },
+      fullDescription: { text: (markdown && firstParagraph(markdown)) || rule.title },
+      helpUri: ruleDocsWebUrl(rule.id),
+      help: markdown ? { text: markdown, markdown } : { text: `${rule.title}. See ${ruleDocsWebUrl(rule.id)}` },
+      defaultConfiguration: { level: LEVEL[rule.severity] },
+      properties: { tags: ['security'], 'security-severity': SECURITY_SEVERITY[rule.severity] },
+    };
+  });
+  return descriptors;
 }
 
 export function formatSarif(result: ScanResult, tool: Tool): string {

@@ -22,7 +22,9 @@ export const longLivedKey: Rule = {
         span: minted.anchor,
         about: minted,
         message:
-          minted.cloud === 'kubernetes'
+          minted.module
+            ? `Module "${minted.resourceName}" (${minted.module.source}) creates an IAM user's access key, which stays valid until someone rotates it: \`${minted.module.input}\` ${minted.module.byDefault ? 'is not set, and defaults to true' : 'is true'}. Give what uses it ${REPLACEMENT.aws}, then set \`${minted.module.input} = false\`.`
+            : minted.cloud === 'kubernetes'
             ? `Secret "${minted.resourceName}" of type kubernetes.io/service-account-token holds a service-account token that never expires. Use ${REPLACEMENT.kubernetes}.`
             : `${minted.resourceType} "${minted.resourceName}" mints a long-lived credential that stays valid until someone rotates it. Replace it with ${REPLACEMENT[minted.cloud]}.`,
       }));

@@ -1,5 +1,5 @@
 import type { GcpProviderTrust, Trust } from '../facts/model';
-import { judgeSubject } from '../dialects/iam/trust';
+import { judgeSubject, subjectScope } from '../dialects/iam/trust';
 import type { Rule, RuleFinding } from './rule';
 
 const ISSUER_NAMES: Record<string, string> = {
@@ -17,6 +17,26 @@ const NARROW_TO: Record<string, string> = {
   eks: '`system:serviceaccount:NAMESPACE:NAME`',
   other: 'one subject',
 };
+
+/**
+ * The example subject of a message, with the repository (or its owner) the trust itself names in
+ * place of the placeholders: `repo:acme/app:environment:production` for a `repo:acme/app:*` trust.
+ */
+function narrowTo(issuer: string, repository?: string, owner?: string): string {
+  if (issuer === 'github' && (repository || owner)) {
+    const repo = repository ?? `${owner}/REPO`;
+    return `\`repo:${repo}:environment:production\` (or \`repo:${repo}:ref:refs/heads/main\`)`;
+  }
+  if (issuer === 'gitlab' && (repository || owner)) return `\`project_path:${repository ?? `${owner}/PROJECT`}:ref_type:branch:ref:main\``;
+  if (issuer === 'eks' && owner) return `\`system:serviceaccount:${owner}:NAME\``;
+  return NARROW_TO[issuer] ?? 'one subject';
+}
+
+/** The owner (org, group, namespace) a wildcard subject names, when it names one. */
+function ownerOf(issuer: Trust['issuer'], value: string): string | undefined {
+  const scope = subjectScope(issuer, value);
+  return scope.kind === 'many' ? scope.owner : undefined;
+}
 
 /**
  * oidc-trust-unscoped: a trust of a CI or cluster OIDC issuer that lets more than one repository,
@@ -39,14 +59,17 @@ function judge(trust: Trust): RuleFinding[] {
       const verdict = judgeSubject(trust.issuer, trust.issuerHost, trust.statement.conditions);
       const who = `${trust.owner.resourceType} "${trust.owner.name}"`;
       if (verdict.scope === 'unscoped') {
-        return [{ span: verdict.value?.span ?? trust.owner.anchor, message: `${who} trusts ${ISSUER_NAMES[trust.issuer]} tokens but ${verdict.reason}. Narrow the \`sub\` condition to ${NARROW_TO[trust.issuer]}.` }];
+        const owner = verdict.value ? ownerOf(trust.issuer, verdict.value.value) : undefined;
+        return [{ span: verdict.value?.span ?? trust.owner.anchor, message: `${who} trusts ${ISSUER_NAMES[trust.issuer]} tokens but ${verdict.reason}. Narrow the \`sub\` condition to ${narrowTo(trust.issuer, undefined, owner)}.` }];
       }
       if (verdict.scope === 'one-repository') {
+        const scope = subjectScope(trust.issuer, verdict.value.value);
+        const repository = scope.kind === 'one' ? scope.repository : undefined;
         return [
           {
             span: verdict.value.span,
             severity: 'warning',
-            message: `${who} trusts every ref and environment of one repository (\`${verdict.value.value}\`): a workflow on any branch, including an unreviewed one, can assume it. Pin the \`sub\` to one environment or branch, e.g. ${NARROW_TO[trust.issuer]}, under StringEquals.`,
+            message: `${who} trusts ${repository ? `any ref and environment of ${repository}` : 'every ref and environment of one repository'} (\`${verdict.value.value}\`): a workflow on any branch, including an unreviewed one, can assume it. Pin the \`sub\` to one environment or branch, e.g. ${narrowTo(trust.issuer, repository)}, under StringEquals.`,
           },
         ];
       }
@@ -55,8 +78,17 @@ function judge(trust: Trust): RuleFinding[] {
     case 'gcp-workload-identity-provider':
       return judgeGcp(trust);
     case 'azure-federated-credential':
-      if (trust.subject && /[*?]/.test(trust.subject.value)) {
-        return [{ span: trust.subject.span, message: `Federated credential "${trust.name}" has a wildcard in its subject (\`${trust.subject.value}\`). Azure matches subjects exactly; name one subject, e.g. \`repo:ORG/REPO:environment:production\`.` }];
+      // A subject from a variable or an interpolation cannot be judged here, as AWS subjects are not.
+      if (trust.subject && !trust.subject.computed && /[*?]/.test(trust.subject.value)) {
+        const scope = subjectScope(trust.issuer, trust.subject.value);
+        const repository = scope.kind === 'one' ? scope.repository : undefined;
+        const owner = scope.kind === 'many' ? scope.owner : undefined;
+        return [
+          {
+            span: trust.subject.span,
+            message: `Federated credential "${trust.name}" has a wildcard in its subject (\`${trust.subject.value}\`), meant to let in ${scope.text}. Azure matches subjects exactly, so it admits no one as written; name one subject, e.g. ${narrowTo(trust.issuer === 'other' ? 'github' : trust.issuer, repository, owner)}.`,
+          },
+        ];
       }
       return [];
   }
@@ -67,6 +99,9 @@ function judge(trust: Trust): RuleFinding[] {
  * must name one repository, in the provider's `attribute_condition` or in the binding's principal.
  */
 function judgeGcp(trust: GcpProviderTrust): RuleFinding[] {
+  // A condition from a module input, a variable or a local cannot be judged where it is written:
+  // AWS trusts built from variables are not reported either, and the clouds must agree.
+  if (trust.attributeCondition?.computed) return [];
   if (!trust.attributeCondition) {
     return [{ span: trust.anchor, message: `Workload identity provider "${trust.name}" has no \`attribute_condition\`: every identity the issuer vouches for (any repository on GitHub) can exchange its token. Add one that names the repository, e.g. \`assertion.repository == "ORG/REPO"\`.` }];
   }
@@ -74,5 +109,11 @@ function judgeGcp(trust: GcpProviderTrust): RuleFinding[] {
   const namesOneRepository = /(?:assertion|attribute)\.(?:repository|sub)\s*==/.test(condition) || /(?:assertion|attribute)\.repository_id\s*==/.test(condition);
   const bindingNamesOne = trust.boundPrincipals.some((p) => /\/attribute\.repository\/[^/*]+\/[^/*]+$|\/subject\/repo:[^/*]+\/[^:*]+:/.test(p.value));
   if (namesOneRepository || bindingNamesOne || condition.includes('${')) return [];
-  return [{ span: trust.attributeCondition.span, message: `Workload identity provider "${trust.name}": its \`attribute_condition\` (\`${condition}\`) and the service-account bindings in this file do not name one repository, so several repositories can impersonate the service account. Check \`assertion.repository == "ORG/REPO"\` or bind \`principalSet://…/attribute.repository/ORG/REPO\`.` }];
+  // The owner the condition (or a binding) does name, so that the message says whose repositories get in.
+  const owner =
+    /(?:assertion|attribute)\.repository_owner\s*==\s*['"]([^'"]+)['"]/.exec(condition)?.[1] ??
+    trust.boundPrincipals.map((p) => /\/attribute\.repository_owner\/([^/*]+)$/.exec(p.value)?.[1]).find((o) => o !== undefined);
+  const who = owner ? `every repository of ${owner} can impersonate the service account` : 'several repositories can impersonate the service account';
+  const repo = owner ? `${owner}/REPO` : 'ORG/REPO';
+  return [{ span: trust.attributeCondition.span, message: `Workload identity provider "${trust.name}": its \`attribute_condition\` (\`${condition}\`) and the service-account bindings in this file do not name one repository, so ${who}. Check \`assertion.repository == "${repo}"\` or bind \`principalSet://…/attribute.repository/${repo}\`.` }];
 }

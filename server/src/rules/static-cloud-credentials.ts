@@ -17,6 +17,17 @@ const FEDERATION: Record<'github-actions' | 'gitlab-ci', Record<Cloud, string>> 
   },
 };
 
+/**
+ * A Static Web Apps deployment token is no client secret: `azure/login` alone does not replace it.
+ * What does: the app's "GitHub" deployment authorization policy (an ID token in `github_id_token`),
+ * or the SWA CLI deploying with the Azure login the job already has (`--app-name`, no token).
+ */
+const DEPLOYMENT_TOKEN_FEDERATION: Record<'github-actions' | 'gitlab-ci', string> = {
+  'github-actions':
+    'set the app\'s deployment authorization policy to GitHub and pass `github_id_token` (from `core.getIDToken()`), or run `swa deploy --app-name …` after an OIDC `azure/login`',
+  'gitlab-ci': 'request an `id_tokens` token, `az login --federated-token` with it, and run `swa deploy --app-name …` without a token',
+};
+
 /** static-cloud-credentials: a CI job authenticates to a cloud with long-lived keys. */
 export const staticCloudCredentials: Rule = {
   id: 'static-cloud-credentials',
@@ -29,9 +40,10 @@ export const staticCloudCredentials: Rule = {
       const job = auth.principal.kind === 'ci-job' && auth.principal.job !== '*' ? `Job "${auth.principal.job}"` : 'Every job of this pipeline';
       const cloud = auth.target as Cloud;
       const via = auth.credentials.length > 0 ? ` (${credentialList(auth.credentials)})` : ` (${auth.mechanism})`;
+      const remedy = auth.credentials.some((c) => c.kind === 'azure-deployment-token') ? DEPLOYMENT_TOKEN_FEDERATION[platform] : FEDERATION[platform][cloud];
       return {
         span: auth.anchor,
-        message: `${job} authenticates to ${CLOUD_NAMES[cloud]} with long-lived credentials${via}. Keys like these leak through logs and forks and never expire: ${FEDERATION[platform][cloud]}.`,
+        message: `${job} authenticates to ${CLOUD_NAMES[cloud]} with long-lived credentials${via}. Keys like these leak through logs and forks and never expire: ${remedy}.`,
         related: otherCredentials(auth, (name) => `${name}: part of the same credential`),
         about: auth,
       };

@@ -135,9 +135,3 @@ export function shannonEntropy(value: string): number {
   }
   return entropy;
 }
-
-/** At most the first 4 and the last 2 characters, and nothing for values too short to spare them. */
-export function redact(value: string): string {
-  if (value.length < 12) return '…';
-  return `${value.slice(0, 4)}…${value.slice(-2)}`;
-}

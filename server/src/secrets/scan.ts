@@ -1,6 +1,7 @@
 import type { LiteralCredential } from '../facts/model';
 import type { Span } from '../syntax/text';
-import { DETECTORS, redact, type SecretDetector } from './detectors';
+import { DETECTORS, type SecretDetector } from './detectors';
+import { redact } from './redact';
 
 /**
  * Where values live in a parsed file. The scanner finds candidates with regular expressions over

@@ -29,6 +29,8 @@ export const CI_KEY_VARIABLES: Readonly<Record<string, KeyVariable>> = {
   AZURE_CLIENT_CERTIFICATE_PASSWORD: { cloud: 'azure', kind: 'azure-client-secret' },
   ARM_CLIENT_CERTIFICATE_PASSWORD: { cloud: 'azure', kind: 'azure-client-secret' },
   VAULT_TOKEN: { cloud: 'vault', kind: 'vault-token' },
+  // The Static Web Apps CLI reads its deployment token from here (`swa deploy`, azure.github.io/static-web-apps-cli).
+  SWA_CLI_DEPLOYMENT_TOKEN: { cloud: 'azure', kind: 'azure-deployment-token' },
 };
 
 export type CiValueKind = 'secret-reference' | 'variable-reference' | 'expression' | 'credential-literal' | 'other-literal' | 'empty';
@@ -66,6 +68,8 @@ export function isReference(kind: CiValueKind): boolean {
 export interface StaticLogin {
   cloud: Cloud;
   mechanism: string;
+  /** The credential's flag and kind, where the command takes something other than a cloud key (a deployment token). */
+  credential?: { name: string; kind: SecretKind };
 }
 
 export function staticLogin(command: ShellCommand): StaticLogin | undefined {
@@ -78,6 +82,11 @@ export function staticLogin(command: ShellCommand): StaticLogin | undefined {
   }
   if (w[0] === 'az' && w[1] === 'login' && hasFlag(w, '--service-principal') && hasFlag(w, '-p', '--password', '--secret', '--client-secret') && !hasFlag(w, '--federated-token')) {
     return { cloud: 'azure', mechanism: 'az login --service-principal with a secret' };
+  }
+  // `swa deploy --deployment-token …`, also through npx (`npx @azure/static-web-apps-cli deploy`).
+  const swa = w.findIndex((x, i) => i < 3 && (x === 'swa' || /^@azure\/static-web-apps-cli(?:@[^\s]*)?$/.test(x)));
+  if (swa !== -1 && w[swa + 1] === 'deploy' && (flagValue(w, '--deployment-token', '-d') ?? '') !== '') {
+    return { cloud: 'azure', mechanism: 'swa deploy', credential: { name: '--deployment-token', kind: 'azure-deployment-token' } };
   }
   if (w[0] === 'vault' && w[1] === 'login') {
     const method = flagValue(w, '-method', '--method')?.toLowerCase();

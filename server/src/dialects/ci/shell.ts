@@ -1,8 +1,9 @@
 /**
  * Just enough shell to find commands in a CI script: line continuations joined (`\` for sh,
  * `` ` `` for PowerShell), comments dropped, commands split at newlines, `&&`, `||`, `;` and `|`,
- * words split at whitespace with surrounding quotes removed. Not a shell parser: it never needs to
- * evaluate anything, only to recognise `cargo +nightly publish --allow-dirty` over three lines.
+ * words split at whitespace outside quotes and `$(…)`, with surrounding quotes removed. Not a
+ * shell parser: it never needs to evaluate anything, only to recognise
+ * `cargo +nightly publish --allow-dirty` over three lines.
  */
 export interface ShellCommand {
   words: string[];
@@ -18,7 +19,7 @@ export function shellCommands(script: string): ShellCommand[] {
     for (const part of line.split(/&&|\|\||;|\|/)) {
       const text = part.trim();
       if (text === '') continue;
-      const words = text.split(/\s+/).map(unquote).filter((w) => w !== '');
+      const words = splitWords(text).map(unquote).filter((w) => w !== '');
       // `sudo`, `env X=1`, `time` and leading assignments do not change which program runs.
       while (words.length > 0 && (/^(?:sudo|time|exec|command|env)$/.test(words[0]!) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!))) words.shift();
       if (words.length > 0) commands.push({ words, text });
@@ -33,6 +34,42 @@ function stripComment(line: string): string {
   return match ? line.slice(0, match.index) : line;
 }
 
+/**
+ * Words as the shell groups them: whitespace inside quotes or a command substitution does not
+ * split (`--role-session-name "ci-$(date +%s)"` is two words). One pass, so a megabyte line with
+ * unbalanced quotes costs no more than a balanced one; an unclosed quote runs to the end.
+ */
+function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  let quote = '';
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      if (depth === 0 && start !== -1) {
+        words.push(text.slice(start, i));
+        start = -1;
+      }
+      continue;
+    }
+    if (start === -1) start = i;
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '$' && text[i + 1] === '(') {
+      depth++;
+      i++;
+    } else if (c === ')' && depth > 0) depth--;
+    else if (c === '\\') i++;
+  }
+  if (start !== -1) words.push(text.slice(start));
+  return words;
+}
+
 function unquote(word: string): string {
   return word.replace(/^["']+|["']+$/g, '');
 }
@@ -43,7 +80,7 @@ export function flagValue(words: readonly string[], ...flags: string[]): string 
     const word = words[i]!;
     for (const flag of flags) {
       if (word === flag) return words[i + 1];
-      if (word.startsWith(`${flag}=`)) return word.slice(flag.length + 1);
+      if (word.startsWith(`${flag}=`)) return unquote(word.slice(flag.length + 1));
     }
   }
   return undefined;

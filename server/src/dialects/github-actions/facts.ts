@@ -1,6 +1,7 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
+import { webIdentityAssumption } from '../ci/assume-role';
 import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci/credentials';
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
@@ -76,6 +77,23 @@ const LOGIN_ACTIONS: LoginAction[] = [
     actions: ['azure/webapps-deploy', 'azure/functions-action'],
     target: 'azure',
     staticInputs: { 'publish-profile': 'azure-publish-profile' },
+    federatedInputs: [],
+  },
+  // `azureCredentials` is handed to `azure/login` as `creds` (the action's action.yml): a client secret.
+  {
+    actions: ['azure/container-apps-deploy-action'],
+    target: 'azure',
+    staticInputs: { azureCredentials: 'azure-client-secret' },
+    federatedInputs: [],
+  },
+  // The deployment token of an Azure Static Web App never expires until someone resets it
+  // (learn.microsoft.com, "Reset deployment tokens in Azure Static Web Apps"). Its federated path
+  // (the app's "GitHub" deployment authorization policy, with `github_id_token`) is a setting of
+  // the app, not of the workflow, so no input here means federation.
+  {
+    actions: ['azure/static-web-apps-deploy'],
+    target: 'azure',
+    staticInputs: { azure_static_web_apps_api_token: 'azure-deployment-token' },
     federatedInputs: [],
   },
   {
@@ -161,7 +179,14 @@ function runAuthentications(workflow: Workflow, job: Job, step: Step, text: stri
       if (loggedIn.has(login.cloud)) continue;
       loggedIn.add(login.cloud);
       const anchor = locateInScalar(text, step.run.node, commandPattern(command.words.slice(0, 4)));
-      result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [] });
+      const credentials: Credential[] = login.credential ? [{ origin: 'reference', kind: login.credential.kind, name: login.credential.name, nameSpan: anchor }] : [];
+      result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials });
+      continue;
+    }
+    const assumed = webIdentityAssumption(command, step.run.node, text);
+    if (assumed) {
+      const session = { ...assumed.session, ...(idToken !== undefined ? { idTokenGranted: idToken } : {}) };
+      result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session });
       continue;
     }
     const publish = publishCommand(command);

@@ -1,11 +1,11 @@
-import type { Authentication, Cloud, PackageRegistry, Principal, ReferencedCredential, SessionRequest, ValueAt } from '../../facts/model';
-import type { Span } from '../../syntax/text';
-import type { Pair } from '../../syntax/tree';
+import type { Authentication, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
 import { keyVariableAuthentications } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { flagValue, shellCommands, type ShellCommand } from '../ci/shell';
-import { variableValue, type Pipeline, type PipelineSite, type ScriptLine } from './model';
+import { webIdentityAssumption } from '../ci/assume-role';
+import { shellCommands } from '../ci/shell';
+import { deref, get, isMap, isScalar, str, type Pair } from '../../syntax/tree';
+import { variableValue, type Pipeline, type PipelineJob, type PipelineSite, type ScriptLine } from './model';
 
 /** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */
 const GITLAB_TRUSTED_PUBLISHING: ReadonlySet<PackageRegistry> = new Set(['npm', 'pypi']);
@@ -29,6 +29,8 @@ export function gitlabAuthentications(pipeline: Pipeline, text: string): Authent
   for (const job of pipeline.jobs) {
     for (const auth of keyVariableAuthentications(job.variables, principal(job.name), text, 'variables', variableValue, site({ job, variables: job.variables }))) add(auth);
     for (const auth of scriptAuthentications(job.scripts, [job.variables, pipeline.variables], principal(job.name), text, (line) => site({ job, line }))) add(auth);
+    const deploy = staticWebAppsDeploy(pipeline, job, text);
+    if (deploy) add({ principal: principal(job.name), ...deploy, syntax: site({ job, variables: job.variables }) });
   }
   return found;
 }
@@ -44,10 +46,11 @@ function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], pr
         if (loggedIn.has(login.cloud)) continue;
         loggedIn.add(login.cloud);
         const anchor = locateInScalar(text, line.node, commandPattern(command.words.slice(0, 4)));
-        result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials: [], syntax: siteOf(line) });
+        const credentials: Credential[] = login.credential ? [{ origin: 'reference', kind: login.credential.kind, name: login.credential.name, nameSpan: anchor }] : [];
+        result.push({ principal, target: login.cloud, method: 'static', mechanism: login.mechanism, anchor, credentials, syntax: siteOf(line) });
         continue;
       }
-      const assumed = webIdentityAssumption(command, line, text);
+      const assumed = webIdentityAssumption(command, line.node, text);
       if (assumed) {
         result.push({ principal, target: 'aws', method: 'oidc', mechanism: 'aws sts assume-role-with-web-identity', anchor: assumed.anchor, credentials: [], session: assumed.session, syntax: siteOf(line) });
         continue;
@@ -79,20 +82,30 @@ function tokenFor(variables: readonly string[], argument: string | undefined, sc
   return undefined;
 }
 
-/** `aws sts assume-role-with-web-identity --role-arn … --role-session-name …`: a federated login, and the session it asks for. */
-function webIdentityAssumption(command: ShellCommand, line: ScriptLine, text: string): { anchor: Span; session: SessionRequest } | undefined {
-  const at = command.words.findIndex((w, i) => w === 'assume-role-with-web-identity' && command.words[i - 1] === 'sts');
-  if (at === -1) return undefined;
-  const words = command.words.slice(at);
-  const located = (flag: string): ValueAt | undefined => {
-    const value = flagValue(words, flag);
-    return value === undefined ? undefined : { value, span: locateInScalar(text, line.node, value) };
-  };
-  const name = located('--role-session-name');
-  const duration = located('--duration-seconds');
-  const role = located('--role-arn');
-  return {
-    anchor: locateInScalar(text, line.node, 'assume-role-with-web-identity'),
-    session: { ...(name ? { name } : {}), ...(duration ? { durationSeconds: duration } : {}), ...(role ? { role } : {}) },
-  };
+/**
+ * Azure's documented GitLab deployment of a Static Web App: a job on Microsoft's deploy image, which
+ * reads the app's deployment token from `API_TOKEN` (learn.microsoft.com, "Tutorial: Deploy to
+ * Azure Static Web Apps with GitLab"). `API_TOKEN` is too common a name to mean this anywhere else.
+ */
+const SWA_DEPLOY_IMAGE = /(?:^|\/)static-web-apps\/azure-static-web-apps-deploy(?:[:@]|$)/;
+
+function staticWebAppsDeploy(pipeline: Pipeline, job: PipelineJob, text: string): Omit<Authentication, 'principal'> | undefined {
+  const image = imageName(get(job.node, 'image')) ?? imageName(get(get(pipeline.root, 'default'), 'image')) ?? imageName(get(pipeline.root, 'image'));
+  if (image === undefined || !SWA_DEPLOY_IMAGE.test(image)) return undefined;
+  for (const scope of [job.variables, pipeline.variables]) {
+    const pair = scope.find((p) => p.key === 'API_TOKEN');
+    if (!pair) continue;
+    const kind = classifyCiValue(variableValue(pair));
+    if (!isReference(kind) && kind !== 'credential-literal') return undefined;
+    const anchor = pairAnchor(pair, text);
+    return { target: 'azure', method: 'static', mechanism: 'azure-static-web-apps-deploy image', anchor, credentials: [{ origin: 'reference', kind: 'azure-deployment-token', name: pair.key, nameSpan: anchor }] };
+  }
+  return undefined;
+}
+
+/** `image: name` or `image: { name: … }`. */
+function imageName(node: ReturnType<typeof get>): string | undefined {
+  const value = deref(node);
+  if (isScalar(value)) return str(value);
+  return isMap(value) ? str(get(value, 'name')) : undefined;
 }

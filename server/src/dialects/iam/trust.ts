@@ -93,28 +93,58 @@ export function judgeSubject(issuer: OidcIssuer, host: string, conditions: reado
 function judgeValue(issuer: OidcIssuer, value: ValueAt): SubjectVerdict {
   const v = value.value;
   // A value built from variables or CloudFormation substitutions cannot be judged from here.
-  if (v.includes('${')) return { scope: 'scoped' };
+  if (v.includes('${') || value.computed) return { scope: 'scoped' };
   if (!/[*?]/.test(v)) return { scope: 'scoped' };
-  const wild = (part: string | undefined): boolean => part === undefined || /[*?]/.test(part);
+  const who = subjectScope(issuer, v);
+  if (who.kind === 'one') return { scope: 'one-repository', value };
+  return { scope: 'unscoped', value, reason: `\`${v}\` lets in ${who.text}` };
+}
+
+/**
+ * Whom a subject lets in, in the issuer's own terms, naming what the subject names: "any ref of
+ * acme/app", "any repository of acme", "any service account in namespace ci". `one` is a subject
+ * that stays inside one repository (project, workspace) but spans its refs; `many` spans several.
+ */
+export type SubjectScope = { kind: 'one'; text: string; repository: string } | { kind: 'many'; text: string; owner?: string };
+
+const isWild = (part: string | undefined): boolean => part === undefined || /[*?]/.test(part);
+
+export function subjectScope(issuer: OidcIssuer, v: string): SubjectScope {
   switch (issuer) {
     case 'github': {
       const match = /^repo:([^/:]*)\/([^:]*)(?::(.*))?$/.exec(v);
-      if (!match || wild(match[1]) || wild(match[2])) return { scope: 'unscoped', value, reason: `\`${v}\` matches more than one repository` };
-      return { scope: 'one-repository', value };
+      if (!match) return { kind: 'many', text: v === '*' || /^repo:\*/.test(v) ? 'any repository on GitHub' : 'more than one repository' };
+      return ownerAndName(match[1]!, match[2]!, 'repository', 'repositories', 'organisation', 'any repository on GitHub');
     }
     case 'gitlab': {
       const match = /^project_path:([^:]*)(?::(.*))?$/.exec(v);
-      if (!match || wild(match[1])) return { scope: 'unscoped', value, reason: `\`${v}\` matches more than one project` };
-      return { scope: 'one-repository', value };
+      if (!match) return { kind: 'many', text: 'more than one project' };
+      const path = match[1]!;
+      const at = path.lastIndexOf('/');
+      if (at === -1) return isWild(path) ? { kind: 'many', text: 'any project on the GitLab instance' } : { kind: 'one', text: `any ref of ${path}`, repository: path };
+      return ownerAndName(path.slice(0, at), path.slice(at + 1), 'project', 'projects', 'group', 'any project on the GitLab instance');
     }
     case 'terraform-cloud': {
       const match = /^organization:([^:]*):project:([^:]*):workspace:([^:]*)(?::(.*))?$/.exec(v);
-      if (!match || wild(match[1]) || wild(match[2]) || wild(match[3])) return { scope: 'unscoped', value, reason: `\`${v}\` matches more than one workspace` };
-      return { scope: 'one-repository', value };
+      if (!match || isWild(match[1])) return { kind: 'many', text: 'workspaces of any organization' };
+      const [, org, project, workspace] = match;
+      if (isWild(project)) return { kind: 'many', text: `any workspace of the organization ${org}`, owner: org };
+      if (isWild(workspace)) return { kind: 'many', text: `any workspace of ${org}'s project ${project}`, owner: org };
+      return { kind: 'one', text: `any run phase of ${org}/${project}/${workspace}`, repository: `${org}/${project}/${workspace}` };
     }
-    case 'eks':
-      return { scope: 'unscoped', value, reason: `\`${v}\` matches more than one service account` };
+    case 'eks': {
+      const match = /^system:serviceaccount:([^:]*):(.*)$/.exec(v);
+      if (!match || isWild(match[1])) return { kind: 'many', text: 'service accounts of any namespace' };
+      return { kind: 'many', text: `any service account in namespace ${match[1]}`, owner: match[1] };
+    }
     default:
-      return { scope: 'unscoped', value, reason: `\`${v}\` is a wildcard subject` };
+      return { kind: 'many', text: 'any subject the pattern matches' };
   }
+}
+
+/** `owner/name` with wildcards: whom it admits, naming the owner (org, group) when it is literal. */
+function ownerAndName(owner: string, name: string, one: string, many: string, ownerKind: string, anywhere: string): SubjectScope {
+  if (isWild(owner)) return { kind: 'many', text: owner === '*' || owner === '' ? anywhere : `${many} of every ${ownerKind} matching \`${owner}\`` };
+  if (!isWild(name)) return { kind: 'one', text: `any ref of ${owner}/${name}`, repository: `${owner}/${name}` };
+  return { kind: 'many', text: name === '*' ? `any ${one} of ${owner}` : `${many} of ${owner} matching \`${name}\``, owner };
 }

@@ -4,7 +4,7 @@ import { literalString, type TerraformFile, type TfBlock } from './model';
 
 /**
  * The top-level blocks of a Terraform file that federation fixes look up beyond the fact they fix:
- * what depends on a minted key (outputs, CI secrets), what an IAM user is granted (so a role can
+ * what depends on a minted key (outputs, CI secrets and variables), what an IAM user is granted (so a role can
  * take it over), and what a trust can build on (OIDC providers, service accounts, Azure
  * applications and identities), and where account ids are written (locals, aws providers). Only
  * these types are opened: the reader stays lazy elsewhere.
@@ -29,6 +29,7 @@ const DECLARED_RESOURCES = new Set([
   'github_actions_environment_variable',
   'github_actions_secret',
   'github_actions_variable',
+  'gitlab_project_variable',
   'google_iam_workload_identity_pool',
   'google_iam_workload_identity_pool_provider',
   'google_service_account',

@@ -143,16 +143,16 @@ function owner(kind: PolicyOwner['kind'], resourceType: string, name: string, bl
 function valueAt(expr: TfExpr): ValueAt {
   switch (expr.kind) {
     case 'string':
-      return { value: expr.value, span: expr.span };
+      return { value: expr.value, span: expr.span, ...(expr.template ? { computed: true } : {}) };
     case 'number':
     case 'bool':
     case 'null':
       return { value: expr.text, span: expr.span };
     case 'reference':
     case 'other':
-      return { value: expr.text, span: expr.span };
+      return { value: expr.text, span: expr.span, computed: true };
     default:
-      return { value: '', span: expr.span };
+      return { value: '', span: expr.span, computed: true };
   }
 }
 

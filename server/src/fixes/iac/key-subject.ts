@@ -2,12 +2,13 @@ import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
 import type { Cloud, SecretKind } from '../../facts/model';
 import type { CiIssuer, SubjectScope } from '../cloud/federation';
 import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../cloud/subject';
-import { attribute, type Located } from './terraform-module';
+import { attribute, GITLAB_VARIABLE_TYPES, type Located } from './terraform-module';
 
 /**
  * Who a minted key serves, when the workspace shows it, so that federation can be scoped to them:
  * the repository and environment of the GitHub secrets that carry the key (the GitHub provider's
- * `github_actions_environment_secret`, `github_actions_secret`), else the one environment or
+ * `github_actions_environment_secret`, `github_actions_secret`), or the project of the GitLab
+ * provider's `gitlab_project_variable`s that do (with the branch its pipeline's jobs share), else the one environment or
  * branch of this repository's CI jobs that log in to the cloud with stored keys — when the key is
  * the only one of its kind in the workspace, so that it must be theirs.
  */
@@ -30,7 +31,19 @@ export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: rea
   let issuer: CiIssuer;
   let target: RepositoryRef = repository;
   let scope: Exclude<SubjectScope, { kind: 'unknown' }>;
-  if (carriers.length > 0) {
+  const gitlabCarriers = carriers.filter((c) => GITLAB_VARIABLE_TYPES.includes(c.declaration.type));
+  if (gitlabCarriers.length > 0) {
+    // GitLab project variables: the project must be this repository (a numeric id cannot be told),
+    // and GitLab's subject names a branch, not an environment: the one the pipeline's jobs share.
+    if (gitlabCarriers.length !== carriers.length) return undefined;
+    const projects = new Set(carriers.map((c) => attribute(c.declaration, 'project')?.literal));
+    const project = [...projects][0];
+    if (projects.size !== 1 || !project || project.toLowerCase() !== `${repository.owner}/${repository.name}`.toLowerCase()) return undefined;
+    const shared = ciScope();
+    if (!shared || shared.issuer !== 'gitlab') return undefined;
+    issuer = 'gitlab';
+    scope = shared.scope;
+  } else if (carriers.length > 0) {
     const names = new Set(carriers.map((c) => attribute(c.declaration, 'repository')?.literal));
     const environments = new Set(carriers.map((c) => (c.declaration.type === 'github_actions_environment_secret' ? attribute(c.declaration, 'environment')?.literal ?? '' : undefined)));
     const name = [...names][0];

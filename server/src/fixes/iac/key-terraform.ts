@@ -18,6 +18,7 @@ import {
   declarationsOf,
   deleteBlock,
   GITHUB_SECRET_TYPES,
+  GITLAB_VARIABLE_TYPES,
   inFile,
   moduleOf,
   referencesTo,
@@ -81,7 +82,7 @@ export function fixTerraformKey(fix: FixContext, minted: MintedCredential, block
 }
 
 /**
- * The outputs and GitHub secrets that refer to the key; undefined when something else does (a
+ * The outputs, GitHub secrets and GitLab project variables that refer to the key; undefined when something else does (a
  * local, another resource), or when one of them is in a file these edits cannot write (`.tf.json`).
  */
 function dependentsOf(module: ModuleFile[], address: string, key: Declaration): { outputs: Located[]; carriers: Located[] } | undefined {
@@ -93,7 +94,7 @@ function dependentsOf(module: ModuleFile[], address: string, key: Declaration): 
     if (!holder || (reference.file.path !== undefined && !/\.tf$/.test(reference.file.path))) return undefined;
     const located = { file: reference.file, declaration: holder };
     if (holder.block === 'output') addOnce(outputs, located);
-    else if (GITHUB_SECRET_TYPES.includes(holder.type)) addOnce(carriers, located);
+    else if (GITHUB_SECRET_TYPES.includes(holder.type) || GITLAB_VARIABLE_TYPES.includes(holder.type)) addOnce(carriers, located);
     else return undefined;
   }
   return { outputs: [...outputs], carriers: [...carriers] };

@@ -20,6 +20,9 @@ import { yamlRoots } from '../cloud/subject';
 export const fixLongLivedKey: Fixer = (context) => {
   const minted = context.about as MintedCredential | undefined;
   if (minted?.origin !== 'minted') return [];
+  // A registry module's key is created inside the module: there is no resource here to replace,
+  // and turning the input off would take away a key something still uses. Suppression only.
+  if (minted.module) return [];
   if (minted.cloud === 'kubernetes') return deleteTokenSecret(minted, context.text, context.path, context.workspace);
   if (isTemplateSite(minted.syntax)) return fixTemplateKey(context, minted.syntax);
   if (isTfBlock(minted.syntax)) return fixTerraformKey(context, minted, minted.syntax);

@@ -51,7 +51,8 @@ export function addCondition(text: string, syntax: StatementSyntax, operator: st
   const statement = syntax.statement;
   const condition = conditionObject(statement);
   if (!condition) {
-    const edit = insertEntry(text, form, statement, 'Condition', { [operator]: { [key]: value } });
+    // IAM writes Condition last (Sid, Effect, Principal, Action, Resource, Condition): after the last entry.
+    const edit = appendEntry(text, form, statement, 'Condition', { [operator]: { [key]: value } }) ?? insertEntry(text, form, statement, 'Condition', { [operator]: { [key]: value } });
     return edit && [edit];
   }
   if (condition.value.kind !== 'object') return undefined;
@@ -73,12 +74,94 @@ export type Written = string | { [key: string]: Written };
  * so that no other comma moves; YAML block maps: a line before the first key, or after the last
  * when the first shares its line with a `- `).
  */
-export function insertEntry(text: string, form: DataForm, object: PolicyValue, key: string, value: Written): ProposedEdit | undefined {
+export function insertEntry(text: string, form: DataForm, object: PolicyValue, key: string, value: Written, comment?: string): ProposedEdit | undefined {
   if (object.kind !== 'object') return undefined;
   const flow = text[object.span.start] === '{';
-  if (form === 'yaml' && !flow) return insertYamlBlockEntry(text, object as PolicyObject, key, value);
+  if (form === 'yaml' && !flow) return insertYamlBlockEntry(text, object as PolicyObject, key, value, comment);
   const style: FlowStyle = form === 'jsonencode' ? 'hcl' : 'json';
-  return insertMember(text, style, object as PolicyObject, flowKey(style, key), flowValue(style, value));
+  const first = object.entries[0];
+  // A nested object is written over lines when its siblings' are (`StringEquals = {` … `}`).
+  const written = first && typeof value !== 'string' && opensOnItsLine(text, first.value) ? multilineValue(style, value, indentationAt(text, first.keySpan.start), nestedStep(text, object as PolicyObject), eolOf(text)) : flowValue(style, value);
+  return insertMember(text, style, object as PolicyObject, flowKey(style, key), written, comment);
+}
+
+/**
+ * Appends `key: value` after an object's last entry, in the object's style: on a line of its own
+ * (nested objects over lines too) when the entries have lines of their own, else on the same line
+ * after a comma. Trailing comments stay on the lines they annotate. Undefined where the object's
+ * shape would need a reformat (a trailing comma on one line, text after a JSON entry).
+ */
+export function appendEntry(text: string, form: DataForm, object: PolicyValue, key: string, value: Written): ProposedEdit | undefined {
+  if (object.kind !== 'object') return undefined;
+  const entries = (object as PolicyObject).entries;
+  const first = entries[0];
+  const last = entries[entries.length - 1];
+  if (!first || !last) return undefined;
+  const eol = eolOf(text);
+  const lastEnd = trimmedEnd(text, { start: last.keySpan.start, end: Math.max(last.value.span.end, last.keySpan.end) });
+  const flow = text[object.span.start] === '{';
+  if (form === 'yaml' && !flow) {
+    const column = ' '.repeat(first.keySpan.start - lineStartAt(text, first.keySpan.start));
+    const end = lineEndAt(text, lastEnd);
+    return { span: { start: end, end }, newText: yamlEntryLines(key, value, yamlStep(text, object as PolicyObject)).map((line) => `${eol}${column}${line}`).join('') };
+  }
+  const style: FlowStyle = form === 'jsonencode' ? 'hcl' : 'json';
+  const assign = style === 'hcl' ? ' = ' : ': ';
+  const afterLast = text.slice(lastEnd, lineEndAt(text, lastEnd));
+  const trailingComma = /^\s*,/.test(afterLast);
+  const close = object.span.end - 1;
+  const overLines = entries.every((e) => startsLine(text, e.keySpan.start)) && startsLine(text, close);
+  if (!overLines) {
+    if (trailingComma) return undefined;
+    return { span: { start: lastEnd, end: lastEnd }, newText: `, ${flowKey(style, key)}${assign}${flowValue(style, value)}` };
+  }
+  const indent = indentationAt(text, last.keySpan.start);
+  const rendered = `${indent}${flowKey(style, key)}${assign}${multilineValue(style, value, indent, nestedStep(text, object as PolicyObject), eol)}`;
+  if (style === 'json') {
+    if (afterLast.trim() !== '') return undefined;
+    return { span: { start: lastEnd, end: lastEnd }, newText: `,${eol}${rendered}` };
+  }
+  // HCL: entries end at their line break (or a comma, kept as the object's style); comments stay on their line.
+  const end = lineEndAt(text, lastEnd);
+  return { span: { start: end, end }, newText: `${eol}${rendered}${trailingComma ? ',' : ''}` };
+}
+
+/** Whether a value is an object whose entries start on lines of their own. */
+function opensOnItsLine(text: string, value: PolicyValue): boolean {
+  return value.kind === 'object' && value.entries[0] !== undefined && text[value.span.start] === '{' && startsLine(text, value.entries[0].keySpan.start);
+}
+
+/** A value written over lines: nested objects one entry a line, each a `step` deeper than `indent`. */
+function multilineValue(style: FlowStyle, value: Written, indent: string, step: string, eol: string): string {
+  if (typeof value === 'string') return style === 'json' ? JSON.stringify(value) : hclString(value);
+  const inner = `${indent}${step}`;
+  const assign = style === 'hcl' ? ' = ' : ': ';
+  const lines = Object.entries(value).map(([k, v]) => `${inner}${flowKey(style, k)}${assign}${multilineValue(style, v, inner, step, eol)}`);
+  return `{${eol}${lines.join(style === 'json' ? `,${eol}` : eol)}${eol}${indent}}`;
+}
+
+/** How much deeper an object's nested entries are indented: as its nested objects show, else as it is from its own line, else two spaces. */
+function nestedStep(text: string, object: PolicyObject): string {
+  for (const entry of object.entries) {
+    if (opensOnItsLine(text, entry.value) && startsLine(text, entry.keySpan.start)) {
+      const child = indentationAt(text, (entry.value as PolicyObject).entries[0]!.keySpan.start).length;
+      const parent = indentationAt(text, entry.keySpan.start).length;
+      if (child > parent) return ' '.repeat(child - parent);
+    }
+  }
+  const first = object.entries[0];
+  if (first && startsLine(text, first.keySpan.start)) {
+    const own = indentationAt(text, first.keySpan.start).length - indentationAt(text, object.span.start).length;
+    if (own > 0 && own <= 8) return ' '.repeat(own);
+  }
+  return '  ';
+}
+
+/** The `#` or `//` comment that ends an entry's last line, if any: it moves with the entry. */
+export function trailingComment(text: string, entry: PolicyEntry): string | undefined {
+  const end = trimmedEnd(text, { start: entry.keySpan.start, end: Math.max(entry.value.span.end, entry.keySpan.end) });
+  const rest = text.slice(end, lineEndAt(text, end)).replace(/^\s*,?/, '').trim();
+  return /^(?:#|\/\/)/.test(rest) ? rest : undefined;
 }
 
 /**
@@ -86,7 +169,7 @@ export function insertEntry(text: string, form: DataForm, object: PolicyValue, k
  * a `{ … }` object: on its own line before the first member when members have lines of their own,
  * else right after the brace; always followed by a comma in JSON, so that no other comma moves.
  */
-export function insertMember(text: string, style: FlowStyle, object: PolicyObject, key: string, value: string): ProposedEdit | undefined {
+export function insertMember(text: string, style: FlowStyle, object: PolicyObject, key: string, value: string, comment?: string): ProposedEdit | undefined {
   const rendered = `${key}${style === 'hcl' ? ' = ' : ': '}${value}`;
   const first = object.entries[0];
   if (!first) {
@@ -102,7 +185,7 @@ export function insertMember(text: string, style: FlowStyle, object: PolicyObjec
     const separator = style === 'json' || /,\s*(?:(?:#|\/\/).*)?$/.test(text.slice(first.keySpan.start, lineEndAt(text, first.keySpan.start))) ? ',' : '';
     const aligned = style === 'hcl' ? alignKey(text, first, key) : key;
     const line = `${aligned}${style === 'hcl' ? ' = ' : ': '}${value}`;
-    return { span: { start: at, end: at }, newText: `${indent}${line}${separator}${eolOf(text)}` };
+    return { span: { start: at, end: at }, newText: `${indent}${line}${separator}${comment ? ` ${comment}` : ''}${eolOf(text)}` };
   }
   const space = text[open] === ' ' ? ' ' : '';
   return { span: { start: open, end: open }, newText: `${space}${rendered},${space === '' ? ' ' : ''}` };
@@ -130,12 +213,13 @@ function alignKey(text: string, next: PolicyEntry, key: string): string {
   return key.length < width - 1 ? key.padEnd(width - 1) : key;
 }
 
-function insertYamlBlockEntry(text: string, object: PolicyObject, key: string, value: Written): ProposedEdit | undefined {
+function insertYamlBlockEntry(text: string, object: PolicyObject, key: string, value: Written, comment?: string): ProposedEdit | undefined {
   const first = object.entries[0];
   if (!first) return undefined;
   const eol = eolOf(text);
   const step = yamlStep(text, object);
   const lines = yamlEntryLines(key, value, step);
+  if (comment && lines.length > 0) lines[lines.length - 1] += ` ${comment}`;
   if (startsLine(text, first.keySpan.start)) {
     const indent = indentationAt(text, first.keySpan.start);
     const at = lineStartAt(text, first.keySpan.start);

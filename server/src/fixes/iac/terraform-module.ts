@@ -98,6 +98,8 @@ export function inFile(file: ModuleFile, edit: { span: Span; newText: string }):
 
 /** A CI secret resource of the GitHub provider that carries a value (`plaintext_value = …`). */
 export const GITHUB_SECRET_TYPES = ['github_actions_secret', 'github_actions_environment_secret'];
+/** A CI/CD variable of the GitLab provider that carries a value to one project's pipelines (`value = …`). */
+export const GITLAB_VARIABLE_TYPES = ['gitlab_project_variable'];
 
 /**
  * Rewrites the GitHub secrets that carry a replaced credential: the first becomes a variable with
@@ -105,6 +107,7 @@ export const GITHUB_SECRET_TYPES = ['github_actions_secret', 'github_actions_env
  * where it was, as the variable resource of the same scope (repository or environment).
  */
 export function secretsToVariables(secrets: readonly Located[], variables: readonly { name: string; value: string }[]): ProposedEdit[] | undefined {
+  if (secrets.some((s) => GITLAB_VARIABLE_TYPES.includes(s.declaration.type))) return gitlabVariables(secrets, variables);
   const edits: ProposedEdit[] = [];
   const groups = new Map<string, Located[]>();
   for (const secret of secrets) {
@@ -124,6 +127,45 @@ export function secretsToVariables(secrets: readonly Located[], variables: reado
       return [
         ...(i === 0 ? [`# Federation needs no secret: CI reads the identity's name from this variable.`] : []),
         `resource "${environment ? 'github_actions_environment_variable' : 'github_actions_variable'}" "${label}" {`,
+        ...attributes.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`),
+        '}',
+      ].join('\n');
+    });
+    edits.push(inFile(first!.file, replaceBlock(first!.file.text, first!.declaration.span, blocks)));
+    for (const other of rest) edits.push(inFile(other.file, deleteBlock(other.file.text, other.declaration.span)));
+  }
+  return edits;
+}
+
+/**
+ * The GitLab form of `secretsToVariables`: the project variables that carried the credential become
+ * one project variable per federated name (`AWS_ROLE_ARN`), written where the first was, keeping
+ * its `protected` and `environment_scope` (the pipelines that read it stay the same); no longer
+ * `masked`, since an identity's name is no secret. The rest go.
+ */
+function gitlabVariables(variablesOf: readonly Located[], variables: readonly { name: string; value: string }[]): ProposedEdit[] | undefined {
+  if (!variablesOf.every((v) => GITLAB_VARIABLE_TYPES.includes(v.declaration.type))) return undefined;
+  const edits: ProposedEdit[] = [];
+  const groups = new Map<string, Located[]>();
+  for (const variable of variablesOf) {
+    const key = `${attribute(variable.declaration, 'project')?.text ?? ''}|${attribute(variable.declaration, 'environment_scope')?.text ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), variable]);
+  }
+  for (const group of groups.values()) {
+    const [first, ...rest] = group;
+    const project = attribute(first!.declaration, 'project');
+    if (!project) return undefined;
+    const kept = ['protected', 'environment_scope'].flatMap((name) => {
+      const value = attribute(first!.declaration, name);
+      return value ? [[name, value.text] as [string, string]] : [];
+    });
+    const blocks = variables.map((variable, i) => {
+      const label = i === 0 ? first!.declaration.name : `${first!.declaration.name}_${variable.name.toLowerCase().replace(/^(?:aws|gcp|azure)_/, '')}`;
+      const attributes: [string, string][] = [['project', project.text], ['key', `"${variable.name}"`], ['value', variable.value], ...kept];
+      const width = Math.max(...attributes.map(([k]) => k.length));
+      return [
+        ...(i === 0 ? ['# Federation needs no secret: the pipeline reads the identity\'s name from this variable.'] : []),
+        `resource "gitlab_project_variable" "${label}" {`,
         ...attributes.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`),
         '}',
       ].join('\n');

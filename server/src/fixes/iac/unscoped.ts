@@ -8,7 +8,7 @@ import { folderOf } from '../cloud/workspace-index';
 import type { Fixer, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../text';
 import { claimPrefix } from './audience';
-import { addCondition, addConditionBlock, conditionEntries, conditionObject, deleteEntry, insertEntry, isHclBlock, renameKey, replaceValue } from './statement-edit';
+import { addCondition, addConditionBlock, conditionEntries, conditionObject, deleteEntry, insertEntry, isHclBlock, renameKey, replaceValue, trailingComment } from './statement-edit';
 
 /**
  * oidc-trust-unscoped: narrows a trust to the one subject the workspace shows for it — the
@@ -109,12 +109,13 @@ function narrowData(text: string, syntax: Extract<StatementSyntax, { statement: 
   if (!equals && (others.length === 0 || othersPlain)) return [renameKey(text, operator, 'StringEquals'), value];
   if (!equals) {
     const removal = deleteEntry(text, syntax.form, operator.value, entry);
-    const addition = insertEntry(text, syntax.form, condition.value, 'StringEquals', { [entry.key]: subject });
+    const addition = insertEntry(text, syntax.form, condition.value, 'StringEquals', { [entry.key]: subject }, trailingComment(text, entry));
     return removal && addition ? [removal, addition] : undefined;
   }
   if (equals.value.kind !== 'object') return undefined;
   const removal = others.length === 0 ? deleteEntry(text, syntax.form, condition.value, operator) : deleteEntry(text, syntax.form, operator.value, entry);
-  const addition = insertEntry(text, syntax.form, equals.value, entry.key, subject);
+  // The moved entry keeps its trailing comment on its new line.
+  const addition = insertEntry(text, syntax.form, equals.value, entry.key, subject, trailingComment(text, entry));
   return removal && addition ? [removal, addition] : undefined;
 }
 
