@@ -135,3 +135,40 @@ export function shannonEntropy(value: string): number {
   }
   return entropy;
 }
+
+// `d` gives capture-group indices, so a value matched together with its name has its own span.
+const COMPILED = DETECTORS.map((detector) => ({
+  detector,
+  pattern: new RegExp(detector.pattern.source, detector.pattern.flags.includes('d') ? detector.pattern.flags : `${detector.pattern.flags}d`),
+}));
+
+export interface DetectorMatch {
+  detector: SecretDetector;
+  /** The value (the detector's group, when it has one). */
+  value: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Every accepted match of every detector whose cheap hint `text` passes. One loop for the secret
+ * scan and the redactor, so what is found and what is masked cannot drift apart. Collected before
+ * returning: the patterns are global and shared, and a caller may redact (so match again) between
+ * two of its matches.
+ */
+export function detectorMatches(text: string): DetectorMatch[] {
+  const matches: DetectorMatch[] = [];
+  for (const { detector, pattern } of COMPILED) {
+    if (!detector.hint(text)) continue;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const group = detector.group ?? 0;
+      const indices = match.indices?.[group];
+      const value = match[group];
+      if (!indices || value === undefined) continue;
+      if (detector.accept && !detector.accept(value, text, indices[0])) continue;
+      matches.push({ detector, value, start: indices[0], end: indices[1] });
+    }
+  }
+  return matches;
+}

@@ -1,5 +1,5 @@
 import type { Span } from '../syntax/text';
-import { DETECTORS, looksRandom } from './detectors';
+import { detectorMatches, looksRandom } from './detectors';
 
 /**
  * The one redactor: every string Keyless quotes from a file (finding and related messages, parser
@@ -70,27 +70,9 @@ function secretShaped(run: string): boolean {
   return /[A-Za-z]/.test(run) && (/[0-9/+]/.test(run) || (/[a-z]/.test(run) && /[A-Z]/.test(run)));
 }
 
-// `d` gives capture-group indices, so a value matched together with its name is masked alone.
-const DETECTOR_PATTERNS = DETECTORS.map((detector) => ({
-  detector,
-  pattern: new RegExp(detector.pattern.source, detector.pattern.flags.includes('d') ? detector.pattern.flags : `${detector.pattern.flags}d`),
-}));
-
-/** Every credential-shaped value in `text` (see the file's comment for what counts). */
 export function credentialSpans(text: string, context: RedactContext = NO_CONTEXT): Span[] {
   const spans: Span[] = [];
-  for (const { detector, pattern } of DETECTOR_PATTERNS) {
-    if (!detector.hint(text)) continue;
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const group = detector.group ?? 0;
-      const indices = match.indices?.[group];
-      const value = match[group];
-      if (!indices || value === undefined) continue;
-      if (detector.accept && !detector.accept(value, text, indices[0])) continue;
-      spans.push({ start: indices[0], end: indices[1] });
-    }
-  }
+  for (const { start, end } of detectorMatches(text)) spans.push({ start, end });
   let keyIds = false;
   if (mayHoldKeyId(text)) {
     for (const match of text.matchAll(KEY_ID_ANYWHERE)) {

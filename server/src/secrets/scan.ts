@@ -1,6 +1,6 @@
 import type { LiteralCredential } from '../facts/model';
 import type { Span } from '../syntax/text';
-import { DETECTORS, type SecretDetector } from './detectors';
+import { DETECTORS, detectorMatches, type SecretDetector } from './detectors';
 import { redact } from './redact';
 
 /**
@@ -34,22 +34,12 @@ export function mayHoldSecret(text: string): boolean {
 export function scanText(text: string, locator: ValueLocator): LiteralCredential[] {
   const found: LiteralCredential[] = [];
   const seen = new Set<number>();
-  for (const { detector, pattern } of COMPILED) {
-    if (!detector.hint(text)) continue;
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const group = detector.group ?? 0;
-      const indices = match.indices?.[group];
-      const value = match[group];
-      if (!indices || value === undefined) continue;
-      const [start, end] = indices;
-      if (seen.has(start)) continue;
-      if (detector.accept && !detector.accept(value, text, start)) continue;
-      const container = locator.containerAt(start);
-      if (container === undefined) continue;
-      seen.add(start);
-      found.push(literal(detector, value, { start, end }, container, text));
-    }
+  for (const { detector, value, start, end } of detectorMatches(text)) {
+    if (seen.has(start)) continue;
+    const container = locator.containerAt(start);
+    if (container === undefined) continue;
+    seen.add(start);
+    found.push(literal(detector, value, { start, end }, container, text));
   }
   return found.sort((a, b) => a.valueSpan.start - b.valueSpan.start);
 }
