@@ -724,9 +724,7 @@ const BACKGROUND_START_DELAY_MS = 1_000;
 async function startBackgroundWork(): Promise<void> {
   if (engine !== undefined) {
     try {
-      // Between steps it waits as the background does (a real document's open or edit goes first):
-      // a warm-up step running cold when a document opens cost that open about 50 ms.
-      const warm = await warmUp(engine, { pause: backgroundPause, stopped: () => shutdownRequested });
+      const warm = await warmUp(engine, { pause: yieldToEventLoop, stopped: () => shutdownRequested });
       connection.console.info(`Warmed the engine up: ${warm.steps} steps in ${Math.round(warm.milliseconds)} ms`);
     } catch (error) {
       logError('Warming the engine up failed (the first analyses are slower)', error);
