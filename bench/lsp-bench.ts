@@ -203,22 +203,16 @@ export async function measureStartup(spec: ServerSpec, doc: { path: string; text
   const initialize: number[] = [];
   const first: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-bench-start-')));
-    const file = path.join(workspace, doc.path);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, doc.text);
-    let driver: LspDriver | undefined;
     try {
-      const spawnedAt = performance.now();
-      driver = await LspDriver.start(spec, workspace, pathToFileURL(workspace).href);
-      initialize.push(driver.initializeMs);
-      await driver.open(pathToFileURL(file).href, languageId, doc.text);
-      first.push(performance.now() - spawnedAt);
+      await inColdWorkspace(doc, 'keyless-bench-start-', async (workspace, file, started) => {
+        const spawnedAt = performance.now();
+        const driver = started(await LspDriver.start(spec, workspace, pathToFileURL(workspace).href));
+        initialize.push(driver.initializeMs);
+        await driver.open(pathToFileURL(file).href, languageId, doc.text);
+        first.push(performance.now() - spawnedAt);
+      });
     } catch (error) {
       return { server: spec.name, available: false, reason: error instanceof Error ? error.message : String(error) };
-    } finally {
-      await driver?.stop();
-      fs.rmSync(workspace, { recursive: true, force: true });
     }
   }
   return {
@@ -254,28 +248,22 @@ export async function measureFirstOpen(spec: ServerSpec, doc: LatencyDoc, langua
   const open: number[] = [];
   const edit: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-bench-first-')));
-    const file = path.join(workspace, doc.path);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, doc.text);
-    const uri = pathToFileURL(file).href;
-    let driver: LspDriver | undefined;
     try {
-      driver = await LspDriver.start(spec, workspace, pathToFileURL(workspace).href);
-      await sleep(idleMs);
-      open.push((await driver.open(uri, languageId, doc.text)).ms);
-      const lines = doc.text.split('\n');
-      const middle = Math.floor(lines.length / 2);
-      const found = lines.findIndex((l, index) => index >= middle && doc.targetLine(l));
-      const line = found >= 0 ? found : middle;
-      const character = lines[line]!.length;
-      lines[line] += '#';
-      edit.push(await driver.change(uri, 2, { line, character, insert: '#', text: lines.join('\n') }, EDIT_TIMEOUT_MS));
+      await inColdWorkspace(doc, 'keyless-bench-first-', async (workspace, file, started) => {
+        const uri = pathToFileURL(file).href;
+        const driver = started(await LspDriver.start(spec, workspace, pathToFileURL(workspace).href));
+        await sleep(idleMs);
+        open.push((await driver.open(uri, languageId, doc.text)).ms);
+        const lines = doc.text.split('\n');
+        const middle = Math.floor(lines.length / 2);
+        const found = lines.findIndex((l, index) => index >= middle && doc.targetLine(l));
+        const line = found >= 0 ? found : middle;
+        const character = lines[line]!.length;
+        lines[line] += '#';
+        edit.push(await driver.change(uri, 2, { line, character, insert: '#', text: lines.join('\n') }, EDIT_TIMEOUT_MS));
+      });
     } catch (error) {
       return { server: spec.name, available: false, reason: error instanceof Error ? error.message : String(error) };
-    } finally {
-      await driver?.stop();
-      fs.rmSync(workspace, { recursive: true, force: true });
     }
   }
   return {
@@ -287,6 +275,24 @@ export async function measureFirstOpen(spec: ServerSpec, doc: LatencyDoc, langua
     firstEditMs: median(edit),
     firstEditRange: [Math.min(...edit), Math.max(...edit)],
   };
+}
+
+/**
+ * One cold run: a fresh temporary workspace holding `doc`, handed to `run`; the server `run` starts
+ * (passed through `started`) is stopped and the workspace removed whatever happens.
+ */
+async function inColdWorkspace(doc: { path: string; text: string }, prefix: string, run: (workspace: string, file: string, started: (driver: LspDriver) => LspDriver) => Promise<void>): Promise<void> {
+  const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const file = path.join(workspace, doc.path);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, doc.text);
+  let driver: LspDriver | undefined;
+  try {
+    await run(workspace, file, (d) => (driver = d));
+  } finally {
+    await driver?.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
 }
 
 export function median(values: readonly number[]): number {

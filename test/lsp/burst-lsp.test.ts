@@ -15,6 +15,7 @@ import {
   type DocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol/node';
 import { fileUri, LspClient, percentile, scratchFolder } from './harness';
+import { largeWorkflow } from '../fixtures/workflows';
 
 // The language server under a burst of edits, paced as an editor under a fast typist or a
 // macro sends them: each edit followed by the pull VS Code sends for it, hovers and light-bulb
@@ -24,30 +25,6 @@ import { fileUri, LspClient, percentile, scratchFolder } from './harness';
 
 const EDITS = 1_000;
 const BOUND_MS = 2_000;
-
-/** A workflow of about 2,000 lines: 100 jobs, one in ten signing in to AWS with static keys. */
-function largeWorkflow(): { text: string; findings: number } {
-  const lines = ['# edit marker: ', 'name: large', 'on: push', 'jobs:'];
-  let findings = 0;
-  for (let job = 0; job < 100; job++) {
-    lines.push(`  job-${job}:`, '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4');
-    if (job % 10 === 0) {
-      findings++;
-      lines.push(
-        '      - uses: aws-actions/configure-aws-credentials@v4',
-        '        with:',
-        `          aws-access-key-id: \${{ secrets.KEY_${job} }}`,
-        `          aws-secret-access-key: \${{ secrets.SECRET_${job} }}`,
-        '          aws-region: eu-west-1',
-      );
-    } else {
-      lines.push('      - name: build', '        run: make build', '        env:', `          TARGET: job-${job}`, '          LEVEL: "3"');
-    }
-    for (let step = 0; step < 3; step++) lines.push(`      - name: step ${step}`, `        run: echo "job ${job} step ${step}"`, '        shell: bash');
-    lines.push('');
-  }
-  return { text: `${lines.join('\n')}\n`, findings };
-}
 
 type Outcome = 'result' | 'cancelled' | 'stale' | 'internal-error' | 'other-error';
 

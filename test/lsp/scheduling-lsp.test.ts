@@ -2,34 +2,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DocumentScheduler } from '../../server/src/lsp/scheduler';
+import { largeWorkflow } from '../fixtures/workflows';
 import { fileUri, LspClient, percentile, WORKSPACE } from './harness';
 
 // Analysis runs off the keystroke path: stale versions are skipped, never published after a newer
 // one, and the newest version's diagnostics follow each keystroke closely.
-
-/** A workflow of about 2,000 lines: 100 jobs, one in ten authenticating with static keys. */
-function largeWorkflow(): { text: string; findings: number } {
-  const lines = ['# edit marker: ', 'name: large', 'on: push', 'jobs:'];
-  let findings = 0;
-  for (let job = 0; job < 100; job++) {
-    lines.push(`  job-${job}:`, '    runs-on: ubuntu-latest', '    steps:', '      - uses: actions/checkout@v4');
-    if (job % 10 === 0) {
-      findings++;
-      lines.push(
-        '      - uses: aws-actions/configure-aws-credentials@v4',
-        '        with:',
-        `          aws-access-key-id: \${{ secrets.KEY_${job} }}`,
-        `          aws-secret-access-key: \${{ secrets.SECRET_${job} }}`,
-        '          aws-region: eu-west-1',
-      );
-    } else {
-      lines.push('      - name: build', '        run: make build', '        env:', `          TARGET: job-${job}`, '          LEVEL: "3"');
-    }
-    for (let step = 0; step < 3; step++) lines.push(`      - name: step ${step}`, `        run: echo "job ${job} step ${step}"`, '        shell: bash');
-    lines.push('');
-  }
-  return { text: `${lines.join('\n')}\n`, findings };
-}
 
 describe('scheduling', () => {
   let client: LspClient;
