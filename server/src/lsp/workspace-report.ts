@@ -58,11 +58,17 @@ export class FolderReport {
   ready = false;
   /** Set when a newer report replaces this one (config change, folder removed): its work stops. */
   cancelled = false;
+  /** The walk under way (set by `WorkspaceReports.build`), so a later build can wait for it. */
+  running: Promise<void> | undefined;
   private readonly configFile: string;
 
   private readonly isIgnored: (relative: string) => boolean;
 
+  /** The scan command's walk: every file read, open or not. */
+  readonly forced: boolean;
+
   constructor(private readonly options: ReportOptions) {
+    this.forced = options.defer === undefined;
     this.configFile = path.join(options.folder.path, '.keyless.yaml');
     this.isIgnored = ignoreGlobsMatcher(options.config);
     for (const [uri, entry] of options.previous?.entries ?? []) this.entries.set(uri, entry);
@@ -208,6 +214,12 @@ export class WorkspaceReports {
       return undefined;
     }
     const previous = this.reports.get(folder.uri);
+    // A background build joins a scan command's walk still under way instead of cancelling it: the
+    // command would otherwise answer from the half-built report that replaced its own.
+    if (!force && previous?.forced === true && !previous.ready && !previous.cancelled && previous.running !== undefined) {
+      await previous.running;
+      return this.settled(folder);
+    }
     if (previous !== undefined) previous.cancelled = true;
     const report = new FolderReport({
       engine,
@@ -224,14 +236,22 @@ export class WorkspaceReports {
     });
     this.reports.set(folder.uri, report);
     const started = performance.now();
-    await report.build();
-    if (report.cancelled) {
-      const current = this.reports.get(folder.uri);
-      return current?.cancelled === false ? current : undefined;
-    }
+    report.running = report.build();
+    await report.running;
+    // Replaced by a newer build (settings changed, another scan): answer with that one, once built.
+    if (report.cancelled) return this.settled(folder);
     const findings = [...report.entries.values()].reduce((sum, entry) => sum + entry.findings, 0);
     this.options.log(`Reported ${folder.path}: ${findings} findings in ${report.entries.size} files (${Math.round(performance.now() - started)} ms)`);
     return report;
+  }
+
+  /** The folder's current report once its walk is over; undefined when it was dropped or cancelled. */
+  private async settled(folder: WorkspaceFolder): Promise<FolderReport | undefined> {
+    for (let current = this.reports.get(folder.uri); current !== undefined && !current.cancelled; current = this.reports.get(folder.uri)) {
+      await current.running;
+      if (this.reports.get(folder.uri) === current) return current.cancelled ? undefined : current;
+    }
+    return undefined;
   }
 
   /** The folder reports nothing any more (left the workspace, disabled, scope of open files). */
