@@ -1,6 +1,7 @@
 import { detectJson, detectYaml, isTerraformPath, type Dialect, type Syntax } from '../dialects/detect';
 import { entryAt, parseDotenv } from '../syntax/dotenv';
 import { innermostEnclosing, parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
+import { opaqueSpanAt } from '../syntax/hcl-view';
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
 import type { ParseError } from '../syntax/parse-error';
@@ -88,8 +89,17 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
 
 /** `terraform`: false for HCL that is not Terraform (`*.hcl`), which gets the secret scan alone. */
 function parseHclFile(text: string, parser: Parser, deadline: number, terraform: boolean): ParsedFile {
-  const { tree, errors } = parseHcl(parser, text, deadline);
+  const { tree, errors, opaque } = parseHcl(parser, text, deadline);
   const root = tree?.rootNode;
+  // A huge collection or literal the tree holds as a comment (hcl-view.ts) is text: a literal is one
+  // value (an id and its secret in one heredoc are one finding, as when the tree holds it); in a
+  // collection, its candidates count line by line, as in a file with no tree.
+  const byLine = textLocator(text);
+  const treeLocator = root ? hclLocator(root) : byLine;
+  const opaqueContainer = (offset: number) => {
+    const span = opaqueSpanAt(opaque, offset);
+    return span?.literal ? `literal:${span.start}` : span ? byLine.containerAt(offset) : treeLocator.containerAt(offset);
+  };
   return {
     syntax: 'hcl',
     // Without a tree (the parse failed or ran out of time) a .tf file is still Terraform: its blocks
@@ -99,13 +109,15 @@ function parseHclFile(text: string, parser: Parser, deadline: number, terraform:
     errors,
     documents: [],
     hcl: tree,
-    locator: root ? hclLocator(root) : textLocator(text),
+    locator: opaque.length === 0 ? treeLocator : { containerAt: opaqueContainer },
     isCommentAt(offset) {
-      return root?.descendantForIndex(offset)?.type === 'comment';
+      return !opaqueSpanAt(opaque, offset) && root?.descendantForIndex(offset)?.type === 'comment';
     },
     statementStartAt(offset) {
-      const leaf: SyntaxNode | null = root?.descendantForIndex(offset) ?? null;
-      if (!root || !leaf || (leaf.type !== 'template_literal' && leaf.type !== 'heredoc_template')) return undefined;
+      const inOpaque = opaqueSpanAt(opaque, offset);
+      // In an opaque literal: the statement that holds the `""` the tree has in its place.
+      const leaf: SyntaxNode | null = root?.descendantForIndex(inOpaque ? inOpaque.start : offset) ?? null;
+      if (!root || !leaf || (!inOpaque && leaf.type !== 'template_literal' && leaf.type !== 'heredoc_template')) return undefined;
       const node = innermostEnclosing(root, leaf, (type) => type === 'attribute' || type === 'object_elem');
       if (!node || !spansLines(text, { start: node.startIndex, end: node.endIndex })) return undefined;
       return node.startIndex;

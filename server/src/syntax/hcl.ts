@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
+import { hclParseView, type OpaqueSpan } from './hcl-view';
 import type { ParseError } from './parse-error';
 
 export type { SyntaxNode, Tree };
@@ -47,6 +48,11 @@ export interface HclParseResult {
   /** Null only when parsing was cancelled by the deadline. */
   tree: Tree | null;
   errors: ParseError[];
+  /**
+   * Spans the tree does not hold (huge collections and literals, read as comments: hcl-view.ts),
+   * sorted. Their text is still the file's, for the secret scan.
+   */
+  opaque: OpaqueSpan[];
 }
 
 /**
@@ -55,17 +61,20 @@ export interface HclParseResult {
  */
 export function parseHcl(parser: Parser, text: string, deadline = Infinity): HclParseResult {
   let tree: Tree | null;
+  // The same offsets as `text`, with what the grammar reads in quadratic or slow time rewritten.
+  const view = hclParseView(text);
   try {
-    tree = parser.parse(text, null, deadline === Infinity ? undefined : { progressCallback: () => performance.now() > deadline });
+    tree = parser.parse(view.text, null, deadline === Infinity ? undefined : { progressCallback: () => performance.now() > deadline });
   } catch (error) {
     // The class of the error only: a message could quote the text.
-    return { tree: null, errors: [{ message: `HCL parser failed (${error instanceof Error ? error.name : typeof error})`, span: { start: 0, end: 0 }, failure: true }] };
+    return { tree: null, errors: [{ message: `HCL parser failed (${error instanceof Error ? error.name : typeof error})`, span: { start: 0, end: 0 }, failure: true }], opaque: [] };
   }
   if (!tree) {
     parser.reset();
-    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 }, failure: true }] };
+    return { tree: null, errors: [{ message: 'parsing took too long and was stopped', span: { start: 0, end: 0 }, failure: true }], opaque: [] };
   }
-  return { tree, errors: collectErrors(tree.rootNode) };
+  const errors = [...view.notes, ...collectErrors(tree.rootNode)].sort((a, b) => a.span.start - b.span.start);
+  return { tree, errors, opaque: view.opaque };
 }
 
 /** ERROR and MISSING nodes, found by descending only into subtrees that contain one. */
@@ -89,7 +98,7 @@ function collectErrors(root: SyntaxNode, limit = 50): ParseError[] {
       if (child) stack.push(child);
     }
   }
-  return errors.sort((a, b) => a.span.start - b.span.start);
+  return errors;
 }
 
 /**
