@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { MAX_SYNTAX_ERRORS } from '../../server/src/syntax/parse-error';
 import { parseJson, type JsonParseResult } from '../../server/src/syntax/json';
 import { getPath, isMap, str } from '../../server/src/syntax/tree';
 import { assertTreeWithin, DEEP, nestedJsonArray, nestedJsonObject, randomText, timed } from './hostile';
@@ -99,5 +100,16 @@ describe('parseJson on hostile input', () => {
     for (const text of ['}{', ']]]', '{"a" 1}', '{"a": 1,,}', '{"a": 1}{"b": 2}', '{"a": 1, "a": 2}', '[NaN, Infinity, -0, 1e999, 0x10]', '"\\uD800"', '{"\\u0000": null}', ',', ':']) {
       parseChecked(text);
     }
+  });
+});
+
+describe('parseJson error list', () => {
+  test('past MAX_SYNTAX_ERRORS, one more error counts the rest (a broken 1 MB list made 130,000)', () => {
+    const text = `{"a": [${Array.from({ length: 1_000 }, () => '"x" "y"').join(', ')}]}`;
+    const { errors, root } = parseJson(text);
+    assert.equal(errors.length, MAX_SYNTAX_ERRORS + 1);
+    assert.match(errors.at(-1)!.message, /^\d+ more syntax errors not listed$/);
+    assert.ok(Number(errors.at(-1)!.message.split(' ')[0]) >= 900);
+    assert.ok(root, 'the tree is still built');
   });
 });

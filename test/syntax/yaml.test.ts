@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isMap, isScalar, getPath, str, type DataNode } from '../../server/src/syntax/tree';
+import { MAX_SYNTAX_ERRORS } from '../../server/src/syntax/parse-error';
 import { parseYaml, type YamlParseResult } from '../../server/src/syntax/yaml';
 import {
   aliasBomb,
@@ -206,3 +207,13 @@ function plain(node: DataNode | null, text: string): unknown {
       return null;
   }
 }
+
+describe('parseYaml error list', () => {
+  test('past MAX_SYNTAX_ERRORS, one more error counts the rest', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `k${i}: "unclosed\n  - : : [`).join('\n');
+    const { errors } = parseYaml(text);
+    if (errors.length <= MAX_SYNTAX_ERRORS) assert.fail(`only ${errors.length} errors: the input no longer exercises the cap`);
+    assert.equal(errors.filter((e) => !e.message.includes('more syntax error')).length, MAX_SYNTAX_ERRORS);
+    assert.match(errors.at(-1)!.message, /^\d+ more syntax errors? not listed$/);
+  });
+});

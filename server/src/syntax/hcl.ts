@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 import { hclParseView, type OpaqueSpan } from './hcl-view';
-import type { ParseError } from './parse-error';
+import { MAX_SYNTAX_ERRORS, type ParseError } from './parse-error';
 
 export type { SyntaxNode, Tree };
 
@@ -78,7 +78,7 @@ export function parseHcl(parser: Parser, text: string, deadline = Infinity): Hcl
 }
 
 /** ERROR and MISSING nodes, found by descending only into subtrees that contain one. */
-function collectErrors(root: SyntaxNode, limit = 50): ParseError[] {
+function collectErrors(root: SyntaxNode, limit = MAX_SYNTAX_ERRORS): ParseError[] {
   const errors: ParseError[] = [];
   const stack: SyntaxNode[] = [root];
   while (stack.length > 0 && errors.length < limit) {

@@ -1,6 +1,6 @@
 import { createScanner, parseTree, printParseErrorCode, SyntaxKind, type Node as JsonNode, type ParseError as JsoncError } from 'jsonc-parser';
 import type { DataNode, Pair } from './tree';
-import type { ParseError } from './parse-error';
+import { MAX_SYNTAX_ERRORS, moreErrors, type ParseError } from './parse-error';
 import { MAX_DEPTH } from './tree';
 
 /**
@@ -13,35 +13,55 @@ export interface JsonParseResult {
   errors: ParseError[];
 }
 
+/**
+ * What jsonc-parser is given to push its errors to (its only use of the array): the first
+ * MAX_SYNTAX_ERRORS kept, the rest counted.
+ */
+function errorSink(): { sink: JsoncError[]; kept: JsoncError[]; dropped: () => number; lastOffset: () => number } {
+  const kept: JsoncError[] = [];
+  let dropped = 0;
+  let lastOffset = 0;
+  const sink = {
+    push(error: JsoncError) {
+      if (kept.length < MAX_SYNTAX_ERRORS) kept.push(error);
+      else dropped++;
+      lastOffset = error.offset;
+      return kept.length;
+    },
+  } as unknown as JsoncError[];
+  return { sink, kept, dropped: () => dropped, lastOffset: () => lastOffset };
+}
+
 export function parseJson(text: string): JsonParseResult {
-  let rawErrors: JsoncError[] = [];
+  let rawErrors = errorSink();
   let tree: JsonNode | undefined;
   const state: ConvertState = { truncated: false, length: text.length };
   // A byte-order mark is not JSON, and jsonc-parser reports it as an invalid symbol: read it as
   // the whitespace it stands for, which keeps every offset.
   if (text.charCodeAt(0) === 0xfeff) text = ` ${text.slice(1)}`;
   try {
-    tree = parseTree(text, rawErrors, PARSE_OPTIONS);
+    tree = parseTree(text, rawErrors.sink, PARSE_OPTIONS);
   } catch (error) {
     if (!(error instanceof RangeError)) return failed(errorName(error));
     // jsonc-parser descends recursively, so a few thousand nested objects exhaust the stack and
     // the whole file would go unread (a credential beside a deep blob would hide). Everything
     // below MAX_DEPTH is opaque to the analysis anyway: blank it, keeping every offset, and parse
     // again with a depth the stack can hold.
-    rawErrors = [];
+    rawErrors = errorSink();
     state.truncated = true;
     try {
-      tree = parseTree(maskDeepNesting(text, MAX_DEPTH + 1), rawErrors, PARSE_OPTIONS);
+      tree = parseTree(maskDeepNesting(text, MAX_DEPTH + 1), rawErrors.sink, PARSE_OPTIONS);
     } catch (retryError) {
       return failed(retryError instanceof RangeError ? 'the document is nested too deeply' : errorName(retryError));
     }
   }
   // jsonc-parser reaches past the end for an unterminated block comment: clamp to the text.
   const clamp = (offset: number): number => Math.min(Math.max(0, offset), text.length);
-  const errors: ParseError[] = rawErrors.map((e) => ({
+  const errors: ParseError[] = rawErrors.kept.map((e) => ({
     message: describeError(e.error),
     span: { start: clamp(e.offset), end: clamp(e.offset + e.length) },
   }));
+  if (rawErrors.dropped() > 0) errors.push(moreErrors(rawErrors.dropped(), clamp(rawErrors.lastOffset())));
   const root = tree ? convert(tree, 0, state) : null;
   if (state.truncated) errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: { start: 0, end: 0 } });
   return { root, errors };

@@ -11,3 +11,14 @@ export interface ParseError {
    */
   failure?: true;
 }
+
+/**
+ * The syntax errors a parser reports for one file, at most: a broken line early in a 1 MB list
+ * makes every item after it an error (130,000 of them cost more than the parse), and nobody reads
+ * past the first few. Past it, one more error says how many were left out.
+ */
+export const MAX_SYNTAX_ERRORS = 50;
+
+export function moreErrors(dropped: number, at: number): ParseError {
+  return { message: `${dropped} more syntax error${dropped === 1 ? '' : 's'} not listed`, span: { start: at, end: at } };
+}

@@ -13,7 +13,7 @@ import {
   type Tags,
 } from 'yaml';
 import { MAX_DEPTH, type DataNode, type MapNode, type Pair, type SeqNode } from './tree';
-import type { ParseError } from './parse-error';
+import { MAX_SYNTAX_ERRORS, moreErrors, type ParseError } from './parse-error';
 import { MAX_FLOW_COLLECTION_CHARS, maskHugeFlowCollections, reindentContinuations } from './yaml-lenient';
 
 /**
@@ -117,8 +117,17 @@ function parseOnce(source: string, text: string, toOriginal: ((offset: number) =
   }
   const documents: YamlDocument[] = [];
   let unresolvedAliases = 0;
+  let listed = 0;
+  let dropped = 0;
+  let lastDropped = 0;
   for (const doc of raw) {
     for (const e of doc.errors) {
+      if (listed >= MAX_SYNTAX_ERRORS) {
+        dropped++;
+        lastDropped = Math.min(at(e.pos[0]), text.length);
+        continue;
+      }
+      listed++;
       // `yaml` catches its own stack overflow on deep nesting and reports the engine's message
       // ("Maximum call stack size exceeded"), which reads like a crash of Keyless.
       const message = e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply' : e.message.split('\n')[0] ?? e.message;
@@ -135,6 +144,7 @@ function parseOnce(source: string, text: string, toOriginal: ((offset: number) =
       errors.push({ message: `nesting deeper than ${MAX_DEPTH} levels is not analyzed`, span: converter.truncated });
     }
   }
+  if (dropped > 0) errors.push(moreErrors(dropped, lastDropped));
   return { documents, errors, unresolvedAliases };
 }
 
