@@ -8,6 +8,7 @@ import { ALIAS_BUDGET, type DataNode } from '../../server/src/syntax/tree';
 import { YamlParseCache } from '../../server/src/syntax/yaml-incremental';
 import { terraformFromHcl, MAX_EXPRESSION_DEPTH } from '../../server/src/dialects/terraform/model';
 import type { Parser } from 'web-tree-sitter';
+import { MAX_STATEMENTS } from '../../server/src/dialects/iam/policy-document';
 
 /**
  * Hostile input through the engine: what used to kill the process (a regular expression compiled
@@ -286,5 +287,21 @@ describe('huge inputs stay bounded', () => {
     const { report } = analyze('.github/workflows/ci.yml', text);
     assert.deepEqual(report.errors, []);
     assert.ok(rules(report).includes('static-cloud-credentials'), JSON.stringify(rules(report)));
+  });
+});
+
+describe('a policy document of 30,000 statements (no real policy is over 10,240 characters)', () => {
+  test('its statements are read up to MAX_STATEMENTS, and the ones read are still judged', () => {
+    const statement = '{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}';
+    const text = `{"Version": "2012-10-17", "Statement": [${Array(30_000).fill(statement).join(', ')}]}`;
+    const parsed = parseFile('policy.json', text, 'json', hclParser, Infinity);
+    try {
+      const facts = extractFacts(parsed, text);
+      assert.equal(parsed.dialect, 'iam-policy');
+      assert.equal(facts.policies.length, 1);
+      assert.equal(facts.policies[0]!.statements.length, MAX_STATEMENTS);
+    } finally {
+      parsed.dispose();
+    }
   });
 });

@@ -27,9 +27,14 @@ export function isStatementSyntax(value: unknown): value is StatementSyntax {
   return form === 'jsonencode' || form === 'json' || form === 'yaml' || form === 'policy-document';
 }
 
+/** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: no real policy comes near. */
+export const MAX_STATEMENTS = 1_000;
+
 export function readPolicyDocument(value: PolicyValue, owner: PolicyOwner, text: string, form?: 'jsonencode' | 'json' | 'yaml'): PolicyDocument {
   const statement = entry(value, 'Statement');
-  const items = statement?.kind === 'array' ? statement.items : statement ? [statement] : [];
+  // An IAM policy is at most 10,240 characters (IAM and STS quotas), a few hundred statements: a
+  // "policy" of 30,000 (a generated or hostile 1 MB file) is read up to MAX_STATEMENTS.
+  const items = statement?.kind === 'array' ? statement.items.slice(0, MAX_STATEMENTS) : statement ? [statement] : [];
   const statements: PolicyStatement[] = [];
   for (const item of items) {
     if (item.kind !== 'object') continue;
