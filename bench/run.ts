@@ -32,9 +32,9 @@ import { parseFile } from '../server/src/engine/parse';
 import { isSuppressed, suppressionInsertion } from '../server/src/engine/suppressions';
 import { extractFacts } from '../server/src/engine/extract';
 import { EMPTY_WORKSPACE } from '../server/src/engine/workspace';
-import { FIXERS } from '../server/src/fixes';
+import { propose } from '../server/src/fixes/propose';
 import { RULES } from '../server/src/rules';
-import type { RuleFinding } from '../server/src/rules/rule';
+import type { Rule, RuleFinding } from '../server/src/rules/rule';
 import { scanText } from '../server/src/secrets/scan';
 import { loadHcl, parseHcl } from '../server/src/syntax/hcl';
 import { parseJson } from '../server/src/syntax/json';
@@ -192,24 +192,24 @@ function phases(file: BenchFile, hcl: HclParser): Breakdown {
       const t3 = performance.now();
       facts = t2 - t1 - (t3 - t2);
       scan = t3 - t2;
-      const found: { rule: string; finding: RuleFinding }[] = [];
+      const found: { rule: Rule; finding: RuleFinding }[] = [];
       for (const rule of RULES) {
         if (ruleSetting(DEFAULT_CONFIG, rule.id, rule.severity) === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
-        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted })) found.push({ rule: rule.id, finding });
+        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted })) found.push({ rule, finding });
       }
       const t4 = performance.now();
       rules = t4 - t3;
       // What analyze asks of the fixers for each finding (positioning their edits is in `report`).
       for (const { rule, finding } of found) {
-        for (const fixer of FIXERS.get(rule) ?? []) fixer({ ruleId: rule, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE });
+        for (const fixer of rule.fixers ?? []) propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE });
       }
       const t5 = performance.now();
       fixes = t5 - t4;
       // What analyze does per finding: suppression lookups and offset → position conversions.
       const index = new LineIndex(text);
       for (const { rule, finding } of found) {
-        if (isSuppressed(rule, finding.span.start, parsed, index)) continue;
-        suppressionInsertion(rule, finding.span.start, parsed, index);
+        if (isSuppressed(rule.id, finding.span.start, parsed, index)) continue;
+        suppressionInsertion(rule.id, finding.span.start, parsed, index);
         index.rangeOf(finding.span);
       }
       report = performance.now() - t5;

@@ -11,8 +11,8 @@ import type { Facts } from '../facts/model';
 import { describeAt } from './describe';
 import { DEFAULT_CONFIG, type KeylessConfig } from './config';
 import type { Finding, Fix, TextEdit } from './finding';
-import { FIXERS } from '../fixes';
 import type { FixProposal } from '../fixes/fixer';
+import { propose } from '../fixes/propose';
 import type { RuleFinding } from '../rules/rule';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from './workspace';
 import { parseFile, unparsedFile, type ParsedFile } from './parse';
@@ -237,17 +237,17 @@ function parseSafely(path: string, text: string, syntax: Syntax, parser: Parser,
 }
 
 /**
- * The fixes its dialect's fixers propose for one finding, positioned: edits of this file through
- * its line index, of other files through the workspace's texts, of created files from their start.
- * A proposal that edits a file the engine cannot position is dropped, and a fixer that throws
- * counts as a failing rule: the finding is still reported.
+ * The fixes the rule's own fixers propose for one of its findings, positioned: edits of this file
+ * through its line index, of other files through the workspace's texts, of created files from
+ * their start. A proposal that edits a file the engine cannot position is dropped, and a fixer
+ * that throws counts as a failing rule: the finding is still reported.
  */
-function fixesFor(
-  rule: Rule,
-  finding: RuleFinding,
+function fixesFor<About>(
+  rule: Rule<About>,
+  finding: RuleFinding<About>,
   at: { path: string; text: string; dialect: Dialect | null; index: LineIndex; workspace: WorkspaceContext; onError: AnalyzeOptions['onRuleError'] },
 ): Fix[] {
-  const fixers = FIXERS.get(rule.id);
+  const fixers = rule.fixers;
   // Fixers rewrite a dialect's syntax; a file of none gets only the suppression.
   if (!fixers || at.dialect === null) return [];
   const dialect = at.dialect;
@@ -256,7 +256,7 @@ function fixesFor(
   for (const fixer of fixers) {
     let proposals: FixProposal[];
     try {
-      proposals = fixer({ ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect, workspace: at.workspace });
+      proposals = propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect, workspace: at.workspace });
     } catch (error) {
       at.onError?.(rule, error);
       continue;

@@ -1,6 +1,5 @@
 import type { Dialect } from '../dialects/detect';
 import type { WorkspaceContext } from '../engine/workspace';
-import type { RuleFinding } from '../rules/rule';
 import type { Span } from '../syntax/text';
 
 /**
@@ -11,12 +10,18 @@ import type { Span } from '../syntax/text';
  * Every proposal must: edit only the ranges it needs (everything else byte for byte, comments
  * included), leave a file that re-parses, remove its finding, and offer nothing once applied.
  * The fix-safety property test holds every fixer to that over all fixtures and the corpus.
+ *
+ * A rule lists its own fixers (`Rule.fixers`), typed by what its findings are about: a
+ * `Fixer<Trust>` of a `Rule<Trust>` receives the Trust its rule found. Fixers and the toolkits
+ * here never know rules: this layer comes before `rules/`.
  */
-export interface FixContext {
+export interface FixContext<About = unknown> {
+  /** The rule whose finding this is. */
   ruleId: string;
-  finding: RuleFinding;
-  /** The fact the finding is about (what the rule put in `about`). */
-  about: unknown;
+  /** The finding being fixed: where it is and what it says. */
+  finding: { span: Span; message: string };
+  /** The fact the finding is about: what the rule put in `about`, of the rule's type. */
+  about: About;
   path: string;
   text: string;
   dialect: Dialect;
@@ -44,4 +49,4 @@ export interface FixProposal {
   followUps?: string[];
 }
 
-export type Fixer = (context: FixContext) => FixProposal[];
+export type Fixer<About = unknown> = (context: FixContext<About>) => FixProposal[];

@@ -49,11 +49,12 @@ function variables(context: FixContext, proposal: FixProposal, own: readonly str
 }
 
 /**
- * Rules whose fixes of an IaC file change cloud resources (a trust, a key, a session length), which
- * change nothing until applied. A provider's credentials change how Terraform logs in, not what it
- * manages, and a secret's reference is the secret fix's own business.
+ * Fixes of an IaC file change cloud resources (a trust, a key, a session length), which change
+ * nothing until applied, except those of these rules: a provider's credentials change how Terraform
+ * logs in, not what it manages, and a secret's reference is the secret fix's own business. (The
+ * catalog test holds these ids to the catalog.)
  */
-const NOT_APPLIED = new Set(['provider-static-credentials', 'hardcoded-secret']);
+export const NOT_APPLIED: ReadonlySet<string> = new Set(['provider-static-credentials', 'hardcoded-secret']);
 
 /** Created files, edits of other IaC files and of this one: nothing changes in the cloud until they are applied. */
 function applyFiles(context: FixContext, proposal: FixProposal): string[] {

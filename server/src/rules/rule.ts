@@ -1,13 +1,21 @@
 import type { Dialect } from '../dialects/detect';
 import type { Severity } from '../engine/finding';
 import type { Authentication, Facts } from '../facts/model';
+import type { Fixer } from '../fixes/fixer';
 import type { Span } from '../syntax/text';
 
 /**
- * A rule is a pure function from one file's facts to findings. It sees no syntax, no LSP types and
- * no file system; its findings carry spans taken from the facts, which took them from the tree.
+ * A rule is a pure function from one file's facts to findings, and the fixers of those findings.
+ * Its check sees no syntax, no LSP types and no file system; its findings carry spans taken from
+ * the facts, which took them from the tree. Each rule is a folder, `rules/<id>/`: `index.ts`
+ * exports the rule, beside the fixers only it uses; its page is `docs/rules/<id>.md`.
+ *
+ * `About` is what its findings are about (an Authentication, a Trust, …): the check puts it in
+ * each finding and the rule's fixers receive it with that type. The catalog (`index.ts`) holds
+ * rules of every subject type, where plain `Rule` erases it (TypeScript has no existential
+ * types); declared as `Rule<Its subject>`, each rule's check and fixers are held to agree.
  */
-export interface Rule {
+export interface Rule<About = any> {
   id: string;
   /** Default severity; `.keyless.yaml` and editor settings may override it. */
   severity: Severity;
@@ -20,7 +28,13 @@ export interface Rule {
    * whose facts hold only what the secret scan found.
    */
   everyFile?: boolean;
-  check(context: RuleContext): RuleFinding[];
+  check(context: RuleContext): RuleFinding<About>[];
+  /**
+   * The fixers of its findings, in the order their fixes are offered (the first safe one is the
+   * preferred quick fix). A rule without fixers still gets "Suppress <rule> on this line", and so
+   * does a finding in a file of no dialect: fixers rewrite a dialect's syntax.
+   */
+  fixers?: readonly Fixer<About>[];
 }
 
 export interface RuleContext {
@@ -30,19 +44,17 @@ export interface RuleContext {
   facts: Facts;
 }
 
-/**
- * The fact a finding is about (an Authentication, a Trust, a Credential, …): fixers receive it to
- * know what to rewrite. Rules set it; the engine passes it on and never reads it.
- */
-export type FindingSubject = object;
-
-export interface RuleFinding {
+export interface RuleFinding<About = unknown> {
   span: Span;
   message: string;
   related?: { span: Span; message: string }[];
   /** When this finding is graver or milder than the rule's default (a configured severity still wins). */
   severity?: Severity;
-  about?: FindingSubject;
+  /**
+   * The fact the finding is about (an Authentication, a Trust, a Credential, …): the rule's fixers
+   * receive it to know what to rewrite. The engine passes it on and never reads it.
+   */
+  about: About;
 }
 
 /** The other credentials of one authentication, as related locations of its finding. */

@@ -6,7 +6,7 @@ import { Engine } from '../../../server/src/engine/analyze';
 import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../../server/src/engine/workspace';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { planFederation } from '../../../server/src/fixes/cloud/plan';
-import { githubActionsFixers } from '../../../server/src/fixes/github-actions';
+import { githubActionsFixers } from './harness';
 import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
 import { readOrWriteGolden } from '../golden';
 

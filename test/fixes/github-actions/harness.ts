@@ -2,15 +2,29 @@ import { readWorkflow } from '../../../server/src/dialects/github-actions/model'
 import { githubActionsAuthentications } from '../../../server/src/dialects/github-actions/facts';
 import type { WorkspaceContext } from '../../../server/src/engine/workspace';
 import { EMPTY_WORKSPACE } from '../../../server/src/engine/workspace';
-import { emptyFacts } from '../../../server/src/facts/model';
+import { emptyFacts, type Authentication } from '../../../server/src/facts/model';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
-import type { FixProposal } from '../../../server/src/fixes/fixer';
-import type { FixerSet } from '../../../server/src/fixes/index';
+import type { Fixer, FixProposal } from '../../../server/src/fixes/fixer';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { RULES } from '../../../server/src/rules';
 import type { RuleFinding } from '../../../server/src/rules/rule';
+import { staticCloudCredentials } from '../../../server/src/rules/static-cloud-credentials';
+import { githubActionsFixers as cloudFixers } from '../../../server/src/rules/static-cloud-credentials/github-actions';
+import { staticRegistryToken } from '../../../server/src/rules/static-registry-token';
+import { rewritePublishing } from '../../../server/src/rules/static-registry-token/github-actions';
 import { parseYaml } from '../../../server/src/syntax/yaml';
+
+/** Fixers with the rule whose findings each fixes, for `proposals` to pick by rule. */
+export type FixerSet = readonly (readonly [ruleId: string, fixer: Fixer<Authentication>])[];
+
+/**
+ * The GitHub Actions rewrites of both federation rules (the rules' own, in their order), with the
+ * cloud side from `plan`: a fake planner, where the rules hold the real one.
+ */
+export function githubActionsFixers(plan: PlanFederation): FixerSet {
+  return [...cloudFixers(plan).map((fixer) => [staticCloudCredentials.id, fixer] as const), [staticRegistryToken.id, rewritePublishing]];
+}
 
 /**
  * Runs the GitHub Actions fixers of one set (built with a fake planner) on a workflow's text,
@@ -34,7 +48,7 @@ export function proposals(set: FixerSet, ruleId: string, path: string, text: str
     const line = text.slice(0, finding.span.start).split('\n').length;
     for (const [id, fixer] of set) {
       if (id !== ruleId) continue;
-      // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/index.ts).
+      // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/propose.ts).
       const context = { ruleId, finding, about: finding.about, path, text, dialect: 'github-actions' as const, workspace };
       for (const proposal of withFollowUps(context, fixer(context))) result.push({ finding, line, proposal });
     }

@@ -6,7 +6,7 @@ import { readWorkflow } from '../../../server/src/dialects/github-actions/model'
 import { Engine } from '../../../server/src/engine/analyze';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
 import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/cloud/federation';
-import { githubActionsFixers } from '../../../server/src/fixes/github-actions';
+import { githubActionsFixers } from './harness';
 import { CloudSide, subjectScope } from '../../../server/src/fixes/github-actions/context';
 import { grantIdToken } from '../../../server/src/fixes/github-permissions';
 import { applyEdits } from '../../../server/src/fixes/text';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import { githubActionsFixers } from '../../../server/src/fixes/github-actions';
+import { githubActionsFixers } from './harness';
 import { corpusSeeds, fixtureSeeds, type Seed } from '../../property/seeds';
 import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
 

@@ -4,13 +4,16 @@ import { readPipeline } from '../../../server/src/dialects/gitlab-ci/model';
 import { gitlabAuthentications } from '../../../server/src/dialects/gitlab-ci/facts';
 import { Engine } from '../../../server/src/engine/analyze';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
-import { emptyFacts } from '../../../server/src/facts/model';
+import { emptyFacts, type Authentication } from '../../../server/src/facts/model';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
-import type { FixProposal } from '../../../server/src/fixes/fixer';
-import { gitlabFixers } from '../../../server/src/fixes/gitlab-ci';
+import type { Fixer, FixProposal } from '../../../server/src/fixes/fixer';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { RULES } from '../../../server/src/rules';
+import { staticCloudCredentials } from '../../../server/src/rules/static-cloud-credentials';
+import { gitlabCloudFixer } from '../../../server/src/rules/static-cloud-credentials/gitlab-ci';
+import { staticRegistryToken } from '../../../server/src/rules/static-registry-token';
+import { gitlabRegistryFixer } from '../../../server/src/rules/static-registry-token/gitlab-ci';
 import { parseYaml } from '../../../server/src/syntax/yaml';
 
 /**
@@ -19,6 +22,14 @@ import { parseYaml } from '../../../server/src/syntax/yaml';
  */
 
 export const PATH = '.gitlab-ci.yml';
+
+/** The GitLab rewrite of each federation rule (the rules' own), with the cloud side from `plan`. */
+function gitlabFixers(plan: PlanFederation): (readonly [ruleId: string, fixer: Fixer<Authentication>])[] {
+  return [
+    [staticCloudCredentials.id, gitlabCloudFixer(plan)],
+    [staticRegistryToken.id, gitlabRegistryFixer],
+  ];
+}
 
 export interface Offered {
   rule: string;
@@ -37,7 +48,7 @@ export function offered(text: string, rule: string, plan: PlanFederation, worksp
   const ruleDef = RULES.find((r) => r.id === rule)!;
   const fixer = new Map(gitlabFixers(plan)).get(rule)!;
   return ruleDef.check({ path: PATH, dialect: 'gitlab-ci', facts }).map((finding) => {
-    // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/index.ts).
+    // With the follow-ups every fix shares, as the engine's fixers carry them (fixes/propose.ts).
     const context = { ruleId: rule, finding, about: finding.about, path: PATH, text, dialect: 'gitlab-ci' as const, workspace };
     return { rule, line: text.slice(0, finding.span.start).split('\n').length, proposals: withFollowUps(context, fixer(context)) };
   });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import { envName } from '../../../server/src/fixes/hardcoded-secret';
+import { envName } from '../../../server/src/rules/hardcoded-secret/fix';
 import { FIXTURES, listCases, workspaceOf } from './harness';
 
 /**

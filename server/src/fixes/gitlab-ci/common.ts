@@ -15,16 +15,16 @@ import { awsRegion, jobUsage, subjectScope } from './scope';
 
 /** What every GitLab rewrite starts from. */
 export interface GitlabFix {
-  fix: FixContext;
+  fix: FixContext<Authentication>;
   auth: Authentication;
   site: PipelineSite;
   ctx: RewriteContext;
 }
 
-export function gitlabFix(fix: FixContext): GitlabFix | undefined {
-  const auth = fix.about as Authentication | undefined;
-  const site = auth?.syntax as PipelineSite | undefined;
-  if (!auth || site?.kind !== 'gitlab-ci' || auth.principal.kind !== 'ci-job' || auth.principal.platform !== 'gitlab-ci') return undefined;
+export function gitlabFix(fix: FixContext<Authentication>): GitlabFix | undefined {
+  const auth = fix.about;
+  const site = auth.syntax as PipelineSite | undefined;
+  if (site?.kind !== 'gitlab-ci' || auth.principal.kind !== 'ci-job' || auth.principal.platform !== 'gitlab-ci') return undefined;
   const text = fix.text;
   const pipeline = site.pipeline;
   return {
