@@ -11,7 +11,10 @@ import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
 
-/** Every rule Keyless ships, in catalog order (RULES.md). Adding a rule means adding it here. */
+/**
+ * Every rule Keyless ships, in catalog order (RULES.md): the one list of rules, each with its own
+ * fixers. Adding a rule means its folder `rules/<id>/`, its page, its fixtures, and one line here.
+ */
 export const RULES: readonly Rule[] = [
   hardcodedSecret,
   staticCloudCredentials,
