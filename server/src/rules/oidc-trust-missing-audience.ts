@@ -1,4 +1,4 @@
-import { isAudienceKey } from '../dialects/iam/trust';
+import { isAudienceKey } from '../iam/trust';
 import type { Rule } from './rule';
 
 const AUDIENCE: Record<string, string> = {

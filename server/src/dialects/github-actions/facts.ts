@@ -1,11 +1,11 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
+import { shellCommands, type ShellCommand } from '../../syntax/shell';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
-import { webIdentityAssumption } from '../ci/assume-role';
-import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci/credentials';
-import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
-import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { shellCommands, type ShellCommand } from '../ci/shell';
+import { webIdentityAssumption } from '../ci-common/assume-role';
+import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci-common/credentials';
+import { isCompanion, keyVariableAuthentications, referenced } from '../ci-common/key-variables';
+import { commandPattern, locateInScalar, pairAnchor } from '../locate';
 import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
 
 /**

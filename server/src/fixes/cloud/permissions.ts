@@ -1,4 +1,4 @@
-import { flagValue, hasFlag } from '../../dialects/ci/shell';
+import { flagValue, hasFlag } from '../../syntax/shell';
 import type { JobUsage } from './federation';
 
 /**

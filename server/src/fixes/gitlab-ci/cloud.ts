@@ -1,5 +1,5 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
-import { flagValue, shellCommands } from '../../dialects/ci/shell';
+import { flagValue, shellCommands } from '../../syntax/shell';
 import { isSeq, type DataNode, type ScalarNode } from '../../syntax/tree';
 import type { PlanFederation } from '../cloud/federation';
 import type { Fixer, FixProposal } from '../fixer';

@@ -1,8 +1,8 @@
-import { isStatementSyntax } from '../../dialects/iam/policy-document';
-import { isSubjectKey } from '../../dialects/iam/trust';
+import { isStatementSyntax } from '../../dialects/iam-policy/policy-document';
 import { readPipeline } from '../../dialects/gitlab-ci/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
+import { isSubjectKey } from '../../iam/trust';
 import { get, isSeq, itemsOf, pairsOf, str } from '../../syntax/tree';
 import { yamlRoots } from '../cloud/subject';
 import type { Fixer } from '../fixer';

@@ -1,7 +1,7 @@
-import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam/policy-document';
-import { isSubjectKey } from '../../dialects/iam/trust';
+import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication, AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
+import { isSubjectKey } from '../../iam/trust';
 import { hclString } from '../cloud/render';
 import { issuerHost, likeMatches, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs, type WorkspaceJob } from '../cloud/subject';
 import { folderOf } from '../cloud/workspace-index';
