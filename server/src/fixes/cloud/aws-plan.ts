@@ -1,10 +1,10 @@
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
+import { inferAwsPermissions } from '../../iam/least-privilege';
 import { admitsExactly, audienceChecked } from '../../iam/trust';
 import { cloudFormationAwsResources, cloudFormationProviderResource, issuerLabel, issuerPossessive, terraformAwsBlocks, terraformProviderBlock, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from './aws';
 import { yamlLines } from './cfn-render';
 import type { CiIssuer, FederationPlan } from './federation';
-import { inferAwsPermissions } from './permissions';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { iamName, kebab, terraformLabel } from './render';
 import { defaultAudience, describeScope } from './subject';
