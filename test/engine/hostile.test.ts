@@ -8,7 +8,7 @@ import { ALIAS_BUDGET, type DataNode } from '../../server/src/syntax/tree';
 import { YamlParseCache } from '../../server/src/syntax/yaml-incremental';
 import { terraformFromHcl, MAX_EXPRESSION_DEPTH } from '../../server/src/dialects/terraform/model';
 import type { Parser } from 'web-tree-sitter';
-import { MAX_STATEMENTS } from '../../server/src/dialects/iam/policy-document';
+import { MAX_STATEMENTS } from '../../server/src/dialects/iam-policy/policy-document';
 
 /**
  * Hostile input through the engine: what used to kill the process (a regular expression compiled

@@ -8,6 +8,7 @@ import { loadHcl } from '../syntax/hcl';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { LineIndex, type Position, type Range } from '../syntax/text';
 import type { Facts } from '../facts/model';
+import type { AccessEvidence } from '../iam/evidence';
 import { describeAt } from './describe';
 import { DEFAULT_CONFIG, type KeylessConfig } from './config';
 import type { Finding, Fix, TextEdit } from './finding';
@@ -70,6 +71,8 @@ export interface AnalyzeOptions {
    * of the findings under the cursor when it wants them.
    */
   fixes?: boolean | ((finding: { rule: string; range: Range }) => boolean);
+  /** What identities were seen to use (from `access/`): handed to every rule as it is. */
+  evidence?: readonly AccessEvidence[];
 }
 
 export interface FileReport {
@@ -192,7 +195,7 @@ export class Engine {
         if (configured === 'off' || !(parsed.dialect === null ? rule.everyFile === true : rule.dialects.includes(parsed.dialect))) continue;
         let found;
         try {
-          found = rule.check({ path: file.path, dialect: parsed.dialect, facts });
+          found = rule.check({ path: file.path, dialect: parsed.dialect, facts, ...(options.evidence ? { evidence: options.evidence } : {}) });
         } catch (error) {
           options.onRuleError?.(rule, error);
           continue;

@@ -1,6 +1,6 @@
 import { kubernetesObjects } from '../dialects/detect';
 import { cloudFormationFacts } from '../dialects/cloudformation/facts';
-import { policyFileFacts } from '../dialects/iam/policy-file';
+import { policyFileFacts } from '../dialects/iam-policy/facts';
 import { readTemplate } from '../dialects/cloudformation/model';
 import { githubActionsAuthentications } from '../dialects/github-actions/facts';
 import { readWorkflow } from '../dialects/github-actions/model';

@@ -2,6 +2,7 @@ import type { Dialect } from '../dialects/detect';
 import type { Severity } from '../engine/finding';
 import type { Authentication, Facts } from '../facts/model';
 import type { Fixer } from '../fixes/fixer';
+import type { AccessEvidence } from '../iam/evidence';
 import type { Span } from '../syntax/text';
 
 /**
@@ -42,6 +43,8 @@ export interface RuleContext {
   /** Null for a file of no dialect (rules with `everyFile`). */
   dialect: Dialect | null;
   facts: Facts;
+  /** What identities were seen to use, when an adapter read it (`access/`); no rule reads it yet. */
+  evidence?: readonly AccessEvidence[];
 }
 
 export interface RuleFinding<About = unknown> {

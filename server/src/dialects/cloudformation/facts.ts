@@ -1,8 +1,8 @@
 import type { Credential, Facts, Identity, OidcProvider, PolicyDocument, PolicyOwner, Trust } from '../../facts/model';
+import { webIdentityTrusts } from '../../iam/trust';
 import { get, isScalar, itemsOf, str } from '../../syntax/tree';
-import { readPolicyDocument } from '../iam/policy-document';
-import { fromDataNode } from '../iam/policy-value';
-import { webIdentityTrusts } from '../iam/trust';
+import { readPolicyDocument } from '../iam-policy/policy-document';
+import { fromDataNode } from '../iam-policy/policy-value';
 import type { Template, TemplateResource } from './model';
 
 /** Resource types that mint a long-lived credential when the stack is deployed. */

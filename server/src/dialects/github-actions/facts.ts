@@ -1,11 +1,12 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
+import { AWS_PROGRAMS } from '../../iam/aws-programs';
+import { shellCommands, type ShellCommand } from '../../syntax/shell';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
-import { webIdentityAssumption } from '../ci/assume-role';
-import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci/credentials';
-import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
-import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { shellCommands, type ShellCommand } from '../ci/shell';
+import { webIdentityAssumption } from '../ci-common/assume-role';
+import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci-common/credentials';
+import { isCompanion, keyVariableAuthentications, referenced } from '../ci-common/key-variables';
+import { commandPattern, locateInScalar, pairAnchor } from '../locate';
 import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
 
 /**
@@ -413,14 +414,12 @@ export function jobActivity(job: Job): JobActivity {
   return { commands, actions };
 }
 
-/** Programs that call AWS with whatever credentials the environment holds. */
-const AWS_PROGRAMS = new Set(['aws', 'sam', 'cdk', 'cdklocal', 'terraform', 'terragrunt', 'tofu', 'serverless', 'sls', 'eksctl', 'copilot', 'chalice', 'zappa']);
 /** Package runners that run one of those (`npx cdk deploy`). */
 const RUNNERS = new Set(['npx', 'bunx', 'pnpx']);
 
 /**
  * Whether a step visibly needs AWS credentials from its environment: it runs an AWS tool
- * (`aws`, `sam`, `cdk`, `terraform`, `serverless`, `eksctl`; `kubectl`/`helm` in a job that works
+ * (`AWS_PROGRAMS`: `aws`, `sam`, `cdk`, `terraform`, …; `kubectl`/`helm` in a job that works
  * with EKS) or uses an `aws-actions/*` action.
  */
 export function stepNeedsAws(job: Job, step: Step): boolean {
@@ -430,7 +429,7 @@ export function stepNeedsAws(job: Job, step: Step): boolean {
   return workflowShellCommands(step.run.script).some(({ words }) => {
     const program = RUNNERS.has(words[0] ?? '') ? words[1] : (words[0] === 'pnpm' || words[0] === 'yarn') && words[1] === 'dlx' ? words[2] : words[0];
     if (program === undefined) return false;
-    if (AWS_PROGRAMS.has(program) || program === 'aws-cdk') return true;
+    if (AWS_PROGRAMS.has(program)) return true;
     return eks && (program === 'kubectl' || program === 'helm');
   });
 }

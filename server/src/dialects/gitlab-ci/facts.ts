@@ -1,10 +1,10 @@
 import type { Authentication, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
-import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci/credentials';
-import { keyVariableAuthentications } from '../ci/key-variables';
-import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
-import { webIdentityAssumption } from '../ci/assume-role';
-import { shellCommands } from '../ci/shell';
+import { shellCommands } from '../../syntax/shell';
 import { deref, get, isMap, isScalar, str, type Pair } from '../../syntax/tree';
+import { webIdentityAssumption } from '../ci-common/assume-role';
+import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci-common/credentials';
+import { keyVariableAuthentications } from '../ci-common/key-variables';
+import { commandPattern, locateInScalar, pairAnchor } from '../locate';
 import { variableValue, type Pipeline, type PipelineJob, type PipelineSite, type ScriptLine } from './model';
 
 /** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */

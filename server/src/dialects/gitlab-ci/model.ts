@@ -1,5 +1,5 @@
 import type { Span } from '../../syntax/text';
-import { environmentName } from '../ci/environment';
+import { environmentName } from '../ci-common/environment';
 import { deref, get, getPair, isMap, isScalar, isSeq, pairsOf, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import { GITLAB_KEYWORDS } from '../detect';
 

@@ -1,7 +1,7 @@
 import type { Authentication, Cloud, Credential, Facts, ProjectedToken, ReferencedCredential, SecretKind } from '../../facts/model';
 import { scanDecodedValue } from '../../secrets/scan';
 import { deref, isScalar, str } from '../../syntax/tree';
-import { pairAnchor } from '../ci/locate';
+import { pairAnchor } from '../locate';
 import { readSecret, readWorkload, type Container, type KubeObject, type SecretObject, type Workload } from './model';
 
 /**

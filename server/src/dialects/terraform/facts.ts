@@ -2,7 +2,7 @@ import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, Se
 import { terraformDeclarations } from './declarations';
 import { terraformIamFacts } from './iam';
 import { moduleMintedKey } from './key-modules';
-import { isCredentialShaped } from '../ci/credentials';
+import { isCredentialShaped } from '../ci-common/credentials';
 import { literalString, type TerraformFile, type TfBlock, type TfExpr } from './model';
 
 /**

@@ -1,7 +1,7 @@
 import type { Declaration, Facts, GcpProviderTrust, Identity, OidcProvider, PolicyDocument, PolicyOwner, Trust, ValueAt } from '../../facts/model';
-import { readPolicyDocument, readPolicyDocumentBlock } from '../iam/policy-document';
-import { fromTfExpr } from '../iam/policy-value';
-import { issuerOf, webIdentityTrusts } from '../iam/trust';
+import { issuerOf, webIdentityTrusts } from '../../iam/trust';
+import { readPolicyDocument, readPolicyDocumentBlock } from '../iam-policy/policy-document';
+import { fromTfExpr } from '../iam-policy/policy-value';
 import { literalString, type TerraformFile, type TfBlock, type TfExpr } from './model';
 import { terraformDeclarations } from './declarations';
 

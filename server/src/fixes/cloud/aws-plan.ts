@@ -1,10 +1,10 @@
-import { isAudienceKey, isSubjectKey, judgeSubject } from '../../dialects/iam/trust';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
+import { inferAwsPermissions } from '../../iam/least-privilege';
+import { admitsExactly, audienceChecked } from '../../iam/trust';
 import { cloudFormationAwsResources, cloudFormationProviderResource, issuerLabel, issuerPossessive, terraformAwsBlocks, terraformProviderBlock, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from './aws';
 import { yamlLines } from './cfn-render';
 import type { CiIssuer, FederationPlan } from './federation';
-import { inferAwsPermissions } from './permissions';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { iamName, kebab, terraformLabel } from './render';
 import { defaultAudience, describeScope } from './subject';
@@ -55,12 +55,6 @@ export function reusableRole(workspace: WorkspaceContext, issuerHost: string, su
   return candidates.find((c) => c.identity.roleName !== undefined);
 }
 
-/** The one audience a trust checks with StringEquals, if it checks one. */
-function audienceChecked(trust: AwsWebIdentityTrust): string | undefined {
-  const audiences = trust.statement.conditions.filter((c) => isAudienceKey(c.key, trust.issuerHost) && c.operator === 'StringEquals' && !c.qualifier);
-  return audiences.length === 1 && audiences[0]!.values.length === 1 ? audiences[0]!.values[0]!.value : undefined;
-}
-
 /**
  * What the job must request when the trust checks another audience than the default. The GitLab
  * rewrite reads the audience from this wording (`id_tokens must request \`aud: …\``): keep it.
@@ -69,15 +63,6 @@ function audienceNote(issuer: CiIssuer, audience: string, who: string): string {
   return issuer === 'github'
     ? `${who} only: the job must request it (configure-aws-credentials \`audience: ${audience}\`)`
     : `${who} only: the job's id_tokens must request \`aud: ${audience}\``;
-}
-
-function admitsExactly(trust: AwsWebIdentityTrust, subject: string): boolean {
-  if (judgeSubject(trust.issuer, trust.issuerHost, trust.statement.conditions).scope !== 'scoped') return false;
-  const subjects = trust.statement.conditions.filter((c) => isSubjectKey(c.key, trust.issuerHost));
-  return (
-    subjects.length > 0 &&
-    subjects.every((c) => c.operator === 'StringEquals' && !c.qualifier && !c.ifExists && c.values.length === 1 && c.values[0]!.value.toLowerCase() === subject.toLowerCase())
-  );
 }
 
 /** The roles a trust belongs to: its own role, or the roles of the module that use its policy document. */

@@ -1,6 +1,7 @@
+import type { Arn } from '../../iam/arn';
+import type { Grant } from '../../iam/grant';
 import type { CiIssuer } from './federation';
 import { cfn, type CfnEntry, type CfnNode } from './cfn-render';
-import type { Arn, Grant } from './permissions';
 import { alignedAttributes, commentLines, hclString, hclTemplate, logicalId } from './render';
 
 /**

@@ -1,4 +1,5 @@
 import type { WorkspaceContext } from '../../engine/workspace';
+import type { JobUsage } from '../../iam/least-privilege';
 import type { ProposedEdit } from '../fixer';
 
 /**
@@ -25,20 +26,13 @@ export type SubjectScope =
   /** Neither is known (several branches, a tag, a manual trigger): the plan refuses to write a trust. */
   | { kind: 'unknown' };
 
-/** What the job does, for least privilege: the commands its scripts run and the actions it uses. */
-export interface JobUsage {
-  /** Shell commands, words split (`['aws', 's3', 'sync', './site', 's3://bucket']`). */
-  commands: readonly (readonly string[])[];
-  /** Actions (`uses:`), lower-cased `owner/repo`, with their literal inputs. */
-  actions: readonly { action: string; inputs: Readonly<Record<string, string>> }[];
-}
-
 export interface FederationRequest {
   cloud: FederatedCloud;
   issuer: CiIssuer;
   subject: SubjectScope;
   /** The job, for names and messages: `deploy` in `.github/workflows/deploy.yml`. */
   job: { name: string; file: string };
+  /** What the job runs, for least privilege. */
   usage: JobUsage;
   /** The AWS region the job uses (`aws-region`, `AWS_DEFAULT_REGION`), when written literally. */
   region?: string;

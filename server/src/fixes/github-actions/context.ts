@@ -2,10 +2,11 @@ import { jobActivity } from '../../dialects/github-actions/facts';
 import { isWorkflowSite, readTriggers, type Job, type Step, type Workflow, type WorkflowSite } from '../../dialects/github-actions/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication } from '../../facts/model';
+import type { JobUsage } from '../../iam/least-privilege';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { sentence } from '../follow-ups';
 import { grantIdToken } from '../github-permissions';
-import type { FederatedCloud, FederationPlan, FederationRequest, JobUsage, PlanFederation, SubjectScope } from '../cloud/federation';
+import type { FederatedCloud, FederationPlan, FederationRequest, PlanFederation, SubjectScope } from '../cloud/federation';
 
 /**
  * What every GitHub Actions rewrite needs besides its own edits: the finding's place in the

@@ -1,8 +1,8 @@
 import type { Authentication } from '../../facts/model';
 import type { Pipeline, PipelineJob, PipelineSite, ScriptLine } from '../../dialects/gitlab-ci/model';
-import { CI_KEY_VARIABLES } from '../../dialects/ci/credentials';
-import { shellCommands, type ShellCommand } from '../../dialects/ci/shell';
+import { CI_KEY_VARIABLES } from '../../dialects/ci-common/credentials';
 import type { WorkspaceContext } from '../../engine/workspace';
+import { shellCommands, type ShellCommand } from '../../syntax/shell';
 import { deref, isMap, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import type { FederatedCloud, FederationPlan, PlanFederation } from '../cloud/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';

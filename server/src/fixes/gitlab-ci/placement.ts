@@ -1,5 +1,5 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
-import { shellCommands } from '../../dialects/ci/shell';
+import { shellCommands } from '../../syntax/shell';
 import { deref, getPair, isMap, isSeq, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import { addKey, appendToMap, blockSequence, type EditSet, prependItems, yamlScalar } from './edits';
 import { configMaps, defaultMap, effectiveLines, entrySource, firstLayerWith, listSource, type JobGraph } from './graph';

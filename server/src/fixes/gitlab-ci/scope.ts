@@ -1,8 +1,9 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
 import { variableValue } from '../../dialects/gitlab-ci/model';
-import { shellCommands } from '../../dialects/ci/shell';
+import type { JobUsage } from '../../iam/least-privilege';
+import { shellCommands } from '../../syntax/shell';
 import { deref, get, isMap, isScalar, isSeq, str, type DataNode } from '../../syntax/tree';
-import type { JobUsage, SubjectScope } from '../cloud/federation';
+import type { SubjectScope } from '../cloud/federation';
 import { effectiveLines, entrySource, listSource, type JobGraph } from './graph';
 
 /**

@@ -1,4 +1,4 @@
-import { isSubjectKey } from '../../dialects/iam/trust';
+import { isSubjectKey } from '../../iam/trust';
 import type { AwsWebIdentityTrust } from '../../facts/model';
 
 /**

@@ -1,5 +1,5 @@
-import type { PolicyObject, StatementSyntax } from '../../dialects/iam/policy-document';
-import type { PolicyEntry, PolicyValue } from '../../dialects/iam/policy-value';
+import type { PolicyObject, StatementSyntax } from '../../dialects/iam-policy/policy-document';
+import type { PolicyEntry, PolicyValue } from '../../dialects/iam-policy/policy-value';
 import type { TfBlock } from '../../dialects/terraform/model';
 import type { Span } from '../../syntax/text';
 import { hclString } from '../cloud/render';

@@ -1,6 +1,6 @@
 import type { TemplateResource } from '../../dialects/cloudformation/model';
 import type { TemplateSite } from '../../dialects/cloudformation/facts';
-import { fromDataNode } from '../../dialects/iam/policy-value';
+import { fromDataNode } from '../../dialects/iam-policy/policy-value';
 import type { MintedCredential } from '../../facts/model';
 import { deref, get, getPair, isMap, isScalar, isSeq, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import { cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from '../../fixes/cloud/aws';

@@ -1,4 +1,4 @@
-import { isStatementSyntax } from '../../dialects/iam/policy-document';
+import { isStatementSyntax } from '../../dialects/iam-policy/policy-document';
 import { readPipeline } from '../../dialects/gitlab-ci/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';

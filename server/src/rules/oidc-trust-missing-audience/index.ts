@@ -1,4 +1,4 @@
-import { isAudienceKey } from '../../dialects/iam/trust';
+import { isAudienceKey } from '../../iam/trust';
 import type { AwsWebIdentityTrust } from '../../facts/model';
 import type { Rule } from '../rule';
 import { fixMissingAudience } from './fix';

@@ -1,5 +1,5 @@
-import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam/policy-document';
-import { isSubjectKey } from '../../dialects/iam/trust';
+import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam-policy/policy-document';
+import { isSubjectKey } from '../../iam/trust';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication, AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
 import { hclString } from '../../fixes/cloud/render';

@@ -1,5 +1,5 @@
 import type { GcpProviderTrust, Trust } from '../../facts/model';
-import { judgeSubject, subjectScope } from '../../dialects/iam/trust';
+import { judgeSubject, subjectScope } from '../../iam/trust';
 import type { Rule, RuleFinding } from '../rule';
 import { fixUnscopedTrust } from './fix';
 

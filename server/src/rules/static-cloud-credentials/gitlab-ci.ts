@@ -1,5 +1,6 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
-import { flagValue, shellCommands } from '../../dialects/ci/shell';
+import { AWS_PROGRAMS } from '../../iam/aws-programs';
+import { flagValue, shellCommands } from '../../syntax/shell';
 import { isSeq, type DataNode, type ScalarNode } from '../../syntax/tree';
 import type { PlanFederation } from '../../fixes/cloud/federation';
 import type { Authentication } from '../../facts/model';
@@ -68,7 +69,6 @@ export function gitlabCloudFixer(plan: PlanFederation): Fixer<Authentication> {
   };
 }
 
-const AWS_PROGRAMS = new Set(['aws', 'terraform', 'terragrunt', 'tofu', 'cdk', 'cdktf', 'sam', 'serverless', 'sls', 'pulumi', 'eksctl', 'copilot', 'packer', 'ecs-cli', 'chalice']);
 const GCP_PROGRAMS = new Set(['gcloud', 'gsutil', 'bq', 'terraform', 'terragrunt', 'tofu', 'pulumi']);
 const AZURE_PROGRAMS = new Set(['az', 'azcopy', 'func', 'terraform', 'terragrunt', 'tofu', 'pulumi']);
 

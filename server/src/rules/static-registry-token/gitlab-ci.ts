@@ -1,6 +1,6 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
-import { NPMRC_TOKEN, publishCommand } from '../../dialects/ci/credentials';
-import { flagValue, shellCommands, type ShellCommand } from '../../dialects/ci/shell';
+import { NPMRC_TOKEN, publishCommand } from '../../dialects/ci-common/credentials';
+import { flagValue, shellCommands, type ShellCommand } from '../../syntax/shell';
 import { deref, get, isMap, isSeq, str, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import type { Authentication } from '../../facts/model';
 import type { Fixer, FixProposal } from '../../fixes/fixer';

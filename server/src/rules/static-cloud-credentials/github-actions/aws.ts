@@ -1,4 +1,4 @@
-import { classifyCiValue, isReference } from '../../../dialects/ci/credentials';
+import { classifyCiValue, isReference } from '../../../dialects/ci-common/credentials';
 import { awsRegionEntry, stepNeedsAws } from '../../../dialects/github-actions/facts';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../../dialects/github-actions/model';
 import type { Authentication } from '../../../facts/model';

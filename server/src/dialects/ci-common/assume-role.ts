@@ -1,8 +1,8 @@
 import type { SessionRequest, ValueAt } from '../../facts/model';
+import { flagValue, type ShellCommand } from '../../syntax/shell';
 import type { Span } from '../../syntax/text';
 import type { ScalarNode } from '../../syntax/tree';
-import { locateInScalar } from './locate';
-import { flagValue, type ShellCommand } from './shell';
+import { locateInScalar } from '../locate';
 
 /**
  * `aws sts assume-role-with-web-identity --role-arn … --role-session-name …` in a CI script,

@@ -1,4 +1,5 @@
 import type { PolicyCondition, PolicyDocument, PolicyOwner, PolicyStatement, ValueAt } from '../../facts/model';
+import { parseOperator } from '../../iam/condition';
 import { lineBreakWithin, type Span } from '../../syntax/text';
 import type { TfBlock, TfExpr } from '../terraform/model';
 import { entry, stringsOf, type PolicyValue } from './policy-value';
@@ -72,21 +73,6 @@ function conditionsOf(value: PolicyValue | undefined): PolicyCondition[] {
     }
   }
   return conditions;
-}
-
-/** `ForAllValues:StringLikeIfExists` → qualifier, operator, ifExists. */
-export function parseOperator(raw: string): Pick<PolicyCondition, 'operator' | 'qualifier' | 'ifExists'> {
-  let rest = raw;
-  let qualifier: PolicyCondition['qualifier'];
-  const colon = rest.indexOf(':');
-  if (colon !== -1) {
-    const prefix = rest.slice(0, colon);
-    if (prefix === 'ForAllValues' || prefix === 'ForAnyValue') qualifier = prefix;
-    rest = rest.slice(colon + 1);
-  }
-  const ifExists = rest.endsWith('IfExists');
-  const operator = ifExists ? rest.slice(0, -'IfExists'.length) : rest;
-  return { operator, ...(qualifier ? { qualifier } : {}), ifExists };
 }
 
 /** `data "aws_iam_policy_document"`: `statement {}` blocks with their attributes and nested blocks. */

@@ -1,8 +1,8 @@
 import type { Facts } from '../../facts/model';
+import { webIdentityTrusts } from '../../iam/trust';
 import { getPath, str, type DataNode } from '../../syntax/tree';
 import { firstLine, readPolicyDocument } from './policy-document';
 import { fromDataNode } from './policy-value';
-import { webIdentityTrusts } from './trust';
 
 /** A bare policy file: one document, owned by the file. */
 export function policyFileFacts(root: DataNode | null, text: string): Partial<Facts> {

@@ -1,4 +1,4 @@
-import type { AwsWebIdentityTrust, OidcIssuer, PolicyCondition, PolicyDocument, ValueAt } from '../../facts/model';
+import type { AwsWebIdentityTrust, OidcIssuer, PolicyCondition, PolicyDocument, ValueAt } from '../facts/model';
 
 /**
  * Trusts of CI and cluster OIDC issuers, and what their subject conditions let in.
@@ -58,6 +58,12 @@ export function isAudienceKey(key: string, host: string): boolean {
   const base = host.split('/')[0]!.toLowerCase();
   const k = key.toLowerCase();
   return k.endsWith(':aud') && (k.startsWith(`${host.toLowerCase()}:`) || k.startsWith(`${base}:`) || k.startsWith(`${base}/`));
+}
+
+/** The one audience a trust checks with StringEquals, if it checks one. */
+export function audienceChecked(trust: AwsWebIdentityTrust): string | undefined {
+  const audiences = trust.statement.conditions.filter((c) => isAudienceKey(c.key, trust.issuerHost) && c.operator === 'StringEquals' && !c.qualifier);
+  return audiences.length === 1 && audiences[0]!.values.length === 1 ? audiences[0]!.values[0]!.value : undefined;
 }
 
 export type SubjectVerdict =
@@ -147,4 +153,17 @@ function ownerAndName(owner: string, name: string, one: string, many: string, ow
   if (isWild(owner)) return { kind: 'many', text: owner === '*' || owner === '' ? anywhere : `${many} of every ${ownerKind} matching \`${owner}\`` };
   if (!isWild(name)) return { kind: 'one', text: `any ref of ${owner}/${name}`, repository: `${owner}/${name}` };
   return { kind: 'many', text: name === '*' ? `any ${one} of ${owner}` : `${many} of ${owner} matching \`${name}\``, owner };
+}
+
+/**
+ * Whether a trust admits exactly this subject: judged scoped, and every `sub` condition is
+ * `StringEquals` on this one value (case aside), none set-qualified or `IfExists`.
+ */
+export function admitsExactly(trust: AwsWebIdentityTrust, subject: string): boolean {
+  if (judgeSubject(trust.issuer, trust.issuerHost, trust.statement.conditions).scope !== 'scoped') return false;
+  const subjects = trust.statement.conditions.filter((c) => isSubjectKey(c.key, trust.issuerHost));
+  return (
+    subjects.length > 0 &&
+    subjects.every((c) => c.operator === 'StringEquals' && !c.qualifier && !c.ifExists && c.values.length === 1 && c.values[0]!.value.toLowerCase() === subject.toLowerCase())
+  );
 }

@@ -1,5 +1,5 @@
-import { lineBreakWithin, type Span } from '../../syntax/text';
-import type { Pair, ScalarNode } from '../../syntax/tree';
+import { lineBreakWithin, type Span } from '../syntax/text';
+import type { Pair, ScalarNode } from '../syntax/tree';
 
 /** A pair's span on its first line: `KEY: value` for a one-line entry, `key:` for a block. */
 export function pairAnchor(pair: Pair, text: string): Span {

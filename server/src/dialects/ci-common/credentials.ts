@@ -1,6 +1,6 @@
 import type { Cloud, PackageRegistry, SecretKind } from '../../facts/model';
 import { looksRandom } from '../../secrets/detectors';
-import { flagValue, hasFlag, type ShellCommand } from './shell';
+import { flagValue, hasFlag, type ShellCommand } from '../../syntax/shell';
 
 /**
  * What CI pipelines (GitHub Actions and GitLab CI alike) use to hold long-lived cloud keys and

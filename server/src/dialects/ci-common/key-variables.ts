@@ -1,7 +1,7 @@
 import type { Authentication, Cloud, Principal, ReferencedCredential, SecretKind } from '../../facts/model';
 import { str, type Pair } from '../../syntax/tree';
+import { pairAnchor } from '../locate';
 import { CI_KEY_VARIABLES, classifyCiValue, isReference, type CiValueKind } from './credentials';
-import { pairAnchor } from './locate';
 
 /**
  * Cloud keys handed to a CI job through variables: GitHub's `env:` (workflow, job, step) and

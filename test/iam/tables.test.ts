@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { AWS_CLI_OPERATIONS, type AwsCliOperation, type Permission } from '../../server/src/iam/command-actions';
+import * as tables from '../../server/src/iam/command-actions';
+import { AWS_PROGRAMS } from '../../server/src/iam/aws-programs';
+
+/**
+ * The IAM tables are data: these checks hold their shape, so that a typo in a row (an action
+ * without its service prefix, a statement id IAM rejects) fails here and not in a generated policy.
+ */
+
+const ACTION = /^[a-z0-9-]+:[A-Z][A-Za-z0-9]*$/;
+/** IAM statement ids: alphanumeric only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html). */
+const SID = /^[A-Z][A-Za-z0-9]*$/;
+
+function permissionsOf(row: AwsCliOperation): Permission[] {
+  switch (row.on) {
+    case 'nothing':
+      return [];
+    case 's3-transfer':
+      return [row.read, row.write, { sid: row.write.sid, actions: Object.values(row.writeWithOption).flat() }];
+    case 's3-listing':
+      return [row.grant, row.withoutUrl];
+    case 'lambda-function':
+      return [row.grant, { sid: row.grant.sid, actions: Object.values(row.withOption ?? {}).flat() }];
+    default:
+      return [row.grant];
+  }
+}
+
+const isPermission = (value: unknown): value is Permission => typeof value === 'object' && value !== null && 'sid' in value && 'actions' in value;
+
+describe('command → action tables', () => {
+  const permissions: [string, Permission][] = [
+    ...Object.entries(tables).filter((entry): entry is [string, Permission] => isPermission(entry[1])),
+    ...Object.entries(AWS_CLI_OPERATIONS).flatMap(([key, row]) => permissionsOf(row).map((p): [string, Permission] => [key, p])),
+  ];
+
+  test('every action is service:Action, every statement id is one IAM accepts', () => {
+    assert.ok(permissions.length > 30);
+    for (const [where, permission] of permissions) {
+      assert.match(permission.sid, SID, where);
+      for (const action of permission.actions) assert.match(action, ACTION, `${where}: ${action}`);
+    }
+  });
+
+  test('AWS CLI rows are keyed `service operation`, in the CLI\'s lower-case spelling', () => {
+    for (const key of Object.keys(AWS_CLI_OPERATIONS)) assert.match(key, /^[a-z0-9-]+ [a-z0-9-]+$/);
+  });
+
+  test('AWS programs are command names', () => {
+    for (const program of AWS_PROGRAMS) assert.match(program, /^[a-z][a-z0-9-]*$/);
+    for (const program of ['aws', 'sam', 'cdk', 'terraform', 'tofu', 'pulumi']) assert.ok(AWS_PROGRAMS.has(program), program);
+  });
+});
