@@ -1,4 +1,4 @@
-import { planFederation } from './cloud/plan';
+import { planFederation } from './federation/plan';
 import type { Fixer } from './fixer';
 import { withFollowUps } from './follow-ups';
 import { alignProposal } from './hcl-format';

@@ -1,6 +1,6 @@
 import type { Authentication, Cloud, Credential } from '../facts/model';
 import type { TfBlock } from '../dialects/terraform/model';
-import { jobsPhrase, terraformJobs, type TerraformJob } from './cloud/ci-terraform';
+import { jobsPhrase, terraformJobs, type TerraformJob } from './federation/ci-terraform';
 import type { Fixer, FixProposal, ProposedEdit } from './fixer';
 import { appendToBlock, deleteLines } from './hcl-edit';
 

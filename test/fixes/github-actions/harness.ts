@@ -3,7 +3,7 @@ import { githubActionsAuthentications } from '../../../server/src/dialects/githu
 import type { WorkspaceContext } from '../../../server/src/engine/workspace';
 import { EMPTY_WORKSPACE } from '../../../server/src/engine/workspace';
 import { emptyFacts } from '../../../server/src/facts/model';
-import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import type { FixerSet } from '../../../server/src/fixes/index';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import { readWorkflow } from '../../../server/src/dialects/github-actions/model';
 import { Engine } from '../../../server/src/engine/analyze';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
-import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/federation/federation';
 import { githubActionsFixers } from '../../../server/src/fixes/github-actions';
 import { CloudSide, subjectScope } from '../../../server/src/fixes/github-actions/context';
 import { grantIdToken } from '../../../server/src/fixes/github-permissions';

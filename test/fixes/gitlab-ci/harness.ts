@@ -5,7 +5,7 @@ import { gitlabAuthentications } from '../../../server/src/dialects/gitlab-ci/fa
 import { Engine } from '../../../server/src/engine/analyze';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
 import { emptyFacts } from '../../../server/src/facts/model';
-import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import { gitlabFixers } from '../../../server/src/fixes/gitlab-ci';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { JobUsage } from '../../../server/src/fixes/cloud/federation';
-import { inferAwsPermissions, type Arn, type InferenceContext } from '../../../server/src/fixes/cloud/permissions';
+import type { JobUsage } from '../../../server/src/fixes/federation/federation';
+import { inferAwsPermissions, type Arn, type InferenceContext } from '../../../server/src/fixes/federation/permissions';
 
 /**
  * Least privilege from what a job runs: for each well-known action and command, the actions

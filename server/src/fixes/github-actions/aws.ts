@@ -2,7 +2,7 @@ import { classifyCiValue, isReference } from '../../dialects/ci/credentials';
 import { awsRegionEntry, stepNeedsAws } from '../../dialects/github-actions/facts';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../dialects/github-actions/model';
 import { str, type Pair } from '../../syntax/tree';
-import type { PlanFederation } from '../cloud/federation';
+import type { PlanFederation } from '../federation/federation';
 import type { Fixer, FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { GITHUB_SESSION_NAME } from '../unattributed-session';
 import { insertAfterPair, yamlString } from '../yaml-edit';

@@ -5,7 +5,7 @@ import type { Authentication } from '../../facts/model';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { sentence } from '../follow-ups';
 import { grantIdToken } from '../github-permissions';
-import type { FederatedCloud, FederationPlan, FederationRequest, JobUsage, PlanFederation, SubjectScope } from '../cloud/federation';
+import type { FederatedCloud, FederationPlan, FederationRequest, JobUsage, PlanFederation, SubjectScope } from '../federation/federation';
 
 /**
  * What every GitHub Actions rewrite needs besides its own edits: the finding's place in the

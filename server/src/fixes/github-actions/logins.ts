@@ -1,7 +1,7 @@
 import type { Authentication } from '../../facts/model';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../dialects/github-actions/model';
 import { str, type Pair } from '../../syntax/tree';
-import type { FederationPlan, PlanFederation } from '../cloud/federation';
+import type { FederationPlan, PlanFederation } from '../federation/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { askPlan, CloudSide, federationRequest, grantFor, identitySource, proposal, runsSelfHosted, SELF_HOSTED_WARNING, stepSite } from './context';
 import { yamlString } from '../yaml-edit';

@@ -1,7 +1,7 @@
 import type { PipelineJob } from '../../dialects/gitlab-ci/model';
 import { flagValue, shellCommands } from '../../dialects/ci/shell';
 import { isSeq, type DataNode, type ScalarNode } from '../../syntax/tree';
-import type { PlanFederation } from '../cloud/federation';
+import type { PlanFederation } from '../federation/federation';
 import type { Fixer, FixProposal } from '../fixer';
 import { GITLAB_SESSION_NAME } from '../unattributed-session';
 import { deleteItem, replaceItem } from './edits';

@@ -4,7 +4,7 @@ import { CI_KEY_VARIABLES } from '../../dialects/ci/credentials';
 import { shellCommands, type ShellCommand } from '../../dialects/ci/shell';
 import type { WorkspaceContext } from '../../engine/workspace';
 import { deref, isMap, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
-import type { FederatedCloud, FederationPlan, PlanFederation } from '../cloud/federation';
+import type { FederatedCloud, FederationPlan, PlanFederation } from '../federation/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { sentence } from '../follow-ups';
 import { deletePair } from '../yaml-edit';

@@ -1,4 +1,4 @@
-import type { PlanFederation } from '../cloud/federation';
+import type { PlanFederation } from '../federation/federation';
 import type { FixerSet } from '../index';
 import { gitlabCloudFixer } from './cloud';
 import { gitlabRegistryFixer } from './registries';

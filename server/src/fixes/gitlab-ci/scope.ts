@@ -2,7 +2,7 @@ import type { PipelineJob } from '../../dialects/gitlab-ci/model';
 import { variableValue } from '../../dialects/gitlab-ci/model';
 import { shellCommands } from '../../dialects/ci/shell';
 import { deref, get, isMap, isScalar, isSeq, str, type DataNode } from '../../syntax/tree';
-import type { JobUsage, SubjectScope } from '../cloud/federation';
+import type { JobUsage, SubjectScope } from '../federation/federation';
 import { effectiveLines, entrySource, listSource, type JobGraph } from './graph';
 
 /**

@@ -4,7 +4,7 @@ import { readPipeline } from '../../dialects/gitlab-ci/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
 import { get, isSeq, itemsOf, pairsOf, str } from '../../syntax/tree';
-import { yamlRoots } from '../cloud/subject';
+import { yamlRoots } from '../federation/subject';
 import type { Fixer } from '../fixer';
 import { addCondition } from './statement-edit';
 

@@ -1,7 +1,7 @@
 import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
 import type { Cloud, SecretKind } from '../../facts/model';
-import type { CiIssuer, SubjectScope } from '../cloud/federation';
-import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../cloud/subject';
+import type { CiIssuer, SubjectScope } from '../federation/federation';
+import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../federation/subject';
 import { attribute, GITLAB_VARIABLE_TYPES, type Located } from './terraform-module';
 
 /**

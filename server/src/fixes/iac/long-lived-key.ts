@@ -8,7 +8,7 @@ import type { Fixer, FixProposal } from '../fixer';
 import { lineStartAt } from '../text';
 import { fixTemplateKey } from './key-cloudformation';
 import { fixTerraformKey } from './key-terraform';
-import { yamlRoots } from '../cloud/subject';
+import { yamlRoots } from '../federation/subject';
 
 /**
  * long-lived-key: the resource that mints a long-lived credential is replaced by what makes it

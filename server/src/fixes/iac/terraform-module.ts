@@ -3,7 +3,7 @@ import type { TfBlock } from '../../dialects/terraform/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Declaration } from '../../facts/model';
 import type { Span } from '../../syntax/text';
-import { escapeRegExp, folderOf } from '../cloud/workspace-index';
+import { escapeRegExp, folderOf } from '../federation/workspace-index';
 import type { ProposedEdit } from '../fixer';
 import { eolOf, lineEndAt, lineStartAt, nextLineStart, wholeLines } from '../text';
 

@@ -2,9 +2,9 @@ import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam/poli
 import { isSubjectKey } from '../../dialects/iam/trust';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication, AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
-import { hclString } from '../cloud/render';
-import { issuerHost, likeMatches, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs, type WorkspaceJob } from '../cloud/subject';
-import { folderOf } from '../cloud/workspace-index';
+import { hclString } from '../federation/render';
+import { issuerHost, likeMatches, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs, type WorkspaceJob } from '../federation/subject';
+import { folderOf } from '../federation/workspace-index';
 import type { Fixer, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../text';
 import { claimPrefix } from './audience';
