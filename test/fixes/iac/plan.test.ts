@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { RepositoryRef } from '../../../server/src/engine/workspace';
+import type { RepositoryRef } from '../../../server/src/facts/repository';
 import type { FederationPlan, FederationRequest, JobUsage } from '../../../server/src/fixes/federation/federation';
 import { planFederation } from '../../../server/src/fixes/federation/plan';
 import { workspaceOf } from './harness';

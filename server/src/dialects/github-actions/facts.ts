@@ -1,4 +1,4 @@
-import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
+import type { Authentication, CiJob, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
 import { webIdentityAssumption } from '../ci/assume-role';
@@ -6,7 +6,9 @@ import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishC
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../ci/locate';
 import { shellCommands, type ShellCommand } from '../ci/shell';
+import { mayRunTerraform, runsTerraform, TERRAFORM_ACTIONS, terraformVariables } from '../ci/terraform';
 import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
+import { tokenSubject } from './subject';
 
 /**
  * How each job of a workflow authenticates: to clouds (through login actions, key variables in
@@ -40,6 +42,25 @@ export function githubActionsAuthentications(workflow: Workflow, text: string): 
     }
   }
   return found;
+}
+
+/** The workflow's jobs, for the workspace graph: the token subject each carries, and what it hands Terraform. */
+export function githubJobs(workflow: Workflow, text: string): CiJob[] {
+  const terraform = mayRunTerraform(text);
+  return workflow.jobs.map((job) => {
+    const scripts = job.steps.flatMap((s) => (s.run ? [s.run.script] : []));
+    const runs = terraform && (scripts.some(runsTerraform) || job.steps.some((s) => s.uses !== undefined && TERRAFORM_ACTIONS.has(s.uses.action)));
+    const pairs = [...workflow.env, ...job.env, ...job.steps.flatMap((s) => s.env)];
+    return {
+      platform: 'github-actions',
+      name: job.id,
+      nameSpan: job.idSpan,
+      hidden: false,
+      tokenSubject: tokenSubject(workflow, job),
+      idTokenAudiences: [],
+      ...(runs ? { terraform: terraformVariables(pairs, scripts, (pair) => str(pair.value)) } : {}),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import type { CiIssuer } from './federation';
+import type { CiIssuer } from '../../graph/tokens';
 import { cfn, type CfnEntry, type CfnNode } from './cfn-render';
 import type { Arn, Grant } from './permissions';
 import { alignedAttributes, commentLines, hclString, hclTemplate, logicalId } from './render';

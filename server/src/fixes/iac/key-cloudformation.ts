@@ -5,8 +5,8 @@ import { deref, get, getPair, isMap, isScalar, isSeq, itemsOf, pairsOf, str, typ
 import { cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from '../federation/aws';
 import { cfn, jsonEntries, yamlLines, type CfnEntry, type CfnNode } from '../federation/cfn-render';
 import { iamName, logicalId, terraformLabel } from '../federation/render';
-import { defaultAudience } from '../federation/subject';
-import { awsProvidersFor, soleAccount } from '../federation/workspace-index';
+import { workspaceGraph } from '../../graph/graph';
+import { defaultAudience } from '../federation/claims';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { eolOf, lineStartAt, startsLine, wholeLines } from '../text';
 import { deletePair, insertAfterPair, insertItemBefore } from '../yaml-edit';
@@ -45,11 +45,12 @@ export function fixTemplateKey(fix: FixContext, site: TemplateSite): FixProposal
   const roleId = `${logicalId([label])}Role`;
   if (template.resources.some((r) => r.logicalId === roleId)) return [];
 
-  const account = soleAccount(workspace);
+  const graph = workspaceGraph(workspace);
+  const account = graph.soleAccount();
   let audience = defaultAudience('aws', user.issuer, user.issuerHost)!;
   const hostOf = (url: string | undefined): string | undefined => url?.replace(/^https?:\/\//, '').replace(/\/$/, '').toLowerCase();
   const local = template.resources.find((r) => r.type === 'AWS::IAM::OIDCProvider' && hostOf(str(get(r.properties, 'Url'))) === user.issuerHost.toLowerCase());
-  const elsewhere = awsProvidersFor(workspace, user.issuerHost).filter((p) => p.path !== path);
+  const elsewhere = graph.awsOidcProviders(user.issuerHost).filter((p) => p.path !== path);
   const clientIds = local ? itemsOf(get(local.properties, 'ClientIdList')).map(str).filter((c): c is string => c !== undefined) : elsewhere[0]?.provider.clientIds ?? [];
   const notes: string[] = [];
   if (clientIds.length > 0 && !clientIds.includes(audience)) {
