@@ -1,5 +1,6 @@
 import type { Authentication } from '../../facts/model';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../dialects/github-actions/model';
+import { workspaceGraph } from '../../graph/graph';
 import { str, type Pair } from '../../syntax/tree';
 import type { FederationPlan, PlanFederation } from '../federation/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
@@ -228,8 +229,8 @@ function vaultRole(context: FixContext, workflow: Workflow): string | undefined 
       if (role && !role.includes('${{')) roles.add(role);
     }
   }
-  for (const file of context.workspace.files.values()) {
-    for (const auth of file.facts.authentications) if (isVaultOidc(auth) && auth.session?.role && !auth.session.role.value.includes('${{')) roles.add(auth.session.role.value);
+  for (const auth of workspaceGraph(context.workspace).authentications()) {
+    if (isVaultOidc(auth) && auth.session?.role && !auth.session.role.value.includes('${{')) roles.add(auth.session.role.value);
   }
   return roles.size === 1 ? [...roles][0] : undefined;
 }
