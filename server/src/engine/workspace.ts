@@ -4,9 +4,11 @@ import type { RepositoryRef } from '../facts/repository';
 
 /**
  * What fixes may know beyond the file they fix: which repository this workspace is (from its git
- * remote), and the facts of the workspace's other files (roles, trusts, OIDC providers, where the
- * IaC lives). Adapters build it — the server from the open folder, `keyless fix` from the files it
- * walks — and hand it to the engine, which stays free of I/O.
+ * remote), and every analyzed file of the workspace with its dialect, facts and text. Adapters
+ * build it — the server from the open folder, `keyless fix` from the files it walks (both through
+ * `workspace/context.ts`) — and hand it to the engine, which stays free of I/O. Fixers read the
+ * relations between those files (roles, trusts, jobs, modules) from the graph built over it
+ * (`graph/`), and the texts from here, to position edits of other files.
  */
 export interface WorkspaceContext {
   repository?: RepositoryRef;

@@ -281,7 +281,7 @@ export function planJobs(gl: GitlabFix, plan: PlanFederation, cloud: FederatedCl
 
 /**
  * The `aud` the ID token asks for, which must be the one the cloud's trust checks — agreed with the
- * cloud side (`plan.ts`, `subject.ts`):
+ * cloud side (`federation/plan.ts`, `federation/claims.ts`):
  * - AWS: the instance URL (`https://gitlab.com`), as GitLab's AWS guide configures the IAM OIDC
  *   provider's client id; a provider of the workspace that accepts another client id wins.
  * - Google Cloud: the provider's default audience, `https://iam.googleapis.com/` + its resource
