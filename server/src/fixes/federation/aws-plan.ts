@@ -1,15 +1,15 @@
 import { isAudienceKey } from '../../dialects/iam/trust';
 import type { AwsWebIdentityTrust } from '../../facts/model';
+import type { GraphRole, WorkspaceGraph } from '../../graph/graph';
+import { folderOf, joinPath } from '../../graph/paths';
+import type { CiIssuer } from '../../graph/tokens';
 import { cloudFormationAwsResources, cloudFormationProviderResource, issuerLabel, issuerPossessive, terraformAwsBlocks, terraformProviderBlock, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from './aws';
 import { yamlLines } from './cfn-render';
-import type { CiIssuer } from '../../graph/tokens';
-import type { FederationPlan } from './federation';
-import { inferAwsPermissions } from './permissions';
-import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
-import { iamName, kebab, terraformLabel } from './render';
 import { defaultAudience, describeScope } from './claims';
-import { folderOf, joinPath } from '../../graph/paths';
-import type { GraphRole, WorkspaceGraph } from '../../graph/graph';
+import type { FederationPlan } from './federation';
+import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
+import { inferAwsPermissions } from './permissions';
+import { iamName, kebab, terraformLabel } from './render';
 import { iacDialect, targetFolder } from './target-folder';
 
 export function planAws(input: PlanInput): FederationPlan | undefined {

@@ -1,11 +1,11 @@
 import type { Declaration, GcpProviderTrust } from '../../facts/model';
+import type { WorkspaceGraph } from '../../graph/graph';
+import { folderOf, joinPath } from '../../graph/paths';
 import type { CiIssuer } from '../../graph/tokens';
+import { describeScope, issuerUrl } from './claims';
 import type { FederationPlan } from './federation';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { alignedAttributes, commentLines, gcpId, hclString, kebab, terraformLabel } from './render';
-import { describeScope, issuerUrl } from './claims';
-import type { WorkspaceGraph } from '../../graph/graph';
-import { folderOf, joinPath } from '../../graph/paths';
 import { targetFolder } from './target-folder';
 
 /**
