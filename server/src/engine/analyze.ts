@@ -137,14 +137,14 @@ export class Engine {
     };
   }
 
-  /** A file's dialect and facts, without running rules: what a workspace index keeps of each file. */
+  /** A file's dialect and facts (with what the workspace graph reads), without running rules: what a workspace index keeps of each file. */
   facts(file: SourceFile): { dialect: Dialect; facts: Facts } | undefined {
     const syntax = file.syntax ?? syntaxOf(file.path, file.text);
     if (!syntax || !hasDialects(syntax, file.path) || exceedsSizeLimit(file.text)) return undefined;
     return withAliasBudget(ALIAS_BUDGET, () => {
       const parsed = parseSafely(file.path, file.text, syntax, this.hclParser, performance.now() + PARSE_BUDGET_MS);
       try {
-        return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { declarations: true })) };
+        return parsed.dialect === null ? undefined : { dialect: parsed.dialect, facts: withoutSyntax(extractFacts(parsed, file.text, { forGraph: true })) };
       } finally {
         parsed.dispose();
       }

@@ -2,11 +2,11 @@ import { kubernetesObjects } from '../dialects/detect';
 import { cloudFormationFacts } from '../dialects/cloudformation/facts';
 import { policyFileFacts } from '../dialects/iam-policy/facts';
 import { readTemplate } from '../dialects/cloudformation/model';
-import { githubActionsAuthentications } from '../dialects/github-actions/facts';
+import { githubActionsAuthentications, githubJobs } from '../dialects/github-actions/facts';
 import { readWorkflow } from '../dialects/github-actions/model';
-import { gitlabAuthentications } from '../dialects/gitlab-ci/facts';
+import { gitlabAuthentications, gitlabJobs } from '../dialects/gitlab-ci/facts';
 import { readPipeline } from '../dialects/gitlab-ci/model';
-import { kubernetesFacts } from '../dialects/kubernetes/facts';
+import { kubernetesFacts, secretUses } from '../dialects/kubernetes/facts';
 import { readObject, type KubeObject } from '../dialects/kubernetes/model';
 import { terraformFacts } from '../dialects/terraform/facts';
 import { terraformFromHcl, terraformFromJson } from '../dialects/terraform/model';
@@ -19,18 +19,19 @@ import { emptyFacts, mergeFacts, type Facts } from '../facts/model';
 
 /**
  * The facts of one parsed file: its dialect's reader, then the secret scan every dialect gets.
- * `declarations` (the IaC blocks fixes look up in other files) are read only when asked for: a
- * workspace index wants them, an analysis does not (its fixers read their own file's live).
+ * What only the workspace graph reads of other files — IaC `declarations`, CI jobs, the Secrets
+ * manifests use — is read only when asked for (`forGraph`): a workspace index wants it, an
+ * analysis does not (its fixers read their own file live).
  *
  * A reader that fails (it throws, or follows aliases past the file's budget) stops there: the facts
  * it had merged stay, `onFailure` hears why in words that never quote the file, and the secret scan
  * still runs. A scan whose tree lookups fail runs again over the text alone, every candidate
  * counting: a file that defeats the tree must not hide the credential in it.
  */
-export function extractFacts(parsed: ParsedFile, text: string, options: { declarations?: boolean; onFailure?: (message: string) => void } = {}): Facts {
+export function extractFacts(parsed: ParsedFile, text: string, options: { forGraph?: boolean; onFailure?: (message: string) => void } = {}): Facts {
   const facts = emptyFacts();
   try {
-    readDialect(parsed, text, facts, options.declarations === true);
+    readDialect(parsed, text, facts, options.forGraph === true);
   } catch (error) {
     const reader = parsed.dialect === null ? 'the reader' : `the ${DIALECT_NAMES[parsed.dialect]} reader`;
     options.onFailure?.(
@@ -48,19 +49,23 @@ export function extractFacts(parsed: ParsedFile, text: string, options: { declar
   return facts;
 }
 
-function readDialect(parsed: ParsedFile, text: string, facts: Facts, declarations: boolean): void {
+function readDialect(parsed: ParsedFile, text: string, facts: Facts, forGraph: boolean): void {
   const merge = (more: Partial<Facts>): void => mergeFacts(facts, more);
   switch (parsed.dialect) {
     case 'github-actions':
       for (const doc of parsed.documents) {
         const workflow = readWorkflow(doc.root);
-        if (workflow) facts.authentications.push(...githubActionsAuthentications(workflow, text));
+        if (!workflow) continue;
+        facts.authentications.push(...githubActionsAuthentications(workflow, text));
+        if (forGraph) facts.ciJobs.push(...githubJobs(workflow, text));
       }
       break;
     case 'gitlab-ci':
       for (const doc of parsed.documents) {
         const pipeline = readPipeline(doc.root);
-        if (pipeline) facts.authentications.push(...gitlabAuthentications(pipeline, text));
+        if (!pipeline) continue;
+        facts.authentications.push(...gitlabAuthentications(pipeline, text));
+        if (forGraph) facts.ciJobs.push(...gitlabJobs(pipeline, text));
       }
       break;
     case 'kubernetes': {
@@ -69,6 +74,7 @@ function readDialect(parsed: ParsedFile, text: string, facts: Facts, declaration
         .map((node) => readObject(node, text))
         .filter((o): o is KubeObject => o !== null);
       merge(kubernetesFacts(objects, text));
+      if (forGraph) facts.secretUses.push(...secretUses(parsed.documents.map((doc) => doc.root)));
       break;
     }
     case 'cloudformation':
@@ -79,7 +85,7 @@ function readDialect(parsed: ParsedFile, text: string, facts: Facts, declaration
       break;
     case 'terraform': {
       const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
-      merge(terraformFacts(file, text, declarations));
+      merge(terraformFacts(file, text, forGraph));
       break;
     }
     case 'iam-policy':

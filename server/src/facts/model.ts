@@ -260,6 +260,43 @@ export interface Identity {
   span?: Span;
 }
 
+/**
+ * Which of its repository's OIDC tokens a CI job's runs carry: the deployment environment the
+ * token's `sub` names, or the one branch the job runs on; `unknown` when the file does not pin one
+ * (several branches or events, tags, an environment chosen at run time). The repository is not in
+ * the file: the subject claim is this with the repository the adapters know
+ * (`dialects/github-actions/subject.ts`, `dialects/gitlab-ci/subject.ts`).
+ */
+export type TokenSubject =
+  | { kind: 'environment'; name: string }
+  | { kind: 'branch'; name: string }
+  | { kind: 'unknown' };
+
+/** A CI job a workflow or pipeline defines (a composite action's steps count as one job, `composite`). */
+export interface CiJob {
+  platform: 'github-actions' | 'gitlab-ci';
+  /** The job id (GitHub) or name (GitLab), as `Principal.job` names it. */
+  name: string;
+  nameSpan: Span;
+  /** GitLab's `.hidden` jobs: templates that never run (their token subject is `unknown`). */
+  hidden: boolean;
+  tokenSubject: TokenSubject;
+  /** GitLab: the `aud` of each ID token the job's own `id_tokens:` requests, as written. */
+  idTokenAudiences: string[];
+  /**
+   * When the job runs Terraform (`terraform plan`, a setup action): the names of the variables it
+   * sets for it (`env:`/`variables:` at every level the job reads, `export NAME=` and
+   * `NAME=… >> $GITHUB_ENV` in its scripts), and those set to `true` (`ARM_USE_OIDC: true`).
+   * Values are not kept.
+   */
+  terraform?: { variables: string[]; enabled: string[] };
+}
+
+/** A Kubernetes object that mounts or lists a Secret by name: a fix must not delete that Secret. */
+export interface SecretUse {
+  secretName: string;
+}
+
 /** A projected service-account token a pod requests, with its lifetime. */
 export interface ProjectedToken {
   workload: string;
@@ -326,6 +363,10 @@ export interface DeclaredAttribute {
   literal?: string;
 }
 
+/**
+ * One file's facts. `declarations`, `ciJobs` and `secretUses` are what the workspace graph
+ * (`graph/`) reads of other files: read only when asked for (`Engine.facts`), empty in an analysis.
+ */
 export interface Facts {
   authentications: Authentication[];
   /** Literal and minted credentials; referenced ones live on their Authentication. */
@@ -336,10 +377,12 @@ export interface Facts {
   projectedTokens: ProjectedToken[];
   oidcProviders: OidcProvider[];
   declarations: Declaration[];
+  ciJobs: CiJob[];
+  secretUses: SecretUse[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], projectedTokens: [], oidcProviders: [], declarations: [] };
+  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [] };
 }
 
 /** Adds `more` to `facts`, list by list. */

@@ -60,3 +60,8 @@ export function applyEdits(text: string, edits: readonly { span: Span; newText: 
   }
   return result;
 }
+
+/** A literal for a regular expression. */
+export function escapeRegExp(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

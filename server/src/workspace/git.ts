@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { remoteUrlFromGitConfig, repositoryFromRemote, type RepositoryRef } from '../engine/workspace';
+import type { RepositoryRef } from '../facts/repository';
 
 /**
  * Which repository a folder belongs to, read from git's own files: the trusts a fix writes name
@@ -50,4 +50,50 @@ async function linkedGitDir(dotGitFile: string): Promise<string | undefined> {
 async function configFileOf(gitDir: string): Promise<string> {
   const common = await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => undefined);
   return path.join(common === undefined ? gitDir : path.resolve(gitDir, common.trim()), 'config');
+}
+
+/**
+ * A repository from a git remote URL: `https://github.com/acme/app.git`,
+ * `git@github.com:acme/app.git`, `ssh://git@gitlab.example.com:2222/group/sub/app.git`.
+ */
+export function repositoryFromRemote(url: string): RepositoryRef | undefined {
+  const trimmed = url.trim();
+  let host: string | undefined;
+  let pathname: string | undefined;
+  const scp = /^[^@/\s]+@([^:/\s]+):(?!\/)(.+)$/.exec(trimmed);
+  if (scp) {
+    host = scp[1];
+    pathname = scp[2];
+  } else {
+    try {
+      const parsed = new URL(trimmed);
+      host = parsed.hostname;
+      pathname = parsed.pathname;
+    } catch {
+      return undefined;
+    }
+  }
+  const parts = (pathname ?? '').replace(/^\/+/, '').replace(/\.git\/?$/, '').replace(/\/+$/, '').split('/').filter(Boolean);
+  if (!host || parts.length < 2) return undefined;
+  return { host: host.toLowerCase(), owner: parts.slice(0, -1).join('/'), name: parts[parts.length - 1]! };
+}
+
+/** The `origin` remote's URL in a `.git/config` text (else the first remote's). */
+export function remoteUrlFromGitConfig(config: string): string | undefined {
+  let current: string | undefined;
+  const urls = new Map<string, string>();
+  for (const line of config.split(/\r?\n/)) {
+    const section = /^\s*\[remote\s+"([^"]+)"\]\s*$/.exec(line);
+    if (section) {
+      current = section[1];
+      continue;
+    }
+    if (/^\s*\[/.test(line)) {
+      current = undefined;
+      continue;
+    }
+    const url = /^\s*url\s*=\s*(.+?)\s*$/.exec(line);
+    if (current && url && !urls.has(current)) urls.set(current, url[1]!);
+  }
+  return urls.get('origin') ?? urls.values().next().value;
 }

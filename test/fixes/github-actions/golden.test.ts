@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
 import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../../server/src/engine/workspace';
 import { applyEdits } from '../../../server/src/fixes/text';
-import { planFederation } from '../../../server/src/fixes/cloud/plan';
+import { planFederation } from '../../../server/src/fixes/federation/plan';
 import { githubActionsFixers } from './harness';
 import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
 import { readOrWriteGolden } from '../golden';

@@ -3,7 +3,7 @@ import { githubActionsAuthentications } from '../../../server/src/dialects/githu
 import type { WorkspaceContext } from '../../../server/src/engine/workspace';
 import { EMPTY_WORKSPACE } from '../../../server/src/engine/workspace';
 import { emptyFacts, type Authentication } from '../../../server/src/facts/model';
-import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { Fixer, FixProposal } from '../../../server/src/fixes/fixer';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';

@@ -5,9 +5,10 @@ import { before, describe, test } from 'node:test';
 import { readWorkflow } from '../../../server/src/dialects/github-actions/model';
 import { Engine } from '../../../server/src/engine/analyze';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
-import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/federation/federation';
 import { githubActionsFixers } from './harness';
-import { CloudSide, subjectScope } from '../../../server/src/fixes/github-actions/context';
+import { tokenSubject } from '../../../server/src/dialects/github-actions/subject';
+import { CloudSide } from '../../../server/src/fixes/github-actions/context';
 import { grantIdToken } from '../../../server/src/fixes/github-permissions';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { parseYaml } from '../../../server/src/syntax/yaml';
@@ -71,7 +72,7 @@ describe('the request to the cloud side', () => {
 describe('subject scope', () => {
   const scope = (on: string, job = ''): unknown => {
     const workflow = workflowOf(`on: ${on}\njobs:\n  j:\n    runs-on: ubuntu-latest\n${job}    steps:\n      - run: echo\n`);
-    return subjectScope(workflow, workflow.jobs[0]!);
+    return tokenSubject(workflow, workflow.jobs[0]!);
   };
   test('environment first, then a single pushed branch, else unknown', () => {
     assert.deepEqual(scope('{ push: { branches: [main] } }'), { kind: 'branch', name: 'main' });

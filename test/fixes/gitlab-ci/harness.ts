@@ -5,7 +5,7 @@ import { gitlabAuthentications } from '../../../server/src/dialects/gitlab-ci/fa
 import { Engine } from '../../../server/src/engine/analyze';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
 import { emptyFacts, type Authentication } from '../../../server/src/facts/model';
-import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/cloud/federation';
+import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { Fixer, FixProposal } from '../../../server/src/fixes/fixer';
 import { withFollowUps } from '../../../server/src/fixes/follow-ups';
 import { applyEdits } from '../../../server/src/fixes/text';

@@ -5,7 +5,7 @@ import { before, describe, test } from 'node:test';
 import type { Engine } from '../../../server/src/engine/analyze';
 import type { Fix } from '../../../server/src/engine/finding';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
-import { planFederation } from '../../../server/src/fixes/cloud/plan';
+import { planFederation } from '../../../server/src/fixes/federation/plan';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { applied, only, theEngine } from './harness';
 import { readOrWriteGolden } from '../golden';

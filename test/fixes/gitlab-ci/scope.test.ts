@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readPipeline } from '../../../server/src/dialects/gitlab-ci/model';
-import { jobGraph } from '../../../server/src/fixes/gitlab-ci/graph';
-import { subjectScope } from '../../../server/src/fixes/gitlab-ci/scope';
+import { tokenSubject } from '../../../server/src/dialects/gitlab-ci/subject';
 import { parseYaml } from '../../../server/src/syntax/yaml';
 import { GITLAB_WORKSPACE, offered, requests, reusePlan } from './harness';
 
@@ -13,8 +12,7 @@ import { GITLAB_WORKSPACE, offered, requests, reusePlan } from './harness';
  */
 function scopeOf(jobYaml: string, name = 'deploy', before = ''): string {
   const pipeline = readPipeline(parseYaml(`${before}${name}:\n${jobYaml}  script:\n    - aws s3 ls\n`).documents[0]!.root)!;
-  const graph = jobGraph(pipeline);
-  const scope = subjectScope(graph, pipeline.jobs.find((j) => j.name === name)!);
+  const scope = tokenSubject(pipeline, pipeline.jobs.find((j) => j.name === name)!);
   return scope.kind === 'unknown' ? 'unknown' : `${scope.kind}:${scope.name}`;
 }
 

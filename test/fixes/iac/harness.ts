@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Engine } from '../../../server/src/engine/analyze';
 import type { Fix } from '../../../server/src/engine/finding';
-import type { RepositoryRef, WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
+import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
+import type { RepositoryRef } from '../../../server/src/facts/repository';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { UPDATE_GOLDEN } from '../golden';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { RepositoryRef } from '../../../server/src/engine/workspace';
-import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/cloud/federation';
+import type { RepositoryRef } from '../../../server/src/facts/repository';
+import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/federation/federation';
 import type { JobUsage } from '../../../server/src/iam/least-privilege';
-import { planFederation } from '../../../server/src/fixes/cloud/plan';
+import { planFederation } from '../../../server/src/fixes/federation/plan';
 import { workspaceOf } from './harness';
 
 /**

@@ -1,13 +1,15 @@
-import type { Authentication, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
-import { AWS_PROGRAMS } from '../../iam/aws-programs';
-import { shellCommands, type ShellCommand } from '../../syntax/shell';
+import type { Authentication, CiJob, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
 import type { Span } from '../../syntax/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
 import { webIdentityAssumption } from '../ci-common/assume-role';
 import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci-common/credentials';
 import { isCompanion, keyVariableAuthentications, referenced } from '../ci-common/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../locate';
+import { shellCommands, type ShellCommand } from '../../syntax/shell';
+import { mayRunTerraform, runsTerraform, TERRAFORM_ACTIONS, terraformVariables } from '../ci-common/terraform';
+import { AWS_PROGRAMS } from '../../iam/aws-programs';
 import { input, usesAction, type Job, type Step, type Workflow, type WorkflowSite } from './model';
+import { tokenSubject } from './subject';
 
 /**
  * How each job of a workflow authenticates: to clouds (through login actions, key variables in
@@ -41,6 +43,25 @@ export function githubActionsAuthentications(workflow: Workflow, text: string): 
     }
   }
   return found;
+}
+
+/** The workflow's jobs, for the workspace graph: the token subject each carries, and what it hands Terraform. */
+export function githubJobs(workflow: Workflow, text: string): CiJob[] {
+  const terraform = mayRunTerraform(text);
+  return workflow.jobs.map((job) => {
+    const scripts = job.steps.flatMap((s) => (s.run ? [s.run.script] : []));
+    const runs = terraform && (scripts.some(runsTerraform) || job.steps.some((s) => s.uses !== undefined && TERRAFORM_ACTIONS.has(s.uses.action)));
+    const pairs = [...workflow.env, ...job.env, ...job.steps.flatMap((s) => s.env)];
+    return {
+      platform: 'github-actions',
+      name: job.id,
+      nameSpan: job.idSpan,
+      hidden: false,
+      tokenSubject: tokenSubject(workflow, job),
+      idTokenAudiences: [],
+      ...(runs ? { terraform: terraformVariables(pairs, scripts, (pair) => str(pair.value)) } : {}),
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

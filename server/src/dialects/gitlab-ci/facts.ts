@@ -1,11 +1,13 @@
-import type { Authentication, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
-import { shellCommands } from '../../syntax/shell';
-import { deref, get, isMap, isScalar, str, type Pair } from '../../syntax/tree';
-import { webIdentityAssumption } from '../ci-common/assume-role';
+import type { Authentication, CiJob, Cloud, Credential, PackageRegistry, Principal, ReferencedCredential } from '../../facts/model';
 import { classifyCiValue, isReference, NPMRC_TOKEN, publishCommand, staticLogin } from '../ci-common/credentials';
 import { keyVariableAuthentications } from '../ci-common/key-variables';
 import { commandPattern, locateInScalar, pairAnchor } from '../locate';
+import { webIdentityAssumption } from '../ci-common/assume-role';
+import { shellCommands } from '../../syntax/shell';
+import { mayRunTerraform, runsTerraform, terraformVariables } from '../ci-common/terraform';
+import { deref, get, isMap, isScalar, isSeq, itemsOf, pairsOf, str, type Pair } from '../../syntax/tree';
 import { variableValue, type Pipeline, type PipelineJob, type PipelineSite, type ScriptLine } from './model';
+import { tokenSubject } from './subject';
 
 /** Registries whose trusted publishing accepts GitLab CI's ID tokens (npm and PyPI, as of 2025). */
 const GITLAB_TRUSTED_PUBLISHING: ReadonlySet<PackageRegistry> = new Set(['npm', 'pypi']);
@@ -33,6 +35,40 @@ export function gitlabAuthentications(pipeline: Pipeline, text: string): Authent
     if (deploy) add({ principal: principal(job.name), ...deploy, syntax: site({ job, variables: job.variables }) });
   }
   return found;
+}
+
+/**
+ * The pipeline's jobs (templates included), for the workspace graph: the token subject each
+ * carries, the audiences its own `id_tokens:` request, and what it hands Terraform (read, as
+ * `default:` scripts and global variables reach it, for the jobs that run).
+ */
+export function gitlabJobs(pipeline: Pipeline, text: string): CiJob[] {
+  const terraform = mayRunTerraform(text);
+  return pipeline.jobs.map((job) => {
+    const scripts = [...pipeline.defaultScripts, ...job.scripts].map((l) => l.script);
+    const runs = terraform && !job.hidden && scripts.some(runsTerraform);
+    return {
+      platform: 'gitlab-ci',
+      name: job.name,
+      nameSpan: job.nameSpan,
+      hidden: job.hidden,
+      tokenSubject: tokenSubject(pipeline, job),
+      idTokenAudiences: ownAudiences(job),
+      ...(runs ? { terraform: terraformVariables([...pipeline.variables, ...job.variables], scripts, variableValue) } : {}),
+    };
+  });
+}
+
+/** `id_tokens: { NAME: { aud: X } }` in the job's own map: each `aud`, a string or a list. */
+function ownAudiences(job: PipelineJob): string[] {
+  if (!job.idTokens) return [];
+  const audiences: string[] = [];
+  for (const token of pairsOf(job.idTokens.value)) {
+    const aud = get(token.value, 'aud');
+    const values = isSeq(aud) ? itemsOf(aud).map(str) : [str(aud)];
+    for (const value of values) if (value) audiences.push(value);
+  }
+  return audiences;
 }
 
 function scriptAuthentications(lines: ScriptLine[], variableScopes: Pair[][], principal: Principal, text: string, siteOf: (line: ScriptLine) => PipelineSite): Authentication[] {

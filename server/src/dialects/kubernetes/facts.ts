@@ -1,6 +1,6 @@
-import type { Authentication, Cloud, Credential, Facts, ProjectedToken, ReferencedCredential, SecretKind } from '../../facts/model';
+import type { Authentication, Cloud, Credential, Facts, ProjectedToken, ReferencedCredential, SecretKind, SecretUse } from '../../facts/model';
 import { scanDecodedValue } from '../../secrets/scan';
-import { deref, isScalar, str } from '../../syntax/tree';
+import { deref, get, isMap, isScalar, itemsOf, pairsOf, str, type DataNode } from '../../syntax/tree';
 import { pairAnchor } from '../locate';
 import { readSecret, readWorkload, type Container, type KubeObject, type SecretObject, type Workload } from './model';
 
@@ -115,4 +115,33 @@ function decodedSecretValues(secret: SecretObject): Credential[] {
     found.push(...scanDecodedValue(`${pair.key}: ${decoded}`, value.span, `secret:${secret.firstLine.start}`, 'base64-encoded'));
   }
   return found;
+}
+
+/**
+ * The Secrets the manifest's documents refer to by name, anywhere in them: a `secret` volume's
+ * `secretName`, a `secretKeyRef` / `secretRef` / projected `secret` source, a ServiceAccount's
+ * `secrets` list. A fix that deletes a Secret checks the workspace's manifests here first.
+ */
+export function secretUses(roots: readonly (DataNode | null)[]): SecretUse[] {
+  const names = new Set<string>();
+  for (const root of roots) collectSecretNames(root, names, 0);
+  return [...names].map((secretName) => ({ secretName }));
+}
+
+function collectSecretNames(node: DataNode | null, names: Set<string>, depth: number): void {
+  const value = deref(node);
+  if (!value || depth > 64) return;
+  if (isMap(value)) {
+    for (const pair of pairsOf(value)) {
+      const add = (name: string | undefined): void => {
+        if (name !== undefined) names.add(name);
+      };
+      if (pair.key === 'secretName') add(str(pair.value));
+      if (pair.key === 'secretKeyRef' || pair.key === 'secretRef' || pair.key === 'secret') add(str(get(pair.value, 'name')));
+      if (pair.key === 'secrets' && str(get(value, 'kind')) === 'ServiceAccount') for (const item of itemsOf(pair.value)) add(str(get(item, 'name')));
+      collectSecretNames(pair.value, names, depth + 1);
+    }
+    return;
+  }
+  for (const item of itemsOf(value)) collectSecretNames(item, names, depth + 1);
 }

@@ -1,18 +1,19 @@
 import { jobActivity } from '../../dialects/github-actions/facts';
-import { isWorkflowSite, readTriggers, type Job, type Step, type Workflow, type WorkflowSite } from '../../dialects/github-actions/model';
+import { isWorkflowSite, type Job, type Step, type Workflow, type WorkflowSite } from '../../dialects/github-actions/model';
+import { tokenSubject } from '../../dialects/github-actions/subject';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Authentication } from '../../facts/model';
 import type { JobUsage } from '../../iam/least-privilege';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { sentence } from '../follow-ups';
 import { grantIdToken } from '../github-permissions';
-import type { FederatedCloud, FederationPlan, FederationRequest, PlanFederation, SubjectScope } from '../cloud/federation';
+import type { FederatedCloud, FederationPlan, FederationRequest, PlanFederation } from '../federation/federation';
 
 /**
  * What every GitHub Actions rewrite needs besides its own edits: the finding's place in the
- * workflow, the job's subject (which tokens a trust should admit), what the job runs, whether its
- * runner is GitHub's, the cloud identity from the plan (or repository variables when there is no
- * plan), and the job's `id-token: write`.
+ * workflow, the planner's request (with the job's token subject, `dialects/github-actions/subject.ts`),
+ * what the job runs, whether its runner is GitHub's, the cloud identity from the plan (or
+ * repository variables when there is no plan), and the job's `id-token: write`.
  */
 
 /** The finding's Authentication and where it was read, when it comes from a workflow (not a composite action). */
@@ -28,22 +29,6 @@ export function stepSite(context: FixContext): { auth: Authentication; workflow:
   const found = workflowAuthentication(context);
   if (!found?.site.job || !found.site.step) return undefined;
   return { auth: found.auth, workflow: found.site.workflow, job: found.site.job, step: found.site.step };
-}
-
-/**
- * Which of the repository's tokens a trust for this job should admit. A job with an environment
- * gets tokens whose `sub` names it, whatever the branch; without one, a workflow that runs only
- * on `push` to one branch (no pattern) names that branch. Anything else is unknown, and no trust
- * is written for it.
- */
-export function subjectScope(workflow: Workflow, job: Job): SubjectScope {
-  const environment = job.environment;
-  if (environment !== undefined) return environment !== '' && !environment.includes('${{') ? { kind: 'environment', name: environment } : { kind: 'unknown' };
-  const triggers = readTriggers(workflow);
-  const branches = triggers.push?.branches;
-  if (triggers.events.length !== 1 || !triggers.push || triggers.push.otherRefs || branches?.length !== 1) return { kind: 'unknown' };
-  const branch = branches[0]!;
-  return branch !== '' && !/[*?[\]!+]/.test(branch) && !branch.includes('${{') ? { kind: 'branch', name: branch.replace(/^refs\/heads\//, '') } : { kind: 'unknown' };
 }
 
 export function usageOf(job: Job): JobUsage {
@@ -82,7 +67,7 @@ export function federationRequest(context: FixContext, workflow: Workflow, job: 
   return {
     cloud,
     issuer: 'github',
-    subject: subjectScope(workflow, job),
+    subject: tokenSubject(workflow, job),
     job: { name: job.id, file: context.path },
     usage: usageOf(job),
     ...(region !== undefined ? { region } : {}),

@@ -1,17 +1,18 @@
-import type { Authentication } from '../../facts/model';
+import type { Authentication, TokenSubject } from '../../facts/model';
 import type { Pipeline, PipelineJob, PipelineSite, ScriptLine } from '../../dialects/gitlab-ci/model';
 import { CI_KEY_VARIABLES } from '../../dialects/ci-common/credentials';
 import type { WorkspaceContext } from '../../engine/workspace';
 import { shellCommands, type ShellCommand } from '../../syntax/shell';
 import { deref, isMap, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
-import type { FederatedCloud, FederationPlan, PlanFederation } from '../cloud/federation';
+import type { FederatedCloud, FederationPlan, PlanFederation } from '../federation/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';
 import { sentence } from '../follow-ups';
 import { deletePair } from '../yaml-edit';
 import { EditSet, indentStep, replacePairWithLines, yamlScalar, zeroIndentedSequences } from './edits';
-import { configMaps, effectiveLines, entrySource, jobGraph, jobsRunning } from './graph';
+import { concreteJobs, configMaps, effectiveLines, entrySource, jobsRunning } from '../../dialects/gitlab-ci/assembly';
+import { tokenSubject } from '../../dialects/gitlab-ci/subject';
 import type { Carrier, RewriteContext } from './placement';
-import { awsRegion, jobUsage, subjectScope } from './scope';
+import { awsRegion, jobUsage } from './usage';
 
 /** What every GitLab rewrite starts from. */
 export interface GitlabFix {
@@ -31,7 +32,7 @@ export function gitlabFix(fix: FixContext<Authentication>): GitlabFix | undefine
     fix,
     auth,
     site,
-    ctx: { text, graph: jobGraph(pipeline), step: indentStep(text, pipeline.jobs), zeroIndent: zeroIndentedSequences(text, configMaps(pipeline)), edits: new EditSet() },
+    ctx: { text, pipeline, step: indentStep(text, pipeline.jobs), zeroIndent: zeroIndentedSequences(text, configMaps(pipeline)), edits: new EditSet() },
   };
 }
 
@@ -96,14 +97,14 @@ export function variableCarrier(gl: GitlabFix): VariableCarrier | undefined {
   if (!owner) return undefined;
   const map = deref(owner.block.value) as MapNode;
   const jobs: PipelineJob[] = [];
-  for (const job of ctx.graph.concrete) {
+  for (const job of concreteJobs(ctx.pipeline)) {
     const from = (name: string): Pair | undefined => {
-      const source = entrySource(ctx.graph, job, 'variables', name);
+      const source = entrySource(ctx.pipeline, job, 'variables', name);
       return source.kind === 'layer' || source.kind === 'global' ? source.entry : undefined;
     };
-    if (!ctx.graph.layers(job)) {
+    if (!job.layers) {
       // Partly defined elsewhere: fine unless the keys may reach it.
-      if (owner.carrier.kind === 'global' || ctx.graph.reachable(job).includes(owner.carrier.map)) return undefined;
+      if (owner.carrier.kind === 'global' || job.reachable.includes(owner.carrier.map)) return undefined;
       continue;
     }
     const taken = pairs.filter((p) => from(p.key) === p).length;
@@ -152,7 +153,7 @@ export function removeVariables(ctx: RewriteContext, vc: VariableCarrier, replac
 /** Whether any of the jobs' scripts reads one of the variables (`$NAME`, `${NAME}`). */
 export function scriptsRead(gl: GitlabFix, jobs: readonly PipelineJob[], names: readonly string[]): boolean {
   const pattern = new RegExp(`\\$(?:\\{)?(?:${names.join('|')})(?![A-Za-z0-9_])`);
-  return jobs.some((job) => effectiveLines(gl.ctx.graph, job).some((line) => pattern.test(line.value as string)));
+  return jobs.some((job) => effectiveLines(gl.ctx.pipeline, job).some((line) => pattern.test(line.value as string)));
 }
 
 /**
@@ -162,7 +163,7 @@ export function scriptsRead(gl: GitlabFix, jobs: readonly PipelineJob[], names: 
 export function variableTaken(gl: GitlabFix, jobs: readonly PipelineJob[], names: readonly string[], removed: readonly Pair[]): boolean {
   return jobs.some((job) =>
     names.some((name) => {
-      const source = entrySource(gl.ctx.graph, job, 'variables', name);
+      const source = entrySource(gl.ctx.pipeline, job, 'variables', name);
       if (source.kind === 'none') return false;
       return !((source.kind === 'layer' || source.kind === 'global') && removed.includes(source.entry));
     }),
@@ -200,7 +201,7 @@ export function loginLine(gl: GitlabFix): LoginLine | undefined {
   if (!line) return undefined;
   const commands = shellCommands(line.script);
   if (commands.length !== 1) return undefined;
-  const jobs = jobsRunning(gl.ctx.graph, line.node);
+  const jobs = jobsRunning(gl.ctx.pipeline, line.node);
   if (!jobs || jobs.length === 0) return undefined;
   return { line, command: commands[0]!, jobs, carrier: lineOwner(gl.site.pipeline, line.node) };
 }
@@ -248,19 +249,21 @@ export interface Planned {
  */
 export function planJobs(gl: GitlabFix, plan: PlanFederation, cloud: FederatedCloud, jobs: readonly PipelineJob[]): Planned {
   const fallback: Planned = { groups: undefined, creates: [], edits: [], notes: [] };
-  const bySubject = new Map<string, PipelineJob[]>();
+  const bySubject = new Map<string, { subject: TokenSubject; jobs: PipelineJob[] }>();
   for (const job of jobs) {
-    const scope = subjectScope(gl.ctx.graph, job);
-    if (scope.kind === 'unknown') return fallback;
-    const key = `${scope.kind}:${scope.name}`;
-    bySubject.set(key, [...(bySubject.get(key) ?? []), job]);
+    const subject = tokenSubject(gl.ctx.pipeline, job);
+    if (subject.kind === 'unknown') return fallback;
+    const key = `${subject.kind}:${subject.name}`;
+    const group = bySubject.get(key) ?? { subject, jobs: [] };
+    group.jobs.push(job);
+    bySubject.set(key, group);
   }
   const groups: { jobs: PipelineJob[]; plan: FederationPlan }[] = [];
-  for (const group of bySubject.values()) {
+  for (const { subject, jobs: group } of bySubject.values()) {
     const first = group[0]!;
-    const region = cloud === 'aws' ? awsRegion(gl.ctx.graph, first) : undefined;
+    const region = cloud === 'aws' ? awsRegion(gl.ctx.pipeline, first) : undefined;
     const result = plan(
-      { cloud, issuer: 'gitlab', subject: subjectScope(gl.ctx.graph, first), job: { name: group.map((j) => j.name).join(', '), file: gl.fix.path }, usage: jobUsage(gl.ctx.graph, group), ...(region ? { region } : {}) },
+      { cloud, issuer: 'gitlab', subject, job: { name: group.map((j) => j.name).join(', '), file: gl.fix.path }, usage: jobUsage(gl.ctx.pipeline, group), ...(region ? { region } : {}) },
       gl.fix.workspace,
     );
     if (!result || result.identity.cloud !== cloud) return fallback;
@@ -278,7 +281,7 @@ export function planJobs(gl: GitlabFix, plan: PlanFederation, cloud: FederatedCl
 
 /**
  * The `aud` the ID token asks for, which must be the one the cloud's trust checks — agreed with the
- * cloud side (`plan.ts`, `subject.ts`):
+ * cloud side (`federation/plan.ts`, `federation/claims.ts`):
  * - AWS: the instance URL (`https://gitlab.com`), as GitLab's AWS guide configures the IAM OIDC
  *   provider's client id; a provider of the workspace that accepts another client id wins.
  * - Google Cloud: the provider's default audience, `https://iam.googleapis.com/` + its resource
@@ -335,5 +338,5 @@ export function program(words: readonly string[]): string | undefined {
 
 /** Jobs among `jobs` that run any command `test` accepts. */
 export function jobsRunningCommand(gl: GitlabFix, jobs: readonly PipelineJob[], test: (words: readonly string[]) => boolean): PipelineJob[] {
-  return jobs.filter((job) => effectiveLines(gl.ctx.graph, job).some((line) => shellCommands(line.value as string).some((c) => test(c.words))));
+  return jobs.filter((job) => effectiveLines(gl.ctx.pipeline, job).some((line) => shellCommands(line.value as string).some((c) => test(c.words))));
 }

@@ -1,8 +1,8 @@
-import type { PipelineJob } from '../../dialects/gitlab-ci/model';
+import type { Pipeline, PipelineJob } from '../../dialects/gitlab-ci/model';
 import { shellCommands } from '../../syntax/shell';
 import { deref, getPair, isMap, isSeq, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import { addKey, appendToMap, blockSequence, type EditSet, prependItems, yamlScalar } from './edits';
-import { configMaps, defaultMap, effectiveLines, entrySource, firstLayerWith, listSource, type JobGraph } from './graph';
+import { concreteJobs, configMaps, defaultMap, effectiveLines, entrySource, firstLayerWith, listSource } from '../../dialects/gitlab-ci/assembly';
 
 /**
  * Giving a set of jobs what an OIDC login needs — an `id_tokens:` entry, variables of their own,
@@ -15,7 +15,7 @@ import { configMaps, defaultMap, effectiveLines, entrySource, firstLayerWith, li
 
 export interface RewriteContext {
   text: string;
-  graph: JobGraph;
+  pipeline: Pipeline;
   /** The file's indentation step. */
   step: string;
   /** Whether sequences sit at their key's column. */
@@ -59,11 +59,11 @@ export function giveJobs(ctx: RewriteContext, carrier: Carrier, jobs: readonly P
   const tokenEntries = new Map<MapNode, string[]>();
   const variableEntries = new Map<MapNode, Map<string, string>>();
   // A key no job has yet goes where the credentials were when the job would take it from there.
-  const home = (job: PipelineJob, key: string): MapNode => (carrier.kind === 'map' && reaches(ctx, job, key, carrier.map) ? carrier.map : job.node);
+  const home = (job: PipelineJob, key: string): MapNode => (carrier.kind === 'map' && reaches(job, key, carrier.map) ? carrier.map : job.node);
 
   /** The `id_tokens:` block a job takes its tokens from (to extend), or the map a new block goes on; undefined when neither is safe. */
   const target = (job: PipelineJob): { block: MapNode } | { map: MapNode } | undefined => {
-    const first = firstLayerWith(ctx.graph, job, 'id_tokens');
+    const first = firstLayerWith(job, 'id_tokens');
     if (first === 'unknown') return undefined;
     if (first === 'none') {
       if (inheritsDefaultIdTokens(ctx, job)) return undefined;
@@ -74,7 +74,7 @@ export function giveJobs(ctx: RewriteContext, carrier: Carrier, jobs: readonly P
     const block = first.pair.value;
     if (!isMap(block) || block.tag) return undefined;
     const owner = ownerOf(ctx, first.pair);
-    if (!owner || !sharedOnlyBy(ctx, jobs, (other) => ctx.graph.reachable(other).includes(owner), owner)) return undefined;
+    if (!owner || !sharedOnlyBy(ctx, jobs, (other) => other.reachable.includes(owner), owner)) return undefined;
     return { block };
   };
 
@@ -89,14 +89,14 @@ export function giveJobs(ctx: RewriteContext, carrier: Carrier, jobs: readonly P
     const block = pair.value;
     if (!isMap(block) || block.tag) return undefined;
     const owner = ownerOf(ctx, pair);
-    if (!owner || !sharedOnlyBy(ctx, jobs, (other) => ctx.graph.reachable(other).includes(owner), owner)) return undefined;
+    if (!owner || !sharedOnlyBy(ctx, jobs, (other) => other.reachable.includes(owner), owner)) return undefined;
     return { block };
   };
 
   for (const { name, aud } of needs.idTokens ?? []) {
     const lines = (indent: string): string[] => [`${indent}${name}:`, `${indent}${u}aud: ${yamlScalar(aud)}`];
     for (const job of jobs) {
-      if (entrySource(ctx.graph, job, 'id_tokens', name).kind !== 'none') return false;
+      if (entrySource(ctx.pipeline, job, 'id_tokens', name).kind !== 'none') return false;
       const where = target(job);
       if (!where) return false;
       const [map, list, indent] = 'block' in where ? [where.block, tokenEntries, ''] : [where.map, undefined, u];
@@ -107,7 +107,7 @@ export function giveJobs(ctx: RewriteContext, carrier: Carrier, jobs: readonly P
   }
 
   for (const [job, variables] of needs.jobVariables ?? []) {
-    for (const [name] of variables) if (entrySource(ctx.graph, job, 'variables', name).kind !== 'none') return false;
+    for (const [name] of variables) if (entrySource(ctx.pipeline, job, 'variables', name).kind !== 'none') return false;
     const where = ownVariables(job);
     if (!where) return false;
     let entries: Map<string, string>;
@@ -153,7 +153,7 @@ function prependSetup(
   const added = new Set<MapNode>();
   const itemIndent = ctx.zeroIndent ? '' : ctx.step;
   for (const job of jobs) {
-    const source = listSource(ctx.graph, job, 'before_script');
+    const source = listSource(ctx.pipeline, job, 'before_script');
     if (source.kind === 'unknown') return false;
     if (source.kind === 'none') {
       const target = home(job);
@@ -170,9 +170,9 @@ function prependSetup(
       continue;
     }
     // The job's before_script cannot take the lines: its script can, when nothing runs before it that needs them.
-    const before = effectiveLines(ctx.graph, job, ['before_script']);
+    const before = effectiveLines(ctx.pipeline, job, ['before_script']);
     if (before.some((line) => shellCommands(line.value as string).some((c) => setup.needsLogin(c.words)))) return false;
-    const script = listSource(ctx.graph, job, 'script');
+    const script = listSource(ctx.pipeline, job, 'script');
     if (script.kind !== 'layer') return false;
     if (prepended.has(script.pair)) continue;
     if (!prependTo(ctx, jobs, script.pair, 'script', setup.lines)) return false;
@@ -185,7 +185,7 @@ function prependTo(ctx: RewriteContext, jobs: readonly PipelineJob[], pair: Pair
   const seq = pair.value?.kind === 'alias' ? undefined : blockSequence(ctx.text, pair.value);
   if (!seq) return false;
   const sharers = (other: PipelineJob): boolean => {
-    const s = listSource(ctx.graph, other, key);
+    const s = listSource(ctx.pipeline, other, key);
     return (s.kind === 'layer' || s.kind === 'default') && s.pair === pair;
   };
   if (!sharedOnlyBy(ctx, jobs, sharers, ownerOf(ctx, pair))) return false;
@@ -198,26 +198,26 @@ function prependTo(ctx: RewriteContext, jobs: readonly PipelineJob[], pair: Pair
  * may reach it at all.
  */
 function sharedOnlyBy(ctx: RewriteContext, jobs: readonly PipelineJob[], uses: (job: PipelineJob) => boolean, owner: MapNode | undefined): boolean {
-  const everywhere = owner === undefined || owner === defaultMap(ctx.graph.pipeline) || owner === ctx.graph.pipeline.root;
-  return ctx.graph.concrete.every((job) => {
+  const everywhere = owner === undefined || owner === defaultMap(ctx.pipeline) || owner === ctx.pipeline.root;
+  return concreteJobs(ctx.pipeline).every((job) => {
     if (jobs.includes(job)) return true;
-    if (!ctx.graph.layers(job)) return !everywhere && !ctx.graph.reachable(job).includes(owner);
+    if (!job.layers) return !everywhere && !job.reachable.includes(owner);
     return !uses(job);
   });
 }
 
 /** The map of the file a pair is written in. */
 function ownerOf(ctx: RewriteContext, pair: Pair): MapNode | undefined {
-  if (ctx.graph.pipeline.root.pairs.includes(pair)) return ctx.graph.pipeline.root;
-  return configMaps(ctx.graph.pipeline).find((map) => map.pairs.includes(pair));
+  if (ctx.pipeline.root.pairs.includes(pair)) return ctx.pipeline.root;
+  return configMaps(ctx.pipeline).find((map) => map.pairs.includes(pair));
 }
 
 /** A job without `id_tokens` of its own takes the default's today (which one of its own would hide). */
 function inheritsDefaultIdTokens(ctx: RewriteContext, job: PipelineJob): boolean {
-  const container = getPair(defaultMap(ctx.graph.pipeline), 'id_tokens');
+  const container = getPair(defaultMap(ctx.pipeline), 'id_tokens');
   const value = deref(container?.value);
   if (!isMap(value) || value.pairs.length === 0) return false;
-  return entrySource(ctx.graph, job, 'id_tokens', value.pairs[0]!.key).kind === 'default';
+  return entrySource(ctx.pipeline, job, 'id_tokens', value.pairs[0]!.key).kind === 'default';
 }
 
 /**
@@ -225,10 +225,10 @@ function inheritsDefaultIdTokens(ctx: RewriteContext, job: PipelineJob): boolean
  * take from `default:` today.
  */
 function reachesOnly(ctx: RewriteContext, jobs: readonly PipelineJob[], key: string, target: MapNode): boolean {
-  for (const job of ctx.graph.concrete) {
-    if (!reaches(ctx, job, key, target)) continue;
+  for (const job of concreteJobs(ctx.pipeline)) {
+    if (!reaches(job, key, target)) continue;
     if (!jobs.includes(job)) return false;
-    if (key === 'id_tokens' ? inheritsDefaultIdTokens(ctx, job) : listSource(ctx.graph, job, key).kind === 'default') return false;
+    if (key === 'id_tokens' ? inheritsDefaultIdTokens(ctx, job) : listSource(ctx.pipeline, job, key).kind === 'default') return false;
   }
   return true;
 }
@@ -238,10 +238,10 @@ function reachesOnly(ctx: RewriteContext, jobs: readonly PipelineJob[], key: str
  * key arrives from every layer (entries merge) and an array key from the first layer that has it;
  * through `<<` both arrive only where the merging map has no key of its own.
  */
-function reaches(ctx: RewriteContext, job: PipelineJob, key: string, target: MapNode): boolean {
-  const layers = ctx.graph.layers(job);
+function reaches(job: PipelineJob, key: string, target: MapNode): boolean {
+  const layers = job.layers;
   // Partly elsewhere: reached whenever the target may flow into it at all.
-  if (!layers) return ctx.graph.reachable(job).includes(target);
+  if (!layers) return job.reachable.includes(target);
   const hash = HASH_KEYS.has(key);
   for (const layer of layers) {
     if (layer === target) return true;

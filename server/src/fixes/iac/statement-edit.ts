@@ -2,7 +2,7 @@ import type { PolicyObject, StatementSyntax } from '../../dialects/iam-policy/po
 import type { PolicyEntry, PolicyValue } from '../../dialects/iam-policy/policy-value';
 import type { TfBlock } from '../../dialects/terraform/model';
 import type { Span } from '../../syntax/text';
-import { hclString } from '../cloud/render';
+import { hclString } from '../federation/render';
 import type { ProposedEdit } from '../fixer';
 import { appendToBlock } from '../hcl-edit';
 import { eolOf, indentationAt, lineEndAt, lineStartAt, startsLine, wholeLines } from '../text';

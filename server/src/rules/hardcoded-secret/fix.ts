@@ -5,7 +5,7 @@ import type { Span } from '../../syntax/text';
 import { deref, getPair, isMap, isScalar, isSeq, nodePathAt, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import { parseJson } from '../../syntax/json';
 import { parseYaml } from '../../syntax/yaml';
-import { folderOf, joinPath } from '../../fixes/cloud/workspace-index';
+import { folderOf, joinPath } from '../../graph/paths';
 import type { Fixer, FixProposal, ProposedEdit } from '../../fixes/fixer';
 import { eolOf, indentationAt, lineEndAt, lineStartAt } from '../../fixes/text';
 import { deletePair } from '../../fixes/yaml-edit';

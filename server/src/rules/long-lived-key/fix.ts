@@ -2,13 +2,14 @@ import { isTemplateSite } from '../../dialects/cloudformation/facts';
 import type { TfBlock } from '../../dialects/terraform/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { MintedCredential } from '../../facts/model';
-import { deref, get, getPath, isMap, itemsOf, pairsOf, str, type DataNode } from '../../syntax/tree';
+import { secretUses } from '../../dialects/kubernetes/facts';
+import { workspaceGraph } from '../../graph/graph';
+import { deref, getPath, isMap, str } from '../../syntax/tree';
 import { parseYaml } from '../../syntax/yaml';
 import type { Fixer, FixProposal } from '../../fixes/fixer';
 import { lineStartAt } from '../../fixes/text';
 import { fixTemplateKey } from './key-cloudformation';
 import { fixTerraformKey } from './key-terraform';
-import { yamlRoots } from '../../fixes/cloud/subject';
 
 /**
  * long-lived-key: the resource that mints a long-lived credential is replaced by what makes it
@@ -43,11 +44,8 @@ function deleteTokenSecret(minted: MintedCredential, text: string, path: string,
   const document = documents[index];
   if (!document?.root || documents.filter((d) => d.root && isMap(deref(d.root))).length < 2) return [];
   const name = minted.resourceName;
-  if (documents.some((d, i) => i !== index && usesSecret(d.root, name))) return [];
-  for (const [other, file] of workspace.files) {
-    if (other === path || file.dialect !== 'kubernetes') continue;
-    if (yamlRoots(file).some((root) => usesSecret(root, name))) return [];
-  }
+  const inThisFile = secretUses(documents.filter((_, i) => i !== index).map((d) => d.root));
+  if (inThisFile.some((use) => use.secretName === name) || workspaceGraph(workspace).secretInUse(name, path)) return [];
   // The document with its own `---` (the next document keeps its marker), comments above the stream kept.
   const start = lineStartAt(text, document.span.start);
   const next = documents[index + 1];
@@ -64,23 +62,4 @@ function deleteTokenSecret(minted: MintedCredential, text: string, path: string,
       ],
     },
   ];
-}
-
-/**
- * Whether an object mounts or refers to a Secret by name: a `secret` volume's `secretName`, a
- * `secretKeyRef` / `secretRef` / projected `secret` source, or a ServiceAccount's `secrets` list.
- */
-function usesSecret(node: DataNode | null, name: string, depth = 0): boolean {
-  const value = deref(node);
-  if (!value || depth > 64) return false;
-  if (isMap(value)) {
-    for (const pair of pairsOf(value)) {
-      if (pair.key === 'secretName' && str(pair.value) === name) return true;
-      if ((pair.key === 'secretKeyRef' || pair.key === 'secretRef' || pair.key === 'secret') && str(get(pair.value, 'name')) === name) return true;
-      if (pair.key === 'secrets' && str(get(value, 'kind')) === 'ServiceAccount' && itemsOf(pair.value).some((item) => str(get(item, 'name')) === name)) return true;
-      if (usesSecret(pair.value, name, depth + 1)) return true;
-    }
-    return false;
-  }
-  return itemsOf(value).some((item) => usesSecret(item, name, depth + 1));
 }

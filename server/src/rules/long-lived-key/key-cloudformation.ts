@@ -3,11 +3,11 @@ import type { TemplateSite } from '../../dialects/cloudformation/facts';
 import { fromDataNode } from '../../dialects/iam-policy/policy-value';
 import type { MintedCredential } from '../../facts/model';
 import { deref, get, getPair, isMap, isScalar, isSeq, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
-import { cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from '../../fixes/cloud/aws';
-import { cfn, jsonEntries, yamlLines, type CfnEntry, type CfnNode } from '../../fixes/cloud/cfn-render';
-import { iamName, logicalId, terraformLabel } from '../../fixes/cloud/render';
-import { defaultAudience } from '../../fixes/cloud/subject';
-import { awsProvidersFor, soleAccount } from '../../fixes/cloud/workspace-index';
+import { cloudFormationAwsResources, issuerLabel, type AwsRoleSpec, type ProviderChoice } from '../../fixes/federation/aws';
+import { cfn, jsonEntries, yamlLines, type CfnEntry, type CfnNode } from '../../fixes/federation/cfn-render';
+import { iamName, logicalId, terraformLabel } from '../../fixes/federation/render';
+import { workspaceGraph } from '../../graph/graph';
+import { defaultAudience } from '../../fixes/federation/claims';
 import type { FixContext, FixProposal, ProposedEdit } from '../../fixes/fixer';
 import { eolOf, lineStartAt, startsLine, wholeLines } from '../../fixes/text';
 import { deletePair, insertAfterPair, insertItemBefore } from '../../fixes/yaml-edit';
@@ -46,11 +46,12 @@ export function fixTemplateKey(fix: FixContext<MintedCredential>, site: Template
   const roleId = `${logicalId([label])}Role`;
   if (template.resources.some((r) => r.logicalId === roleId)) return [];
 
-  const account = soleAccount(workspace);
+  const graph = workspaceGraph(workspace);
+  const account = graph.soleAccount();
   let audience = defaultAudience('aws', user.issuer, user.issuerHost)!;
   const hostOf = (url: string | undefined): string | undefined => url?.replace(/^https?:\/\//, '').replace(/\/$/, '').toLowerCase();
   const local = template.resources.find((r) => r.type === 'AWS::IAM::OIDCProvider' && hostOf(str(get(r.properties, 'Url'))) === user.issuerHost.toLowerCase());
-  const elsewhere = awsProvidersFor(workspace, user.issuerHost).filter((p) => p.path !== path);
+  const elsewhere = graph.awsOidcProviders(user.issuerHost).filter((p) => p.path !== path);
   const clientIds = local ? itemsOf(get(local.properties, 'ClientIdList')).map(str).filter((c): c is string => c !== undefined) : elsewhere[0]?.provider.clientIds ?? [];
   const notes: string[] = [];
   if (clientIds.length > 0 && !clientIds.includes(audience)) {

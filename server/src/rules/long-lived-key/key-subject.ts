@@ -1,7 +1,9 @@
-import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
-import type { Cloud, SecretKind } from '../../facts/model';
-import type { CiIssuer, SubjectScope } from '../../fixes/cloud/federation';
-import { describeScope, issuerHost, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs } from '../../fixes/cloud/subject';
+import type { WorkspaceContext } from '../../engine/workspace';
+import type { Cloud, SecretKind, TokenSubject } from '../../facts/model';
+import type { RepositoryRef } from '../../facts/repository';
+import { sharedSubject, workspaceGraph } from '../../graph/graph';
+import { issuerHost, subjectClaim, type CiIssuer } from '../../graph/tokens';
+import { describeScope } from '../../fixes/federation/claims';
 import { attribute, GITLAB_VARIABLE_TYPES, type Located } from './terraform-module';
 
 /**
@@ -15,7 +17,7 @@ import { attribute, GITLAB_VARIABLE_TYPES, type Located } from './terraform-modu
 export interface KeyUser {
   issuer: CiIssuer;
   repository: RepositoryRef;
-  scope: Exclude<SubjectScope, { kind: 'unknown' }>;
+  scope: Exclude<TokenSubject, { kind: 'unknown' }>;
   issuerHost: string;
   subject: string;
   /** `acme/app environment "production"`, for titles and comments. */
@@ -25,12 +27,13 @@ export interface KeyUser {
 export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: readonly Located[], onlyKeyOfItsKind: boolean): KeyUser | undefined {
   const repository = workspace.repository;
   if (!repository) return undefined;
-  const ciScope = (): { issuer: CiIssuer; scope: Exclude<SubjectScope, { kind: 'unknown' }> } | undefined =>
-    sharedScope(workspaceJobs(workspace, (auth) => auth.target === cloud && auth.method === 'static'));
+  const graph = workspaceGraph(workspace);
+  const ciScope = (): { issuer: CiIssuer; subject: Exclude<TokenSubject, { kind: 'unknown' }> } | undefined =>
+    sharedSubject(graph.jobAuthentications((auth) => auth.target === cloud && auth.method === 'static'));
 
   let issuer: CiIssuer;
   let target: RepositoryRef = repository;
-  let scope: Exclude<SubjectScope, { kind: 'unknown' }>;
+  let scope: Exclude<TokenSubject, { kind: 'unknown' }>;
   const gitlabCarriers = carriers.filter((c) => GITLAB_VARIABLE_TYPES.includes(c.declaration.type));
   if (gitlabCarriers.length > 0) {
     // GitLab project variables: the project must be this repository (a numeric id cannot be told),
@@ -42,7 +45,7 @@ export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: rea
     const shared = ciScope();
     if (!shared || shared.issuer !== 'gitlab') return undefined;
     issuer = 'gitlab';
-    scope = shared.scope;
+    scope = shared.subject;
   } else if (carriers.length > 0) {
     const names = new Set(carriers.map((c) => attribute(c.declaration, 'repository')?.literal));
     const environments = new Set(carriers.map((c) => (c.declaration.type === 'github_actions_environment_secret' ? attribute(c.declaration, 'environment')?.literal ?? '' : undefined)));
@@ -57,18 +60,18 @@ export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: rea
       if (target !== repository) return undefined;
       const shared = ciScope();
       if (!shared || shared.issuer !== 'github') return undefined;
-      scope = shared.scope;
+      scope = shared.subject;
     }
   } else {
     if (!onlyKeyOfItsKind) return undefined;
     const shared = ciScope();
     if (!shared) return undefined;
     issuer = shared.issuer;
-    scope = shared.scope;
+    scope = shared.subject;
   }
   const host = issuerHost(issuer, target);
   if (!host) return undefined;
-  const subject = subjectClaim(issuer, target, scope, target === repository && usesImmutableSubjects(workspace));
+  const subject = subjectClaim(issuer, target, scope, target === repository && graph.immutableSubjects);
   if (!subject) return undefined;
   return { issuer, repository: target, scope, issuerHost: host, subject, described: `${target.owner}/${target.name} ${describeScope(scope)}` };
 }
@@ -79,12 +82,7 @@ export function keyUser(workspace: WorkspaceContext, cloud: Cloud, carriers: rea
  * be using that one (as far as the workspace shows).
  */
 export function onlyOneOfKind(workspace: WorkspaceContext, path: string, kind: SecretKind, inThisFile: number): boolean {
-  let count = inThisFile;
-  for (const [other, file] of workspace.files) {
-    if (other === path) continue;
-    count += file.facts.credentials.filter((c) => c.origin === 'minted' && c.kind === kind).length;
-  }
-  return count === 1;
+  return inThisFile + workspaceGraph(workspace).mintedCount(kind, path) === 1;
 }
 
 /** What the access-key replacement leaves to do: the job that used the key now assumes the role. */

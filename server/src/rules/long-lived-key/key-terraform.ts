@@ -1,12 +1,13 @@
 import type { TfBlock } from '../../dialects/terraform/model';
-import type { Declaration, GcpProviderTrust, MintedCredential } from '../../facts/model';
-import { issuerLabel, terraformAwsBlocks, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from '../../fixes/cloud/aws';
-import { reusableRole } from '../../fixes/cloud/aws-plan';
-import { azureOutput, terraformAzureBlocks, type AzureParent, type AzureSpec } from '../../fixes/cloud/azure';
-import { allDeclarations, gcpOutputs, gcpSpec, serviceAccountOf, terraformGcpBlocks } from '../../fixes/cloud/gcp';
-import { commentLines, hclString, iamName, terraformLabel } from '../../fixes/cloud/render';
-import { defaultAudience } from '../../fixes/cloud/subject';
-import { awsProvidersFor, folderOf, soleAccount } from '../../fixes/cloud/workspace-index';
+import type { Declaration, MintedCredential } from '../../facts/model';
+import { issuerLabel, terraformAwsBlocks, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from '../../fixes/federation/aws';
+import { reusableRole } from '../../fixes/federation/aws-plan';
+import { azureOutput, terraformAzureBlocks, type AzureParent, type AzureSpec } from '../../fixes/federation/azure';
+import { gcpOutputs, gcpSpec, serviceAccountOf, terraformGcpBlocks } from '../../fixes/federation/gcp';
+import { commentLines, hclString, iamName, terraformLabel } from '../../fixes/federation/render';
+import { defaultAudience } from '../../fixes/federation/claims';
+import { workspaceGraph } from '../../graph/graph';
+import { folderOf } from '../../graph/paths';
 import type { FixContext, FixProposal, ProposedEdit } from '../../fixes/fixer';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../../fixes/text';
 import { sentence } from '../../fixes/follow-ups';
@@ -139,13 +140,14 @@ function awsKey(context: KeyContext): FixProposal[] {
   const groups = declarationsOf(module, 'aws_iam_user_group_membership').filter((a) => namesUser(attribute(a.declaration, 'user')));
   if ([...attachments, ...inline, ...exclusive].some((a) => a.file.path !== undefined && !/\.tf$/.test(a.file.path))) return [];
 
-  const account = soleAccount(fix.workspace);
+  const graph = workspaceGraph(fix.workspace);
+  const account = graph.soleAccount();
   const notes: string[] = [];
   if (groups.length > 0) notes.push(`the user's groups (${groups.map((g) => `${g.declaration.type}.${g.declaration.name}`).join(', ')}) grant it more; attach the groups' policies to the role too`);
   if (attachments.length + inline.length + exclusive.length === 0) notes.push('no policy of the user was found in this module: grant the role what the user could do');
 
   // A role of this module that already admits exactly this subject takes the user's policies.
-  const reused = reusableRole(fix.workspace, user.issuerHost, user.subject);
+  const reused = reusableRole(graph, user.issuerHost, user.subject);
   const roleName = iamName([user.issuer === 'github' ? 'gha' : 'gitlab', user.repository.name, user.scope.name]);
   let roleLabel: string;
   const blocks: string[] = [];
@@ -207,7 +209,7 @@ function providerFor(context: KeyContext, folder: string, account: string | unde
   let audience = defaultAudience('aws', user.issuer, user.issuerHost)!;
   const hostOf = (url: string | undefined): string | undefined => url?.replace(/^https?:\/\//, '').replace(/\/$/, '').toLowerCase();
   const local = declarationsOf(module, 'aws_iam_openid_connect_provider').find((p) => hostOf(attribute(p.declaration, 'url')?.literal) === user.issuerHost.toLowerCase());
-  const elsewhere = awsProvidersFor(fix.workspace, user.issuerHost).filter((p) => folderOf(p.path) !== folder);
+  const elsewhere = workspaceGraph(fix.workspace).awsOidcProviders(user.issuerHost).filter((p) => folderOf(p.path) !== folder);
   const clientIds = local ? literalList(attribute(local.declaration, 'client_id_list')?.text) : elsewhere[0]?.provider.clientIds ?? [];
   let note: string | undefined;
   if (clientIds.length > 0 && !clientIds.includes(audience)) {
@@ -272,14 +274,13 @@ function gcpKey(context: KeyContext): FixProposal[] {
   if (!account) return [];
   const label = terraformLabel(iamName([user.issuer === 'github' ? 'gha' : 'gitlab', user.repository.name, user.scope.name]));
   if (declarations.some((d) => d.type === 'google_service_account_iam_member' && d.name === label)) return [];
-  const providers = [...fix.workspace.files]
-    .filter(([p, f]) => p !== fix.path && folderOf(p) === folder && f.dialect === 'terraform')
-    .flatMap(([, f]) => f.facts.trusts.filter((t): t is GcpProviderTrust => t.kind === 'gcp-workload-identity-provider'));
+  const graph = workspaceGraph(fix.workspace);
+  const providers = graph.moduleGcpProviders(folder).filter((p) => p.path !== fix.path).map((p) => p.trust);
   const spec = gcpSpec(
     { issuer: user.issuer, issuerHost: user.issuerHost, subject: user.subject, repository: user.repository, scopeName: user.scope.name, usedBy: user.described },
     declarations,
     providers,
-    [...allDeclarations(fix.workspace), ...module[0]!.declarations],
+    [...graph.declarations().map((d) => d.declaration), ...module[0]!.declarations],
     label,
     account,
   );

@@ -3,9 +3,10 @@ import type { TfBlock } from '../../dialects/terraform/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { Declaration } from '../../facts/model';
 import type { Span } from '../../syntax/text';
-import { escapeRegExp, folderOf } from '../../fixes/cloud/workspace-index';
+import { workspaceGraph } from '../../graph/graph';
+import { folderOf } from '../../graph/paths';
 import type { ProposedEdit } from '../../fixes/fixer';
-import { eolOf, lineEndAt, lineStartAt, nextLineStart, wholeLines } from '../../fixes/text';
+import { eolOf, escapeRegExp, lineEndAt, lineStartAt, nextLineStart, wholeLines } from '../../fixes/text';
 
 /**
  * A Terraform module as a fix sees it: the file being fixed (read live) and the other files of
@@ -23,9 +24,9 @@ export function moduleOf(block: TfBlock, text: string, path: string, workspace: 
   const current = declarationsBeside(block, text);
   if (!current) return undefined;
   const files: ModuleFile[] = [{ path: undefined, text, declarations: current }];
-  for (const [other, file] of workspace.files) {
-    if (other === path || folderOf(other) !== folderOf(path) || file.dialect !== 'terraform') continue;
-    files.push({ path: other, text: file.text, declarations: file.facts.declarations });
+  for (const other of workspaceGraph(workspace).moduleFiles(folderOf(path))) {
+    const text = workspace.files.get(other.path)?.text;
+    if (other.path !== path && text !== undefined) files.push({ path: other.path, text, declarations: other.facts.declarations });
   }
   return files;
 }

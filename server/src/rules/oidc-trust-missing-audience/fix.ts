@@ -1,12 +1,10 @@
 import { isStatementSyntax } from '../../dialects/iam-policy/policy-document';
-import { readPipeline } from '../../dialects/gitlab-ci/model';
 import type { WorkspaceContext } from '../../engine/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
-import { get, isSeq, itemsOf, pairsOf, str } from '../../syntax/tree';
-import { yamlRoots } from '../../fixes/cloud/subject';
+import { workspaceGraph } from '../../graph/graph';
 import type { Fixer } from '../../fixes/fixer';
-import { claimPrefix } from '../../fixes/iac/claim-prefix';
 import { addCondition } from '../../fixes/iac/statement-edit';
+import { claimPrefix } from '../../fixes/iac/claim-prefix';
 
 /**
  * oidc-trust-missing-audience: adds a `StringEquals` check of the token's audience to the trust
@@ -44,23 +42,12 @@ function audienceOf(trust: AwsWebIdentityTrust, workspace: WorkspaceContext): st
   }
 }
 
-/** The `aud` values the workspace's GitLab jobs that sign in to AWS with a web identity request in `id_tokens`. */
+/** The `aud` values the workspace's GitLab jobs (templates too) that sign in to AWS with a web identity request in their own `id_tokens`. */
 function gitlabAudiences(workspace: WorkspaceContext): Set<string> {
   const audiences = new Set<string>();
-  for (const file of workspace.files.values()) {
-    if (file.dialect !== 'gitlab-ci') continue;
-    const jobs = new Set(file.facts.authentications.filter((a) => a.target === 'aws' && a.method === 'oidc' && a.principal.kind === 'ci-job').map((a) => (a.principal.kind === 'ci-job' ? a.principal.job : '')));
-    if (jobs.size === 0) continue;
-    for (const root of yamlRoots(file)) {
-      for (const job of readPipeline(root)?.jobs ?? []) {
-        if (!jobs.has(job.name) || !job.idTokens) continue;
-        for (const token of pairsOf(job.idTokens.value)) {
-          const aud = get(token.value, 'aud');
-          const values = isSeq(aud) ? itemsOf(aud).map(str) : [str(aud)];
-          for (const value of values) if (value) audiences.add(value);
-        }
-      }
-    }
+  for (const job of workspaceGraph(workspace).jobs) {
+    if (job.platform !== 'gitlab-ci' || !job.authentications.some((a) => a.target === 'aws' && a.method === 'oidc')) continue;
+    for (const audience of job.idTokenAudiences) audiences.add(audience);
   }
   return audiences;
 }

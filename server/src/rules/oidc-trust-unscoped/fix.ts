@@ -1,13 +1,14 @@
 import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import { isSubjectKey } from '../../iam/trust';
 import type { WorkspaceContext } from '../../engine/workspace';
-import type { Authentication, AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
-import { hclString } from '../../fixes/cloud/render';
-import { issuerHost, likeMatches, sharedScope, subjectClaim, usesImmutableSubjects, workspaceJobs, type WorkspaceJob } from '../../fixes/cloud/subject';
-import { folderOf } from '../../fixes/cloud/workspace-index';
+import type { AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
+import { assumedRoleName, sharedSubject, workspaceGraph, type JobAuthentication } from '../../graph/graph';
+import { issuerHost, subjectClaim } from '../../graph/tokens';
+import { hclString } from '../../fixes/federation/render';
+import { likeMatches } from '../../fixes/federation/claims';
 import type { Fixer, FixProposal, ProposedEdit } from '../../fixes/fixer';
-import { claimPrefix } from '../../fixes/iac/claim-prefix';
 import { eolOf, indentationAt, lineStartAt, startsLine } from '../../fixes/text';
+import { claimPrefix } from '../../fixes/iac/claim-prefix';
 import { addCondition, addConditionBlock, conditionEntries, conditionObject, deleteEntry, insertEntry, isHclBlock, renameKey, replaceValue, trailingComment } from '../../fixes/iac/statement-edit';
 
 /**
@@ -40,12 +41,16 @@ function narrowAws(trust: AwsWebIdentityTrust, text: string, path: string, works
   const repository = workspace.repository;
   if (!isStatementSyntax(syntax) || !repository || (trust.issuer !== 'github' && trust.issuer !== 'gitlab')) return [];
   if (issuerHost(trust.issuer, repository)?.toLowerCase() !== trust.issuerHost.toLowerCase()) return [];
-  const roleNames = rolesOf(trust, path, workspace);
+  const graph = workspaceGraph(workspace);
+  const roleNames = graph.roleNamesOfTrust(trust, path);
   if (roleNames.length === 0) return [];
-  const jobs = workspaceJobs(workspace, (auth) => auth.target === 'aws' && auth.method === 'oidc' && assumesOneOf(auth, roleNames));
-  const shared = sharedScope(jobs);
+  const jobs = graph.jobAuthentications((auth) => {
+    const role = assumedRoleName(auth);
+    return auth.target === 'aws' && auth.method === 'oidc' && role !== undefined && roleNames.includes(role);
+  });
+  const shared = sharedSubject(jobs);
   if (!shared || shared.issuer !== trust.issuer) return [];
-  const subject = subjectClaim(trust.issuer, repository, shared.scope, usesImmutableSubjects(workspace));
+  const subject = subjectClaim(trust.issuer, repository, shared.subject, graph.immutableSubjects);
   if (!subject || !admitted(trust, subject)) return [];
   const key = `${claimPrefix(trust)}:sub`;
   const edits = syntax.form === 'policy-document' ? narrowBlock(text, syntax, trust, key, subject) : narrowData(text, syntax, trust, key, subject);
@@ -53,28 +58,7 @@ function narrowAws(trust: AwsWebIdentityTrust, text: string, path: string, works
   return [{ title: `Narrow the trust to ${subject}`, safe: false, edits, followUps: [`The trust now admits only ${subject}, ${jobsPhrase(jobs)}: any other workflow that assumes it is locked out.`] }];
 }
 
-/** The IAM names of the roles this trust belongs to: the file says them, or the module's other files do. */
-function rolesOf(trust: AwsWebIdentityTrust, path: string, workspace: WorkspaceContext): string[] {
-  const names = new Set(trust.owner.roleNames ?? []);
-  if (trust.owner.resourceType === 'aws_iam_policy_document') {
-    const reference = `data.aws_iam_policy_document.${trust.owner.name}.json`;
-    for (const [other, file] of workspace.files) {
-      if (other === path || folderOf(other) !== folderOf(path)) continue;
-      for (const identity of file.facts.identities) if (identity.trustPolicyRef === reference && identity.roleName) names.add(identity.roleName);
-    }
-  }
-  return [...names];
-}
-
-/** Whether a login names one of these roles, by ARN (`arn:aws:iam::…:role/path/NAME`) or by name. */
-function assumesOneOf(auth: Authentication, roleNames: readonly string[]): boolean {
-  const role = auth.session?.role?.value;
-  if (!role || role.includes('$')) return false;
-  const name = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(role)?.[1] ?? role;
-  return roleNames.includes(name);
-}
-
-function jobsPhrase(jobs: readonly WorkspaceJob[]): string {
+function jobsPhrase(jobs: readonly JobAuthentication[]): string {
   const first = jobs[0]!;
   const more = jobs.length - 1;
   return `the subject of job "${first.job}" in ${first.file}${more > 0 ? ` and ${more} more` : ''}`;
@@ -146,9 +130,10 @@ function narrowBlock(text: string, syntax: Extract<StatementSyntax, { form: 'pol
 function narrowGcp(trust: GcpProviderTrust, text: string, workspace: WorkspaceContext): FixProposal[] {
   const repository = workspace.repository;
   if (!repository || trust.issuer !== 'github' || issuerHost('github', repository) === undefined || !trust.span) return [];
-  const providers = [...workspace.files.values()].flatMap((f) => f.facts.trusts).filter((t) => t.kind === 'gcp-workload-identity-provider' && t.issuer === 'github');
+  const graph = workspaceGraph(workspace);
+  const providers = graph.trusts.filter(({ trust: t }) => t.kind === 'gcp-workload-identity-provider' && t.issuer === 'github');
   if (providers.length > 1) return [];
-  const jobs = workspaceJobs(workspace, (auth) => auth.target === 'gcp' && auth.method === 'oidc');
+  const jobs = graph.jobAuthentications((auth) => auth.target === 'gcp' && auth.method === 'oidc');
   if (jobs.length === 0 || jobs.some((j) => j.issuer !== 'github')) return [];
   const clause = `assertion.repository == '${repository.owner}/${repository.name}'`;
   const title = `Admit only ${repository.owner}/${repository.name} (attribute_condition)`;
@@ -173,10 +158,11 @@ function narrowAzure(trust: AzureFederatedCredentialTrust, text: string, workspa
   const current = trust.subject;
   if (!repository || !current || (trust.issuer !== 'github' && trust.issuer !== 'gitlab')) return [];
   if (!/^"[^"$%\n]*"$/.test(text.slice(current.span.start, current.span.end))) return [];
-  const jobs = workspaceJobs(workspace, (auth) => auth.target === 'azure' && auth.method === 'oidc');
-  const shared = sharedScope(jobs);
+  const graph = workspaceGraph(workspace);
+  const jobs = graph.jobAuthentications((auth) => auth.target === 'azure' && auth.method === 'oidc');
+  const shared = sharedSubject(jobs);
   if (!shared || shared.issuer !== trust.issuer) return [];
-  const subject = subjectClaim(shared.issuer, repository, shared.scope, usesImmutableSubjects(workspace));
+  const subject = subjectClaim(shared.issuer, repository, shared.subject, graph.immutableSubjects);
   if (!subject || !likeMatches(current.value, subject)) return [];
   return [
     {

@@ -1,6 +1,6 @@
 import type { Authentication, Cloud, Credential } from '../../facts/model';
 import type { TfBlock } from '../../dialects/terraform/model';
-import { jobsPhrase, terraformJobs, type TerraformJob } from '../../fixes/cloud/ci-terraform';
+import { workspaceGraph, type GraphJob } from '../../graph/graph';
 import type { Fixer, FixProposal, ProposedEdit } from '../../fixes/fixer';
 import { appendToBlock, deleteLines } from '../../fixes/hcl-edit';
 
@@ -34,7 +34,7 @@ export const fixProviderStaticCredentials: Fixer<Authentication> = ({ about: aut
   }
   const provider = auth.principal.kind === 'terraform-provider' ? auth.principal.provider : '';
   const cloud = cloudOf(provider, auth.target);
-  const jobs = terraformJobs(workspace);
+  const jobs = workspaceGraph(workspace).jobs.filter(runsTerraform);
   const revoke = revocation(removed, text);
   const fixes: FixProposal[] = [
     {
@@ -80,10 +80,10 @@ function ambientNotes(cloud: Cloud | undefined, jobs: readonly TerraformJob[]): 
   const notes: string[] = [];
   for (const job of jobs.slice(0, 3)) {
     const where = jobsPhrase([job]);
-    const logins = job.logins.filter((a) => a.target === cloud);
+    const logins = job.authentications.filter((a) => a.target === cloud);
     const federated = logins.find((a) => a.method !== 'static');
     if (federated) notes.push(`${capitalized(where)} logs in with ${federated.mechanism} before Terraform: the provider uses that session.`);
-    else if (cloud === 'aws' && job.variables.has('AWS_ROLE_ARN') && job.variables.has('AWS_WEB_IDENTITY_TOKEN_FILE')) notes.push(`${capitalized(where)} sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE: the provider assumes that role.`);
+    else if (cloud === 'aws' && job.terraform.variables.includes('AWS_ROLE_ARN') && job.terraform.variables.includes('AWS_WEB_IDENTITY_TOKEN_FILE')) notes.push(`${capitalized(where)} sets AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE: the provider assumes that role.`);
     else if (logins.length > 0) notes.push(`${capitalized(where)} still logs in with stored keys: apply the static-cloud-credentials fix there.`);
     else notes.push(`${capitalized(where)} runs Terraform with no ${cloud === 'gcp' ? 'Google Cloud' : cloud === 'aws' ? 'AWS' : 'Azure'} login Keyless can see: add one before it (${LOGIN_HINT[cloud]}).`);
   }
@@ -102,13 +102,27 @@ function revocation(removed: readonly Credential[], text: string): string[] {
   return [`Once nothing else reads it, deactivate the key behind ${sources.length > 0 ? sources.join(', ') : names.join(', ')} and delete it where it is kept (tfvars, TF_VAR_ variables, CI secrets, key files).`];
 }
 
+/** A CI job of the workspace that runs Terraform (`CiJob.terraform`): what the provider's credentials come from there. */
+type TerraformJob = GraphJob & Required<Pick<GraphJob, 'terraform'>>;
+
+function runsTerraform(job: GraphJob): job is TerraformJob {
+  return job.terraform !== undefined;
+}
+
+/** `job "plan" in .gitlab-ci.yml` (and how many more). */
+function jobsPhrase(jobs: readonly TerraformJob[]): string {
+  const first = jobs[0]!;
+  const more = jobs.length - 1;
+  return `job "${first.name}" in ${first.file}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
 function capitalized(phrase: string): string {
   return phrase.charAt(0).toUpperCase() + phrase.slice(1);
 }
 
 function federatedForm(provider: string, block: TfBlock, jobs: readonly TerraformJob[]): { name: string; lines: string[]; note: string } | undefined {
   if (provider === 'aws' && block.blocks('assume_role_with_web_identity').length === 0) {
-    const setting = jobs.filter((j) => j.variables.has('AWS_ROLE_ARN') && j.variables.has('AWS_WEB_IDENTITY_TOKEN_FILE'));
+    const setting = jobs.filter((j) => j.terraform.variables.includes('AWS_ROLE_ARN') && j.terraform.variables.includes('AWS_WEB_IDENTITY_TOKEN_FILE'));
     if (setting.length === 0) return undefined;
     const where = jobsPhrase(setting);
     return {
@@ -124,7 +138,7 @@ function federatedForm(provider: string, block: TfBlock, jobs: readonly Terrafor
     };
   }
   if ((provider === 'azurerm' || provider === 'azuread') && !block.attribute('use_oidc')) {
-    const oidc = jobs.filter((j) => j.enabled.has('ARM_USE_OIDC') || j.logins.some((a) => a.target === 'azure' && a.method === 'oidc'));
+    const oidc = jobs.filter((j) => j.terraform.enabled.includes('ARM_USE_OIDC') || j.authentications.some((a) => a.target === 'azure' && a.method === 'oidc'));
     if (oidc.length === 0) return undefined;
     return {
       name: 'OIDC (use_oidc = true)',

@@ -2,11 +2,11 @@ import type { PipelineJob } from '../../dialects/gitlab-ci/model';
 import { AWS_PROGRAMS } from '../../iam/aws-programs';
 import { flagValue, shellCommands } from '../../syntax/shell';
 import { isSeq, type DataNode, type ScalarNode } from '../../syntax/tree';
-import type { PlanFederation } from '../../fixes/cloud/federation';
-import type { Authentication } from '../../facts/model';
+import type { PlanFederation } from '../../fixes/federation/federation';
 import type { Fixer, FixProposal } from '../../fixes/fixer';
 import { GITLAB_SESSION_NAME } from '../../fixes/session-name';
 import { deleteItem, replaceItem } from '../../fixes/gitlab-ci/edits';
+import type { Authentication } from '../../facts/model';
 import {
   cloudAudience,
   keepsOtherKeys,
@@ -30,9 +30,10 @@ import {
   type Planned,
   type VariableCarrier,
 } from '../../fixes/gitlab-ci/common';
-import { configMaps, effectiveLines, entrySource } from '../../fixes/gitlab-ci/graph';
+import { configMaps, effectiveLines, entrySource } from '../../dialects/gitlab-ci/assembly';
 import { giveJobs, type Needs } from '../../fixes/gitlab-ci/placement';
-import { literalVariable, singleBranch } from '../../fixes/gitlab-ci/scope';
+import { gitlabSubjectClaim, tokenSubject } from '../../dialects/gitlab-ci/subject';
+import { literalVariable } from '../../fixes/gitlab-ci/usage';
 
 /**
  * The GitLab CI side of the OIDC migration for `static-cloud-credentials`: key variables and
@@ -119,7 +120,7 @@ function awsVariables(gl: GitlabFix, plan: PlanFederation, vc: VariableCarrier):
   const { ctx } = gl;
   const { jobs, dropped: others } = servedJobs(gl, vc, usesAws);
   if (jobs.length === 0 || scriptsRead(gl, vc.jobs, vc.pairs.map((p) => p.key)) || keepsOtherKeys(gl, jobs, vc.pairs)) return [];
-  const withRole = jobs.filter((job) => entrySource(ctx.graph, job, 'variables', 'AWS_ROLE_ARN').kind !== 'none');
+  const withRole = jobs.filter((job) => entrySource(ctx.pipeline, job, 'variables', 'AWS_ROLE_ARN').kind !== 'none');
   if (withRole.length > 0 && withRole.length < jobs.length) return [];
   const ownRole = withRole.length > 0;
   const planned: Planned = ownRole ? { groups: undefined, creates: [], edits: [], notes: [] } : planJobs(gl, plan, 'aws', jobs);
@@ -356,10 +357,10 @@ function azureLogin(gl: GitlabFix, plan: PlanFederation, login: LoginLine): FixP
 /** The `sub` a federated credential must match, when the project and one branch are known. */
 function subjectHint(gl: GitlabFix, jobs: readonly PipelineJob[]): string {
   const repository = gl.fix.workspace.repository;
-  const branches = new Set(jobs.map((job) => singleBranch(gl.ctx.graph, job)));
+  const branches = new Set(jobs.map((job) => tokenSubject(gl.ctx.pipeline, job)).map((subject) => (subject.kind === 'branch' ? subject.name : undefined)));
   const branch = branches.size === 1 ? [...branches][0] : undefined;
-  if (repository && branch) return `project_path:${repository.owner}/${repository.name}:ref_type:branch:ref:${branch}`;
-  return "this project's branch";
+  const claim = repository && branch ? gitlabSubjectClaim(repository, { kind: 'branch', name: branch }) : undefined;
+  return claim ?? "this project's branch";
 }
 
 const AZURE_TOKEN_FILE = '/tmp/azure-id-token-$CI_JOB_ID';
@@ -418,7 +419,7 @@ function vaultExport(flags: readonly string[]): string {
 /** The Vault address the token is for: the login's `-address`, else `VAULT_ADDR` as the jobs set it, else the variable itself. */
 function vaultAudience(gl: GitlabFix, jobs: readonly PipelineJob[], address: string | undefined): string {
   if (address && /^https?:\/\/[^\s$]+$/.test(address)) return address.replace(/\/+$/, '');
-  const set = new Set(jobs.map((job) => literalVariable(gl.ctx.graph, job, 'VAULT_ADDR')));
+  const set = new Set(jobs.map((job) => literalVariable(gl.ctx.pipeline, job, 'VAULT_ADDR')));
   const only = set.size === 1 ? [...set][0] : undefined;
   return only && /^https?:\/\//.test(only) ? only.replace(/\/+$/, '') : '$VAULT_ADDR';
 }
@@ -456,7 +457,7 @@ function vaultVariables(gl: GitlabFix, vc: VariableCarrier): FixProposal[] {
   if (!vc.pairs.every((p) => p.key === 'VAULT_TOKEN')) return [];
   const { jobs, dropped: others } = servedJobs(gl, vc, usesVault);
   if (jobs.length === 0 || jobsRunningCommand(gl, jobs, usesVault).length < jobs.length || keepsOtherKeys(gl, jobs, vc.pairs)) return [];
-  const afterScripts = vc.jobs.some((job) => effectiveLines(ctx.graph, job, ['after_script']).some((line) => /\$\{?VAULT_TOKEN\b/.test(line.value as string)));
+  const afterScripts = vc.jobs.some((job) => effectiveLines(ctx.pipeline, job, ['after_script']).some((line) => /\$\{?VAULT_TOKEN\b/.test(line.value as string)));
   if (afterScripts) return [];
   const dropReaders = vc.carrier.kind === 'global' ? vc.jobs.filter((j) => !jobs.includes(j)) : [];
   if (scriptsRead(gl, dropReaders, ['VAULT_TOKEN'])) return [];

@@ -1,7 +1,7 @@
 import type { Authentication, Cloud } from '../../facts/model';
-import type { PlanFederation } from '../../fixes/cloud/federation';
+import type { PlanFederation } from '../../fixes/federation/federation';
 import type { Fixer } from '../../fixes/fixer';
-import { planFederation } from '../../fixes/cloud/plan';
+import { planFederation } from '../../fixes/federation/plan';
 import { CLOUD_NAMES, credentialList, isCloud } from '../wording';
 import { otherCredentials, type Rule } from '../rule';
 import { githubActionsFixers } from './github-actions';

@@ -2,14 +2,14 @@ import type { PipelineJob } from '../../dialects/gitlab-ci/model';
 import { NPMRC_TOKEN, publishCommand } from '../../dialects/ci-common/credentials';
 import { flagValue, shellCommands, type ShellCommand } from '../../syntax/shell';
 import { deref, get, isMap, isSeq, str, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
-import type { Authentication } from '../../facts/model';
 import type { Fixer, FixProposal } from '../../fixes/fixer';
 import { deletePair } from '../../fixes/yaml-edit';
 import { deleteItem, replaceItem } from '../../fixes/gitlab-ci/edits';
 import { gitlabFix, jobList, loginLine, proposal, variableBlocks, variableCarrier, withNotes, type GitlabFix } from '../../fixes/gitlab-ci/common';
-import { effectiveLines, entrySource, jobsRunning, listSource } from '../../fixes/gitlab-ci/graph';
+import { concreteJobs, effectiveLines, entrySource, jobsRunning, listSource } from '../../dialects/gitlab-ci/assembly';
 import { giveJobs } from '../../fixes/gitlab-ci/placement';
-import { literalVariable } from '../../fixes/gitlab-ci/scope';
+import { literalVariable } from '../../fixes/gitlab-ci/usage';
+import type { Authentication } from '../../facts/model';
 
 /**
  * The GitLab CI side of trusted publishing for `static-registry-token`. Only npm and PyPI accept
@@ -67,19 +67,19 @@ function npmRewrite(gl: GitlabFix): FixProposal[] {
     if (!vc) return [];
     variable = credential.name;
     const pattern = new RegExp(`\\$\\{?${variable}\\b`);
-    tokenLines = [...new Set(vc.jobs.flatMap((job) => effectiveLines(ctx.graph, job)).filter((line) => NPMRC_TOKEN.test(line.value as string) && pattern.test(line.value as string)))];
+    tokenLines = [...new Set(vc.jobs.flatMap((job) => effectiveLines(ctx.pipeline, job)).filter((line) => NPMRC_TOKEN.test(line.value as string) && pattern.test(line.value as string)))];
     if (tokenLines.length === 0) return [];
   }
   const jobs: PipelineJob[] = [];
   for (const line of tokenLines) {
     if (shellCommands(line.value as string).length !== 1) return [];
-    const running = jobsRunning(ctx.graph, line);
+    const running = jobsRunning(ctx.pipeline, line);
     if (!running || running.length === 0) return [];
     for (const job of running) if (!jobs.includes(job)) jobs.push(job);
   }
   // Every job that loses the token line must be one that publishes with npm, on runners npm trusts.
   for (const job of jobs) {
-    const commands = effectiveLines(ctx.graph, job).flatMap((line) => shellCommands(line.value as string));
+    const commands = effectiveLines(ctx.pipeline, job).flatMap((line) => shellCommands(line.value as string));
     if (!commands.some(npmPublishes) || commands.some(otherNpmPublish)) return [];
     if (!onSharedRunners(gl, job) || nodeTooOld(gl, job)) return [];
   }
@@ -103,7 +103,7 @@ function tokenVariable(script: string): string | undefined {
 
 /** npm trusts GitLab.com's shared runners only: a job pinned by `tags:` to other runners is not one. */
 function onSharedRunners(gl: GitlabFix, job: PipelineJob): boolean {
-  const tags = listSource(gl.ctx.graph, job, 'tags');
+  const tags = listSource(gl.ctx.pipeline, job, 'tags');
   if (tags.kind === 'none') return true;
   if (tags.kind !== 'layer') return false;
   const value = deref(tags.pair.value);
@@ -112,7 +112,7 @@ function onSharedRunners(gl: GitlabFix, job: PipelineJob): boolean {
 
 /** Trusted publishing needs Node 22.14 or later: a `node:18`-style image is too old. */
 function nodeTooOld(gl: GitlabFix, job: PipelineJob): boolean {
-  const image = listSource(gl.ctx.graph, job, 'image');
+  const image = listSource(gl.ctx.pipeline, job, 'image');
   let name: string | undefined;
   if (image.kind === 'layer') {
     const value = deref(image.pair.value);
@@ -130,14 +130,14 @@ function removeUnread(gl: GitlabFix, name: string, removedLines: readonly Scalar
   const { ctx } = gl;
   const pattern = new RegExp(`\\$\\{?${name}\\b`);
   const entries = new Map<Pair, PipelineJob[]>();
-  for (const job of ctx.graph.concrete) {
-    const source = entrySource(ctx.graph, job, 'variables', name);
+  for (const job of concreteJobs(ctx.pipeline)) {
+    const source = entrySource(ctx.pipeline, job, 'variables', name);
     if (source.kind === 'unknown') return true;
     if (source.kind === 'layer' || source.kind === 'global') entries.set(source.entry, [...(entries.get(source.entry) ?? []), job]);
   }
   const blocks = variableBlocks(gl.site.pipeline);
   for (const [entry, takers] of entries) {
-    const reads = takers.some((job) => effectiveLines(ctx.graph, job).some((line) => !removedLines.includes(line) && pattern.test(line.value as string)));
+    const reads = takers.some((job) => effectiveLines(ctx.pipeline, job).some((line) => !removedLines.includes(line) && pattern.test(line.value as string)));
     const block = blocks.find((b) => (b.value as MapNode).pairs.includes(entry));
     if (reads || !block) continue;
     const only = (block.value as MapNode).pairs.length === 1;
@@ -191,10 +191,10 @@ function pypiRewrite(gl: GitlabFix): FixProposal[] {
     if (!vc) return [];
     // Jobs that take the password and upload elsewhere (a private index) still need it.
     const uploadsElsewhere = vc.jobs.some((job) =>
-      effectiveLines(ctx.graph, job).some((l) => shellCommands(l.value as string).some((c) => /^(?:twine|python[0-9.]*)$/.test(c.words[0] ?? '') && c.words.includes('upload') && !twineUpload(c))),
+      effectiveLines(ctx.pipeline, job).some((l) => shellCommands(l.value as string).some((c) => /^(?:twine|python[0-9.]*)$/.test(c.words[0] ?? '') && c.words.includes('upload') && !twineUpload(c))),
     );
-    if (uploadsElsewhere || vc.jobs.some((job) => effectiveLines(ctx.graph, job).some((l) => /\$\{?TWINE_PASSWORD\b/.test(l.value as string)))) return [];
-    jobs = vc.jobs.filter((job) => effectiveLines(ctx.graph, job).some((l) => shellCommands(l.value as string).some((c) => twineUpload(c) !== undefined)));
+    if (uploadsElsewhere || vc.jobs.some((job) => effectiveLines(ctx.pipeline, job).some((l) => /\$\{?TWINE_PASSWORD\b/.test(l.value as string)))) return [];
+    jobs = vc.jobs.filter((job) => effectiveLines(ctx.pipeline, job).some((l) => shellCommands(l.value as string).some((c) => twineUpload(c) !== undefined)));
     if (jobs.length === 0) return [];
     const block = vc.block.value as MapNode;
     const removeBlock = block.pairs.length === 1;
@@ -202,10 +202,10 @@ function pypiRewrite(gl: GitlabFix): FixProposal[] {
   }
   const indexes = new Set<string>();
   for (const job of jobs) {
-    const username = literalVariable(ctx.graph, job, 'TWINE_USERNAME');
-    const usernameSource = entrySource(ctx.graph, job, 'variables', 'TWINE_USERNAME');
+    const username = literalVariable(ctx.pipeline, job, 'TWINE_USERNAME');
+    const usernameSource = entrySource(ctx.pipeline, job, 'variables', 'TWINE_USERNAME');
     if (usernameSource.kind !== 'none' && username !== '__token__') return [];
-    for (const l of effectiveLines(ctx.graph, job)) for (const c of shellCommands(l.value as string)) {
+    for (const l of effectiveLines(ctx.pipeline, job)) for (const c of shellCommands(l.value as string)) {
       const upload = twineUpload(c);
       if (upload) indexes.add(upload.index);
     }

@@ -1,14 +1,14 @@
 import { classifyCiValue, isReference } from '../../../dialects/ci-common/credentials';
 import { awsRegionEntry, stepNeedsAws } from '../../../dialects/github-actions/facts';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../../dialects/github-actions/model';
-import type { Authentication } from '../../../facts/model';
 import { str, type Pair } from '../../../syntax/tree';
-import type { PlanFederation } from '../../../fixes/cloud/federation';
+import type { PlanFederation } from '../../../fixes/federation/federation';
 import type { Fixer, FixContext, FixProposal, ProposedEdit } from '../../../fixes/fixer';
 import { GITHUB_SESSION_NAME } from '../../../fixes/session-name';
 import { insertAfterPair, yamlString } from '../../../fixes/yaml-edit';
 import { askPlan, CloudSide, federationRequest, grantFor, identitySource, proposal, quoted, runsSelfHosted, SELF_HOSTED_WARNING, stepSite, workflowAuthentication } from '../../../fixes/github-actions/context';
 import { blockMap, fromMatrix, insertStepBefore, pairAt, removePairs, replacePair, sourceOf } from '../../../fixes/github-actions/edit';
+import type { Authentication } from '../../../facts/model';
 
 /**
  * AWS keys to GitHub OIDC: `configure-aws-credentials` given keys assumes a role instead, and keys

@@ -1,6 +1,6 @@
-import type { Authentication } from '../../../facts/model';
-import type { PlanFederation } from '../../../fixes/cloud/federation';
+import type { PlanFederation } from '../../../fixes/federation/federation';
 import type { Fixer } from '../../../fixes/fixer';
+import type { Authentication } from '../../../facts/model';
 import { awsFixers } from './aws';
 import { rewriteAzureDeploy, rewriteAzureLogin, rewriteGoogleAuth, rewriteVaultAction } from './logins';
 

@@ -1,7 +1,8 @@
 import type { Authentication } from '../../../facts/model';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../../dialects/github-actions/model';
+import { workspaceGraph } from '../../../graph/graph';
 import { str, type Pair } from '../../../syntax/tree';
-import type { FederationPlan, PlanFederation } from '../../../fixes/cloud/federation';
+import type { FederationPlan, PlanFederation } from '../../../fixes/federation/federation';
 import type { FixContext, FixProposal, ProposedEdit } from '../../../fixes/fixer';
 import { askPlan, CloudSide, federationRequest, grantFor, identitySource, proposal, runsSelfHosted, SELF_HOSTED_WARNING, stepSite } from '../../../fixes/github-actions/context';
 import { yamlString } from '../../../fixes/yaml-edit';
@@ -228,8 +229,8 @@ function vaultRole(context: FixContext<Authentication>, workflow: Workflow): str
       if (role && !role.includes('${{')) roles.add(role);
     }
   }
-  for (const file of context.workspace.files.values()) {
-    for (const auth of file.facts.authentications) if (isVaultOidc(auth) && auth.session?.role && !auth.session.role.value.includes('${{')) roles.add(auth.session.role.value);
+  for (const auth of workspaceGraph(context.workspace).authentications()) {
+    if (isVaultOidc(auth) && auth.session?.role && !auth.session.role.value.includes('${{')) roles.add(auth.session.role.value);
   }
   return roles.size === 1 ? [...roles][0] : undefined;
 }

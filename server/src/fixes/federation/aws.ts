@@ -1,6 +1,6 @@
+import type { CiIssuer } from '../../graph/tokens';
 import type { Arn } from '../../iam/arn';
 import type { Grant } from '../../iam/grant';
-import type { CiIssuer } from './federation';
 import { cfn, type CfnEntry, type CfnNode } from './cfn-render';
 import { alignedAttributes, commentLines, hclString, hclTemplate, logicalId } from './render';
 

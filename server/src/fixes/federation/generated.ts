@@ -1,11 +1,15 @@
-import type { RepositoryRef, WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../engine/workspace';
+import type { RepositoryRef } from '../../facts/repository';
+import type { WorkspaceGraph } from '../../graph/graph';
 import type { FederationPlan, FederationRequest } from './federation';
 import { commentLines } from './render';
 
 /** What every cloud's planner starts from: the request, and what `planFederation` resolved. */
 export interface PlanInput {
   request: FederationRequest;
+  /** For the texts of files a plan rewrites. */
   workspace: WorkspaceContext;
+  graph: WorkspaceGraph;
   repository: RepositoryRef;
   /** The issuer's host as IAM names it. */
   issuerHost: string;

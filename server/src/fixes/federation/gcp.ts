@@ -1,10 +1,12 @@
-import type { WorkspaceContext } from '../../engine/workspace';
 import type { Declaration, GcpProviderTrust } from '../../facts/model';
-import type { CiIssuer, FederationPlan } from './federation';
+import type { WorkspaceGraph } from '../../graph/graph';
+import { folderOf, joinPath } from '../../graph/paths';
+import type { CiIssuer } from '../../graph/tokens';
+import { describeScope, issuerUrl } from './claims';
+import type { FederationPlan } from './federation';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { alignedAttributes, commentLines, gcpId, hclString, kebab, terraformLabel } from './render';
-import { describeScope, issuerUrl } from './subject';
-import { folderOf, joinPath, moduleDeclarations, targetFolder } from './workspace-index';
+import { targetFolder } from './target-folder';
 
 /**
  * Google Cloud's side of federation, in Terraform: a workload identity pool and an OIDC provider
@@ -39,20 +41,18 @@ export interface GcpSpec {
 }
 
 export function planGcp(input: PlanInput): FederationPlan | undefined {
-  const { request, workspace, repository, scopeName } = input;
+  const { request, workspace, graph, repository, scopeName } = input;
   const reused = reuseGcp(input);
   if (reused) return reused;
-  const folder = targetFolder(workspace, 'terraform', request.job.file);
+  const folder = targetFolder(graph, 'terraform', request.job.file);
   const path = joinPath(folder, generatedFileName(repository, scopeName, 'tf', kebab));
   if (workspace.files.has(path) && !isGenerated(workspace.files.get(path)!.text)) return undefined;
-  const declarations = moduleDeclarations(workspace, folder).filter((d) => d.path !== path).map((d) => d.declaration);
+  const declarations = graph.moduleDeclarations(folder).filter((d) => d.path !== path).map((d) => d.declaration);
   const notes: string[] = [];
   const label = terraformLabel(`${request.issuer === 'github' ? 'gha' : 'gitlab'}_${repository.name}_${scopeName}`);
-  const serviceAccount = chooseServiceAccount(workspace, folder, path, label, request.issuer, repository.name, scopeName, notes);
-  const providers = [...workspace.files]
-    .filter(([p, f]) => folderOf(p) === folder && p !== path && f.dialect === 'terraform')
-    .flatMap(([, f]) => f.facts.trusts.filter((t): t is GcpProviderTrust => t.kind === 'gcp-workload-identity-provider'));
-  const spec = gcpSpec({ ...input, issuer: request.issuer, usedBy: usedBy(input) }, declarations, providers, allDeclarations(workspace), label, serviceAccount);
+  const serviceAccount = chooseServiceAccount(graph, folder, path, label, request.issuer, repository.name, scopeName, notes);
+  const providers = graph.moduleGcpProviders(folder).filter((p) => p.path !== path).map((p) => p.trust);
+  const spec = gcpSpec({ ...input, issuer: request.issuer, usedBy: usedBy(input) }, declarations, providers, graph.declarations().map((d) => d.declaration), label, serviceAccount);
   notes.push(...gcpNotes(request.issuer));
   const identity = gcpIdentity(spec, request.issuer, notes);
   const header = fileHeader(`${issuerLabel(request.issuer)} workload identity federation for ${repository.owner}/${repository.name}, ${describeScope(request.subject)}. Job "${request.job.name}" impersonates the service account with a short-lived token instead of a service-account key.`, notes).join('\n');
@@ -149,27 +149,23 @@ function literalAttribute(declaration: Declaration, name: string): string | unde
   return declaration.attributes.find((a) => a.name === name)?.literal;
 }
 
-export function allDeclarations(workspace: WorkspaceContext): Declaration[] {
-  return [...workspace.files.values()].flatMap((f) => f.facts.declarations);
-}
-
 /**
  * The service account to bind: the one whose key the workspace mints (when there is exactly one
  * such key), else the module's only service account, else a new one (with a note: it has no roles).
  */
-function chooseServiceAccount(workspace: WorkspaceContext, folder: string, path: string, label: string, issuer: CiIssuer, repo: string, scopeName: string, notes: string[]): ServiceAccountRef {
-  const keys = allDeclarations(workspace).filter((d) => d.type === 'google_service_account_key');
+function chooseServiceAccount(graph: WorkspaceGraph, folder: string, path: string, label: string, issuer: CiIssuer, repo: string, scopeName: string, notes: string[]): ServiceAccountRef {
+  const keys = graph.declarations().filter((d) => d.declaration.type === 'google_service_account_key');
   if (keys.length === 1) {
-    const keyPath = [...workspace.files].find(([, f]) => f.facts.declarations.includes(keys[0]!))?.[0];
-    let found = keyPath === undefined ? undefined : serviceAccountOf(keys[0]!, moduleDeclarations(workspace, folderOf(keyPath)).map((d) => d.declaration));
+    const { path: keyPath, declaration: key } = keys[0]!;
+    let found = serviceAccountOf(key, graph.moduleDeclarations(folderOf(keyPath)).map((d) => d.declaration));
     // A reference only resolves inside its own module: from elsewhere the account goes by its email.
-    if (found && keyPath !== undefined && folderOf(keyPath) !== folder && !found.expression.startsWith('"')) found = found.email ? { expression: hclString(`projects/-/serviceAccounts/${found.email}`), email: found.email } : undefined;
+    if (found && folderOf(keyPath) !== folder && !found.expression.startsWith('"')) found = found.email ? { expression: hclString(`projects/-/serviceAccounts/${found.email}`), email: found.email } : undefined;
     if (found) {
       notes.push(`The binding names ${found.email ?? found.expression}, the service account whose key the workspace mints: check that it is the one the job used`);
       return found;
     }
   }
-  const accounts = moduleDeclarations(workspace, folder).filter((d) => d.path !== path && d.declaration.type === 'google_service_account');
+  const accounts = graph.moduleDeclarations(folder).filter((d) => d.path !== path && d.declaration.type === 'google_service_account');
   if (accounts.length === 1) {
     const account = accounts[0]!.declaration;
     return { expression: `google_service_account.${account.name}.name`, ...emailOf(account) };
@@ -304,19 +300,19 @@ export function gcpOutputs(spec: GcpSpec): string[] {
  * the provider of its pool: nothing to write.
  */
 function reuseGcp(input: PlanInput): FederationPlan | undefined {
-  const { workspace, subject, request } = input;
-  for (const [path, file] of [...workspace.files].sort(([a], [b]) => a.localeCompare(b))) {
+  const { graph, subject, request } = input;
+  for (const { path, facts } of [...graph.files].sort((a, b) => a.path.localeCompare(b.path))) {
     const folder = folderOf(path);
-    for (const binding of file.facts.declarations) {
+    for (const binding of facts.declarations) {
       if (binding.type !== 'google_service_account_iam_member' || literalAttribute(binding, 'role') !== WORKLOAD_IDENTITY_USER) continue;
       const member = binding.attributes.find((a) => a.name === 'member')?.text.replace(/^"|"$/g, '') ?? '';
       if (!member.toLowerCase().endsWith(`/subject/${subject.toLowerCase()}`)) continue;
-      const pool = /workloadIdentityPools\/([a-z0-9-]+)\/subject\//.exec(member)?.[1] ?? poolIdOfReference(workspace, folder, member);
-      const account = serviceAccountOf(binding, moduleDeclarations(workspace, folder).map((d) => d.declaration));
-      const provider = [...workspace.files]
-        .filter(([p]) => folderOf(p) === folder)
-        .flatMap(([, f]) => f.facts.trusts)
-        .find((t): t is GcpProviderTrust => t.kind === 'gcp-workload-identity-provider' && t.issuer === request.issuer && t.providerId !== undefined && (t.poolRef === pool || (t.poolRef?.startsWith('google_iam_workload_identity_pool.') ?? false) && poolIdOfReference(workspace, folder, `\${${t.poolRef}}`) === pool));
+      const pool = /workloadIdentityPools\/([a-z0-9-]+)\/subject\//.exec(member)?.[1] ?? poolIdOfReference(graph, folder, member);
+      const account = serviceAccountOf(binding, graph.moduleDeclarations(folder).map((d) => d.declaration));
+      const provider = graph.trusts
+        .filter((t) => folderOf(t.path) === folder)
+        .map((t) => t.trust)
+        .find((t): t is GcpProviderTrust => t.kind === 'gcp-workload-identity-provider' && t.issuer === request.issuer && t.providerId !== undefined && (t.poolRef === pool || (t.poolRef?.startsWith('google_iam_workload_identity_pool.') ?? false) && poolIdOfReference(graph, folder, `\${${t.poolRef}}`) === pool));
       if (!pool || !account || !provider) continue;
       const number = /projects\/(\d+)\//.exec(member)?.[1];
       const notes: string[] = [];
@@ -340,9 +336,9 @@ function reuseGcp(input: PlanInput): FederationPlan | undefined {
 }
 
 /** The pool id behind `${google_iam_workload_identity_pool.X.name}` (or `.workload_identity_pool_id`) in a member. */
-function poolIdOfReference(workspace: WorkspaceContext, folder: string, text: string): string | undefined {
+function poolIdOfReference(graph: WorkspaceGraph, folder: string, text: string): string | undefined {
   const reference = /\$\{google_iam_workload_identity_pool\.([A-Za-z0-9_-]+)\.(?:name|workload_identity_pool_id)\}/.exec(text);
   if (!reference) return undefined;
-  const pool = moduleDeclarations(workspace, folder).find((d) => d.declaration.type === 'google_iam_workload_identity_pool' && d.declaration.name === reference[1]);
+  const pool = graph.moduleDeclarations(folder).find((d) => d.declaration.type === 'google_iam_workload_identity_pool' && d.declaration.name === reference[1]);
   return pool ? literalAttribute(pool.declaration, 'workload_identity_pool_id') : undefined;
 }

@@ -1,32 +1,32 @@
-import type { PipelineJob } from '../../dialects/gitlab-ci/model';
-import { variableValue } from '../../dialects/gitlab-ci/model';
-import type { JobUsage } from '../../iam/least-privilege';
-import { shellCommands } from '../../syntax/shell';
+import type { TokenSubject } from '../../facts/model';
+import type { RepositoryRef } from '../../facts/repository';
 import { deref, get, isMap, isScalar, isSeq, str, type DataNode } from '../../syntax/tree';
-import type { SubjectScope } from '../cloud/federation';
-import { effectiveLines, entrySource, listSource, type JobGraph } from './graph';
+import { isClaimName } from '../ci-common/subject';
+import { listSource } from './assembly';
+import type { Pipeline, PipelineJob } from './model';
 
 /**
- * Which tokens of the project a trust may admit for a job, as GitLab's ID token can prove it.
+ * The ID token a GitLab CI job gets: who issues it, and which of the project's tokens a trust can
+ * tell it by.
  *
  * GitLab's `sub` claim is `project_path:GROUP/PROJECT:ref_type:branch|tag:ref:NAME` — the only
  * components a project may configure are `project_path`, `ref_type` and `ref` — and AWS and Azure
  * match trusts on `sub` alone. The job's `environment:` is a separate claim (`environment`, with
  * `environment_protected`), so it cannot scope an AWS or Azure trust: a GitLab job is scoped by
- * the one branch it runs on, read from `rules:` or `only:`, and is `unknown` otherwise (the plan
- * then writes no trust, and the rewrite falls back to CI/CD variables).
+ * the one branch it runs on, read from its assembled `rules:` or `only:`, and is `unknown`
+ * otherwise (and always for a hidden job, which never runs).
  */
-export function subjectScope(graph: JobGraph, job: PipelineJob): SubjectScope {
-  const branch = singleBranch(graph, job);
+export function tokenSubject(pipeline: Pipeline, job: PipelineJob): TokenSubject {
+  const branch = job.hidden ? undefined : singleBranch(pipeline, job);
   return branch ? { kind: 'branch', name: branch } : { kind: 'unknown' };
 }
 
 /** The one literal branch a job runs on, when its `rules:` or `only:` say so. */
-export function singleBranch(graph: JobGraph, job: PipelineJob): string | undefined {
-  const rules = listSource(graph, job, 'rules');
+function singleBranch(pipeline: Pipeline, job: PipelineJob): string | undefined {
+  const rules = listSource(pipeline, job, 'rules');
   if (rules.kind === 'layer') return branchOfRules(rules.pair.value);
   if (rules.kind !== 'none') return undefined;
-  const only = listSource(graph, job, 'only');
+  const only = listSource(pipeline, job, 'only');
   return only.kind === 'layer' ? branchOfOnly(only.pair.value) : undefined;
 }
 
@@ -80,32 +80,18 @@ function branchOfOnly(node: DataNode | null): string | undefined {
   return name;
 }
 
-/** What the jobs run, for least privilege: every command of their effective scripts, words split. */
-export function jobUsage(graph: JobGraph, jobs: readonly PipelineJob[]): JobUsage {
-  const commands: string[][] = [];
-  const seen = new Set<string>();
-  for (const job of jobs) {
-    for (const line of effectiveLines(graph, job)) {
-      for (const command of shellCommands(line.value as string)) {
-        const key = command.words.join('\u0000');
-        if (seen.has(key)) continue;
-        seen.add(key);
-        commands.push(command.words);
-      }
-    }
-  }
-  return { commands, actions: [] };
+/** The issuer's host as IAM names it: the GitLab instance's own (`gitlab.com`); undefined for github.com. */
+export function gitlabIssuerHost(repository: RepositoryRef): string | undefined {
+  const host = repository.host.replace(/^www\./, '');
+  return host === 'github.com' ? undefined : host;
 }
 
-/** A variable's value as a job sees it, when written literally in this file. */
-export function literalVariable(graph: JobGraph, job: PipelineJob, name: string): string | undefined {
-  const source = entrySource(graph, job, 'variables', name);
-  if (source.kind !== 'layer' && source.kind !== 'global') return undefined;
-  const value = variableValue(source.entry);
-  return value !== undefined && value !== '' && !value.includes('$') ? value : undefined;
-}
-
-/** The AWS region a job sets literally (`AWS_REGION`, else `AWS_DEFAULT_REGION`). */
-export function awsRegion(graph: JobGraph, job: PipelineJob): string | undefined {
-  return literalVariable(graph, job, 'AWS_REGION') ?? literalVariable(graph, job, 'AWS_DEFAULT_REGION');
+/**
+ * The `sub` claim of the project's tokens for a subject:
+ * `project_path:GROUP/PROJECT:ref_type:branch:ref:BRANCH`. GitLab's subject never names an
+ * environment, so an environment (or an unknown subject) has no claim.
+ */
+export function gitlabSubjectClaim(repository: RepositoryRef, subject: TokenSubject): string | undefined {
+  if (subject.kind !== 'branch' || !isClaimName(subject.name)) return undefined;
+  return `project_path:${repository.owner}/${repository.name}:ref_type:branch:ref:${subject.name}`;
 }

@@ -3,7 +3,8 @@ import { planAws } from './aws-plan';
 import type { FederationPlan, FederationRequest, PlanFederation } from './federation';
 import { planAzure } from './azure';
 import { planGcp } from './gcp';
-import { issuerHost, subjectClaim, usesImmutableSubjects } from './subject';
+import { workspaceGraph } from '../../graph/graph';
+import { issuerHost, subjectClaim } from '../../graph/tokens';
 
 /**
  * The cloud side of an OIDC migration (see `federation.ts` for the contract): reuse an identity
@@ -16,9 +17,10 @@ export const planFederation: PlanFederation = (request: FederationRequest, works
   if (!repository || request.subject.kind === 'unknown') return undefined;
   const host = issuerHost(request.issuer, repository);
   if (!host) return undefined;
-  const subject = subjectClaim(request.issuer, repository, request.subject, usesImmutableSubjects(workspace));
+  const graph = workspaceGraph(workspace);
+  const subject = subjectClaim(request.issuer, repository, request.subject, graph.immutableSubjects);
   if (!subject) return undefined;
-  const input = { request, workspace, repository, issuerHost: host, subject, scopeName: request.subject.name };
+  const input = { request, workspace, graph, repository, issuerHost: host, subject, scopeName: request.subject.name };
   switch (request.cloud) {
     case 'aws':
       return planAws(input);

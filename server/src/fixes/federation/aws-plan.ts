@@ -1,29 +1,21 @@
-import type { WorkspaceContext } from '../../engine/workspace';
+import { audienceChecked } from '../../iam/trust';
 import type { AwsWebIdentityTrust } from '../../facts/model';
-import { inferAwsPermissions } from '../../iam/least-privilege';
-import { admitsExactly, audienceChecked } from '../../iam/trust';
+import type { GraphRole, WorkspaceGraph } from '../../graph/graph';
+import { folderOf, joinPath } from '../../graph/paths';
+import type { CiIssuer } from '../../graph/tokens';
 import { cloudFormationAwsResources, cloudFormationProviderResource, issuerLabel, issuerPossessive, terraformAwsBlocks, terraformProviderBlock, terraformRoleOutput, type AwsRoleSpec, type ProviderChoice } from './aws';
 import { yamlLines } from './cfn-render';
-import type { CiIssuer, FederationPlan } from './federation';
+import { defaultAudience, describeScope } from './claims';
+import type { FederationPlan } from './federation';
+import { inferAwsPermissions } from '../../iam/least-privilege';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { iamName, kebab, terraformLabel } from './render';
-import { defaultAudience, describeScope } from './subject';
-import {
-  awsProvidersFor,
-  folderOf,
-  iacDialect,
-  joinPath,
-  literalRoleArn,
-  soleAccount,
-  targetFolder,
-  workspaceRoles,
-  type WorkspaceRole,
-} from './workspace-index';
+import { iacDialect, targetFolder } from './target-folder';
 
 export function planAws(input: PlanInput): FederationPlan | undefined {
-  const { request, workspace, issuerHost, subject } = input;
-  const account = soleAccount(workspace);
-  const reused = reusableRole(workspace, issuerHost, subject);
+  const { request, graph, issuerHost, subject } = input;
+  const account = graph.soleAccount();
+  const reused = reusableRole(graph, issuerHost, subject);
   if (reused) {
     const role = reused.identity;
     const roleName = role.roleName!;
@@ -31,28 +23,19 @@ export function planAws(input: PlanInput): FederationPlan | undefined {
     const checked = audienceChecked(reused.trust);
     const expected = defaultAudience('aws', request.issuer, issuerHost)!;
     if (checked && checked !== expected) notes.push(audienceNote(request.issuer, checked, `Role ${roleName} checks the audience "${checked}"`));
-    const roleArn = literalRoleArn(workspace, roleName, role.rolePath) ?? builtRoleArn(request.issuer, account, roleName, role.rolePath, notes);
+    const roleArn = graph.roleArn(roleName, role.rolePath) ?? builtRoleArn(request.issuer, account, roleName, role.rolePath, notes);
     return { identity: { cloud: 'aws', roleArn, roleName }, reused: true, creates: [], edits: [], notes };
   }
   return writeRole(input, account);
 }
 
 /**
- * A role of the workspace whose web-identity trust admits exactly this subject: every `sub`
- * condition is `StringEquals` on this one value, and `oidc-trust-unscoped` has nothing to say
- * about it. Roles without a literal name are skipped: their ARN cannot be told.
+ * A role of the workspace whose web-identity trust admits exactly this subject (see
+ * `WorkspaceGraph.rolesAdmittingOnly`). Roles without a literal name are skipped: their ARN cannot
+ * be told.
  */
-export function reusableRole(workspace: WorkspaceContext, issuerHost: string, subject: string): (WorkspaceRole & { trust: AwsWebIdentityTrust }) | undefined {
-  const roles = workspaceRoles(workspace);
-  const candidates: (WorkspaceRole & { trust: AwsWebIdentityTrust })[] = [];
-  for (const [path, file] of [...workspace.files].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const trust of file.facts.trusts) {
-      if (trust.kind !== 'aws-web-identity' || trust.issuerHost.toLowerCase() !== issuerHost.toLowerCase()) continue;
-      if (!admitsExactly(trust, subject)) continue;
-      candidates.push(...rolesTrusting(trust, path, roles).map((role) => ({ ...role, trust })));
-    }
-  }
-  return candidates.find((c) => c.identity.roleName !== undefined);
+export function reusableRole(graph: WorkspaceGraph, issuerHost: string, subject: string): (GraphRole & { trust: AwsWebIdentityTrust }) | undefined {
+  return graph.rolesAdmittingOnly(issuerHost, subject).find((c) => c.identity.roleName !== undefined);
 }
 
 /**
@@ -63,17 +46,6 @@ function audienceNote(issuer: CiIssuer, audience: string, who: string): string {
   return issuer === 'github'
     ? `${who} only: the job must request it (configure-aws-credentials \`audience: ${audience}\`)`
     : `${who} only: the job's id_tokens must request \`aud: ${audience}\``;
-}
-
-/** The roles a trust belongs to: its own role, or the roles of the module that use its policy document. */
-function rolesTrusting(trust: AwsWebIdentityTrust, path: string, roles: readonly WorkspaceRole[]): WorkspaceRole[] {
-  const owner = trust.owner;
-  if (owner.kind === 'role-trust') return roles.filter((r) => r.path === path && r.identity.name === owner.name && r.identity.resourceType === owner.resourceType);
-  if (owner.resourceType === 'aws_iam_policy_document') {
-    const reference = `data.aws_iam_policy_document.${owner.name}.json`;
-    return roles.filter((r) => folderOf(r.path) === folderOf(path) && r.identity.trustPolicyRef === reference);
-  }
-  return [];
 }
 
 /** The role's ARN from the account the workspace shows, else with the account as a CI variable (noted). */
@@ -92,19 +64,19 @@ function builtRoleArn(issuer: CiIssuer, account: string | undefined, roleName: s
 // Writing
 
 function writeRole(input: PlanInput, account: string | undefined): FederationPlan | undefined {
-  const { request, workspace, repository, issuerHost, subject, scopeName } = input;
-  const dialect = iacDialect(workspace);
-  const folder = targetFolder(workspace, dialect, request.job.file);
+  const { request, workspace, graph, repository, issuerHost, subject, scopeName } = input;
+  const dialect = iacDialect(graph);
+  const folder = targetFolder(graph, dialect, request.job.file);
   const path = joinPath(folder, generatedFileName(repository, scopeName, dialect === 'terraform' ? 'tf' : 'yaml', kebab));
   if (workspace.files.has(path) && !isGenerated(workspace.files.get(path)!.text)) return undefined;
 
   // IAM names are unique per account: a role of that name the workspace has (not reusable, or it
   // would have been) keeps it, and this one is told apart.
-  const taken = new Set(workspaceRoles(workspace).filter((r) => r.path !== path).map((r) => r.identity.roleName));
+  const taken = new Set(graph.roles.filter((r) => r.path !== path).map((r) => r.identity.roleName));
   let roleName = iamName([request.issuer === 'github' ? 'gha' : 'gitlab', repository.name, scopeName]);
   if (taken.has(roleName)) roleName = iamName([roleName.slice(0, 58), 'oidc']);
   const label = terraformLabel(roleName);
-  const providers = awsProvidersFor(workspace, issuerHost).filter((p) => p.path !== path);
+  const providers = graph.awsOidcProviders(issuerHost).filter((p) => p.path !== path);
   const notes: string[] = [];
   let audience = defaultAudience('aws', request.issuer, issuerHost)!;
   const known = providers[0]?.provider;
@@ -125,7 +97,7 @@ function writeRole(input: PlanInput, account: string | undefined): FederationPla
     // The provider is the account's, not this role's: it gets a file of its own, the same for every
     // role of the issuer, so that plans for several jobs applied together write it once.
     const providerPath = joinPath(folder, `keyless-oidc-provider-${request.issuer}.${dialect === 'terraform' ? 'tf' : 'yaml'}`);
-    const name = dialect === 'terraform' ? uniqueProviderLabel(workspace, folder, request.issuer, providerPath) : `${request.issuer === 'github' ? 'GitHub' : 'GitLab'}OidcProvider`;
+    const name = dialect === 'terraform' ? uniqueProviderLabel(graph, folder, request.issuer, providerPath) : `${request.issuer === 'github' ? 'GitHub' : 'GitLab'}OidcProvider`;
     const text = dialect === 'terraform' ? terraformProviderFile(request.issuer, issuerHost, audience, name) : cloudFormationProviderFile(request.issuer, issuerHost, audience, name);
     providerFile = generatedFile(workspace, providerPath, text);
     if (!providerFile) return undefined;
@@ -168,12 +140,8 @@ function writeRole(input: PlanInput, account: string | undefined): FederationPla
 }
 
 /** `github`, unless the module already has a provider of that name (for another issuer). */
-function uniqueProviderLabel(workspace: WorkspaceContext, folder: string, issuer: CiIssuer, rewritten: string): string {
-  const taken = new Set<string>();
-  for (const [path, file] of workspace.files) {
-    if (folderOf(path) !== folder || path === rewritten) continue;
-    for (const p of file.facts.oidcProviders) if (p.kind === 'aws-oidc-provider') taken.add(p.name);
-  }
+function uniqueProviderLabel(graph: WorkspaceGraph, folder: string, issuer: CiIssuer, rewritten: string): string {
+  const taken = new Set(graph.awsOidcProviders().filter((p) => folderOf(p.path) === folder && p.path !== rewritten).map((p) => p.provider.name));
   let label: string = issuer;
   for (let n = 2; taken.has(label); n++) label = `${issuer}_${n}`;
   return label;

@@ -1,9 +1,11 @@
 import type { AzureFederatedCredentialTrust } from '../../facts/model';
-import type { CiIssuer, FederationPlan } from './federation';
+import type { CiIssuer } from '../../graph/tokens';
+import type { FederationPlan } from './federation';
 import { fileHeader, generatedFile, generatedFileName, isGenerated, type PlanInput } from './generated';
 import { alignedAttributes, commentLines, hclString, iamName, kebab, terraformLabel } from './render';
-import { AZURE_AUDIENCE, describeScope, issuerUrl } from './subject';
-import { joinPath, moduleDeclarations, targetFolder } from './workspace-index';
+import { AZURE_AUDIENCE, describeScope, issuerUrl } from './claims';
+import { joinPath } from '../../graph/paths';
+import { targetFolder } from './target-folder';
 
 /**
  * Azure's side of federation, in Terraform: a federated identity credential with the exact
@@ -35,18 +37,18 @@ export interface AzureSpec {
 }
 
 export function planAzure(input: PlanInput): FederationPlan | undefined {
-  const { request, workspace, repository, scopeName, issuerHost, subject } = input;
+  const { request, workspace, graph, repository, scopeName, issuerHost, subject } = input;
   const notes: string[] = [];
   const identity = azureIdentity(request.issuer, notes);
-  const reused = [...workspace.files.values()]
-    .flatMap((f) => f.facts.trusts)
+  const reused = graph.trusts
+    .map((t) => t.trust)
     .find((t): t is AzureFederatedCredentialTrust => t.kind === 'azure-federated-credential' && normalizedUrl(t.issuerUrl) === issuerUrl(issuerHost) && t.subject?.value === subject);
   if (reused) return { identity, reused: true, creates: [], edits: [], notes };
 
-  const folder = targetFolder(workspace, 'terraform', request.job.file);
+  const folder = targetFolder(graph, 'terraform', request.job.file);
   const path = joinPath(folder, generatedFileName(repository, scopeName, 'tf', kebab));
   if (workspace.files.has(path) && !isGenerated(workspace.files.get(path)!.text)) return undefined;
-  const declarations = moduleDeclarations(workspace, folder).filter((d) => d.path !== path).map((d) => d.declaration);
+  const declarations = graph.moduleDeclarations(folder).filter((d) => d.path !== path).map((d) => d.declaration);
   const name = iamName([request.issuer === 'github' ? 'gha' : 'gitlab', repository.name, scopeName]);
   const label = terraformLabel(name);
   const identities = declarations.filter((d) => d.type === 'azurerm_user_assigned_identity');

@@ -1,4 +1,6 @@
 import type { WorkspaceContext } from '../../engine/workspace';
+import type { TokenSubject } from '../../facts/model';
+import type { CiIssuer } from '../../graph/tokens';
 import type { JobUsage } from '../../iam/least-privilege';
 import type { ProposedEdit } from '../fixer';
 
@@ -17,19 +19,12 @@ import type { ProposedEdit } from '../fixer';
  */
 
 export type FederatedCloud = 'aws' | 'gcp' | 'azure';
-export type CiIssuer = 'github' | 'gitlab';
-
-/** Which tokens of the repository the trust admits: the job's environment, else its single branch. */
-export type SubjectScope =
-  | { kind: 'environment'; name: string }
-  | { kind: 'branch'; name: string }
-  /** Neither is known (several branches, a tag, a manual trigger): the plan refuses to write a trust. */
-  | { kind: 'unknown' };
 
 export interface FederationRequest {
   cloud: FederatedCloud;
   issuer: CiIssuer;
-  subject: SubjectScope;
+  /** Which of the repository's tokens the trust admits (`unknown`: the plan refuses to write a trust). */
+  subject: TokenSubject;
   /** The job, for names and messages: `deploy` in `.github/workflows/deploy.yml`. */
   job: { name: string; file: string };
   /** What the job runs, for least privilege. */
