@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import { githubActionsFixers } from './harness';
+import type { FixProposal } from '../../../server/src/fixes/fixer';
+import { applyEdits } from '../../../server/src/fixes/text';
 import { corpusSeeds, fixtureSeeds, type Seed } from '../../property/seeds';
-import { applied, fakePlanner, proposals, type PlannerMode } from './harness';
+import { fakePlanner, fixerProposals, type PlannerMode } from '../../rules/fix-harness';
 
 /**
  * The fix-safety property (test/property/fix-safety.test.ts) for the GitHub Actions rewrites under
@@ -23,6 +24,15 @@ function workflows(): Seed[] {
   return [...fixtureSeeds(), ...(corpusSeeds() ?? [])].filter((seed) => /\.ya?ml$/.test(seed.path) && /\bjobs\s*:|\bruns\s*:/.test(seed.text));
 }
 
+/** Every rewrite of the rule with a fake planner, finding by finding. */
+function proposals(mode: PlannerMode, ruleId: string, file: string, text: string): { line: number; proposal: FixProposal }[] {
+  return fixerProposals(ruleId, file, text, fakePlanner(mode)).flatMap((f) => f.proposals.map((proposal) => ({ line: f.line, proposal })));
+}
+
+function applied(text: string, proposal: FixProposal): string {
+  return applyEdits(text, proposal.edits.filter((e) => e.path === undefined));
+}
+
 function comments(text: string): string[] {
   return text.split(/\r?\n/).filter((line) => /^\s*#/.test(line));
 }
@@ -35,7 +45,7 @@ for (const mode of ['reuse', 'write', 'none'] as PlannerMode[]) {
         const report = engine.analyze({ path: seed.path, text: seed.text });
         if (report.dialect !== 'github-actions') continue;
         for (const ruleId of RULES) {
-          for (const { line, proposal } of proposals(githubActionsFixers(fakePlanner(mode)), ruleId, seed.path, seed.text)) {
+          for (const { line, proposal } of proposals(mode, ruleId, seed.path, seed.text)) {
             const label = `${seed.source}:${line} ${ruleId}: "${proposal.title}"`;
             assert.equal(proposal.safe, false, `${label}: rewrites are unsafe`);
             const own = proposal.edits.filter((e) => e.path === undefined).sort((a, b) => a.span.start - b.span.start);
@@ -58,7 +68,7 @@ for (const mode of ['reuse', 'write', 'none'] as PlannerMode[]) {
             const count = (r: typeof report, rule: string): number => r.findings.filter((f) => f.rule === rule).length;
             assert.ok(count(again, ruleId) < count(report, ruleId), `${label}: the finding is still reported`);
             assert.ok(count(again, 'oidc-missing-id-token-permission') <= count(report, 'oidc-missing-id-token-permission'), `${label}: the job cannot mint its token`);
-            const titles = (text: string): number => proposals(githubActionsFixers(fakePlanner(mode)), ruleId, seed.path, text).filter((p) => p.proposal.title === proposal.title).length;
+            const titles = (text: string): number => proposals(mode, ruleId, seed.path, text).filter((p) => p.proposal.title === proposal.title).length;
             assert.ok(titles(fixed) < titles(seed.text), `${label}: offered again`);
             for (const created of proposal.creates ?? []) assert.ok(created.text.length > 0, `${label}: empty ${created.path}`);
             checked++;

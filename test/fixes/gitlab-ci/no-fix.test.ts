@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
-import { GITLAB_WORKSPACE, noPlan, offered, reusePlan } from './harness';
+import type { PlanFederation } from '../../../server/src/fixes/federation/federation';
+import { fakePlanner, fixerProposals } from '../../rules/fix-harness';
+
+const GITLAB_WORKSPACE: WorkspaceContext = { ...EMPTY_WORKSPACE, repository: { host: 'gitlab.com', owner: 'acme/platform', name: 'site' } };
+
+/** The rewrites of `rule` built with `plan`, for each finding of the rule in the pipeline. */
+function offered(text: string, rule: string, plan: PlanFederation, workspace: WorkspaceContext = EMPTY_WORKSPACE) {
+  return fixerProposals(rule, '.gitlab-ci.yml', text, plan, workspace);
+}
 
 /**
  * Where a rewrite would be wrong, or would need a guess, none is offered: the finding stays, with
  * only "Suppress" on it. Each case says why.
  */
 function nothingOffered(text: string, rule: string, workspace: WorkspaceContext = EMPTY_WORKSPACE): void {
-  const found = offered(text, rule, reusePlan, workspace);
+  const found = offered(text, rule, fakePlanner('reuse'), workspace);
   assert.ok(found.length > 0, 'the case has a finding');
   assert.deepEqual(found.map((f) => f.proposals.map((p) => p.title)), found.map(() => []));
 }
@@ -261,6 +269,6 @@ test('no plan and no repository: the AWS rewrite still comes, with the role from
     AWS_SECRET_ACCESS_KEY: $SECRET
   script:
     - aws s3 ls
-`, CLOUD, noPlan);
+`, CLOUD, fakePlanner('none'));
   assert.match(found!.proposals[0]!.followUps!.join('\n'), /^Set the CI\/CD variable AWS_ROLE_ARN .* audience the GitLab instance's URL/);
 });

@@ -3,7 +3,18 @@ import { describe, test } from 'node:test';
 import { readPipeline } from '../../../server/src/dialects/gitlab-ci/model';
 import { tokenSubject } from '../../../server/src/dialects/gitlab-ci/subject';
 import { parseYaml } from '../../../server/src/syntax/yaml';
-import { GITLAB_WORKSPACE, offered, requests, reusePlan } from './harness';
+import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
+import type { FederationRequest } from '../../../server/src/fixes/federation/federation';
+import { fakePlanner, fixerProposals } from '../../rules/fix-harness';
+
+const GITLAB_WORKSPACE: WorkspaceContext = { ...EMPTY_WORKSPACE, repository: { host: 'gitlab.com', owner: 'acme/platform', name: 'site' } };
+
+/** The cloud rewrites of a pipeline with a planner that reuses an identity: what the planner was asked. */
+function offer(text: string): { requests: FederationRequest[] } {
+  const planner = fakePlanner('reuse');
+  fixerProposals('static-cloud-credentials', '.gitlab-ci.yml', text, planner, GITLAB_WORKSPACE);
+  return planner;
+}
 
 /**
  * The subject a GitLab job's token can prove: GitLab's `sub` is
@@ -52,8 +63,7 @@ describe('GitLab subject scope', () => {
 });
 
 test('the request the planner gets: issuer, subject, job, what it runs, its region', () => {
-  requests.length = 0;
-  offered(`deploy:
+  const { requests } = offer(`deploy:
   variables:
     AWS_ACCESS_KEY_ID: $KEY_ID
     AWS_SECRET_ACCESS_KEY: $SECRET
@@ -62,7 +72,7 @@ test('the request the planner gets: issuer, subject, job, what it runs, its regi
   script:
     - aws s3 sync public s3://example-site
     - aws cloudfront create-invalidation --distribution-id E123 --paths "/*"
-`, 'static-cloud-credentials', reusePlan, GITLAB_WORKSPACE);
+`);
   assert.equal(requests.length, 1);
   const [request] = requests;
   assert.equal(request!.cloud, 'aws');
@@ -74,7 +84,6 @@ test('the request the planner gets: issuer, subject, job, what it runs, its regi
 });
 
 test('jobs on one branch share one request (and one role); on unknown subjects nothing is asked', () => {
-  requests.length = 0;
   const text = `variables:
   AWS_ACCESS_KEY_ID: $KEY_ID
   AWS_SECRET_ACCESS_KEY: $SECRET
@@ -85,10 +94,8 @@ b:
   only: [main]
   script: [terraform apply]
 `;
-  offered(text, 'static-cloud-credentials', reusePlan, GITLAB_WORKSPACE);
+  const { requests } = offer(text);
   assert.equal(requests.length, 1);
   assert.equal(requests[0]!.job.name, 'a, b');
-  requests.length = 0;
-  offered(text.replace('only: [main]\n  script: [aws s3 ls]', 'script: [aws s3 ls]'), 'static-cloud-credentials', reusePlan, GITLAB_WORKSPACE);
-  assert.equal(requests.length, 0);
+  assert.equal(offer(text.replace('only: [main]\n  script: [aws s3 ls]', 'script: [aws s3 ls]')).requests.length, 0);
 });

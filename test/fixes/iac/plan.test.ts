@@ -5,7 +5,7 @@ import type { RepositoryRef } from '../../../server/src/facts/repository';
 import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/federation/federation';
 import type { JobUsage } from '../../../server/src/iam/least-privilege';
 import { planFederation } from '../../../server/src/fixes/federation/plan';
-import { workspaceOf } from './harness';
+import { workspaceOf } from '../../rules/fix-harness';
 
 /**
  * planFederation: reuse before write, never an unscoped trust, the subject forms, where the

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
 import type { Fix } from '../../../server/src/engine/finding';
-import { workspaceOf } from './harness';
+import { workspaceOf } from '../../rules/fix-harness';
 
 /**
  * provider-static-credentials: which fixes are offered, in which order, for the CI logins the

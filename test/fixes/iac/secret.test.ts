@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
 import { envName } from '../../../server/src/rules/hardcoded-secret/fix';
-import { FIXTURES, listCases, workspaceOf } from './harness';
+import { inputOf, listFixCases, workspaceOf } from '../../rules/fix-harness';
 
 /**
  * hardcoded-secret: what the reference fix leaves for a person (the goldens hold the edits). Each
@@ -16,27 +14,14 @@ before(async () => {
   engine = await Engine.create();
 });
 
-function readTree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.set(path.relative(dir, full).split(path.sep).join('/'), fs.readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 describe('hardcoded-secret reference fixes', () => {
-  const cases = listCases().filter((name) => name.startsWith('secret-'));
+  const cases = listFixCases('hardcoded-secret');
   test('the cases exist', () => assert.ok(cases.length >= 8));
-  for (const name of cases) {
+  for (const fixCase of cases) {
+    const { name, config } = fixCase;
     test(`${name}: followUps name the secret to create and the key to revoke, never the value`, () => {
-      const config = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { file: string; noFix?: boolean; repository: never };
       if (config.noFix) return;
-      const input = readTree(path.join(FIXTURES, name, 'input'));
+      const input = inputOf(fixCase);
       const text = input.get(config.file)!;
       const report = engine.analyze({ path: config.file, text }, { workspace: workspaceOf(engine, input, config) });
       const finding = report.findings.find((f) => f.rule === 'hardcoded-secret')!;

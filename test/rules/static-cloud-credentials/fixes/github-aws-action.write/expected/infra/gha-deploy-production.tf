@@ -1,0 +1,1 @@
+# trust for .github/workflows/aws-action.yml job deploy

@@ -1,0 +1,1 @@
+# trust for .github/workflows/aws-defaults.yml job release

@@ -1,0 +1,1 @@
+# trust for .github/workflows/azure.yml job tenant-only

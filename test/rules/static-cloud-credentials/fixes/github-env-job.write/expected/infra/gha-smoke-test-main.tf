@@ -1,0 +1,1 @@
+# trust for .github/workflows/env-job.yml job smoke-test

@@ -1,0 +1,1 @@
+# trust for .github/workflows/env-workflow.yml job plan

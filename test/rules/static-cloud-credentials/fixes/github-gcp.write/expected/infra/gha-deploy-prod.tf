@@ -1,0 +1,1 @@
+# trust for .github/workflows/gcp.yml job deploy
