@@ -62,7 +62,7 @@ import { parseYaml } from '../../server/src/syntax/yaml';
  * instead of comparing (review the diff before committing it).
  */
 
-export const UPDATE_GOLDEN = process.env.KEYLESS_UPDATE_GOLDEN === '1';
+const UPDATE_GOLDEN = process.env.KEYLESS_UPDATE_GOLDEN === '1';
 
 const RULES_DIR = __dirname;
 const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
@@ -115,7 +115,7 @@ export function listFixCases(ruleId?: string): FixCase[] {
 }
 
 /** The files below `dir`, by their path relative to it (with `/`). */
-export function readTree(dir: string): Map<string, string> {
+function readTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   if (!fs.existsSync(dir)) return files;
   const walk = (current: string): void => {
@@ -129,7 +129,7 @@ export function readTree(dir: string): Map<string, string> {
   return files;
 }
 
-/** The workspace of a case's files (every one the engine gives facts for), as an editor's folder would be. */
+/** A case's files before its fixes, by their path in the workspace. */
 export function inputOf(fixCase: FixCase): Map<string, string> {
   return readTree(fixCase.config.inputFrom ? path.join(REPOSITORY_ROOT, fixCase.config.inputFrom) : path.join(fixCase.dir, 'input'));
 }
@@ -141,6 +141,7 @@ export function caseInput(ruleId: string, name: string): string {
   return inputOf(fixCase).get(fixCase.config.file)!;
 }
 
+/** The workspace fixes see: every file the engine gives facts for, the repository and subject form of the case. */
 export function workspaceOf(engine: Engine, files: ReadonlyMap<string, string>, config: Pick<CaseConfig, 'repository' | 'immutableSubjects'>): WorkspaceContext {
   const indexed = new Map<string, WorkspaceFile>();
   for (const [file, text] of files) {
