@@ -1,7 +1,8 @@
 // The VS Code side of Keyless: it starts the bundled language server and passes on what only the
 // editor knows (Workspace Trust, two commands). All analysis happens in the server, and nothing
 // here touches the file system or desktop-only APIs, so the client runs unchanged in a remote Node
-// extension host (code-server's web UI).
+// extension host (code-server's web UI). Every command and notification name it shares with the
+// server comes from protocol/keyless.ts.
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
@@ -11,12 +12,15 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-
-const SCAN_WORKSPACE = 'keyless.scanWorkspace';
-const RESTART_SERVER = 'keyless.restartServer';
-const OPEN_EXAMPLE = 'keyless.openExample';
-/** Sent when the user grants trust; `initializationOptions.trusted` carries the state at start. */
-const TRUST_CHANGED = 'keyless/trustChanged';
+import {
+  OPEN_EXAMPLE_COMMAND,
+  RESTART_SERVER_COMMAND,
+  SCAN_WORKSPACE_COMMAND,
+  TRUST_CHANGED_NOTIFICATION,
+  type InitializationOptions,
+  type ScanWorkspaceResult,
+  type TrustChangedParams,
+} from '../../protocol/keyless';
 
 const LANGUAGES = ['yaml', 'json', 'jsonc', 'terraform', 'terraform-vars'];
 const DOCUMENT_SELECTOR: DocumentSelector = [
@@ -56,13 +60,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'keyless', fileEvents: configWatcher },
     // A function, so that a restarted server learns the trust state of that moment. VS Code shows
     // the diagnostics under the pointer in the hover: the server's hover leaves out what they say.
-    initializationOptions: () => ({ trusted: vscode.workspace.isTrusted, hoverShowsDiagnostics: true }),
+    initializationOptions: (): InitializationOptions => ({ trusted: vscode.workspace.isTrusted, hoverShowsDiagnostics: true }),
     outputChannel,
     traceOutputChannel,
     middleware: {
       // Runs when the server lists keyless.scanWorkspace itself (see startServer).
       executeCommand: (command, args, next) =>
-        command === SCAN_WORKSPACE ? scanWorkspace(async () => next(command, args)) : next(command, args),
+        command === SCAN_WORKSPACE_COMMAND ? scanWorkspace(async () => next(command, args)) : next(command, args),
     },
   };
   // The id `keyless` makes the client read `keyless.trace.server`.
@@ -85,11 +89,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       showError(failure, error, outputChannel);
     }
     const listed = started?.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
-    if (!listed.includes(SCAN_WORKSPACE)) ownScanCommand = vscode.commands.registerCommand(SCAN_WORKSPACE, () => scanThroughClient(outputChannel));
+    if (!listed.includes(SCAN_WORKSPACE_COMMAND)) ownScanCommand = vscode.commands.registerCommand(SCAN_WORKSPACE_COMMAND, () => scanThroughClient(outputChannel));
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(RESTART_SERVER, () =>
+    vscode.commands.registerCommand(RESTART_SERVER_COMMAND, () =>
       startServer(async () => {
         if (client?.isRunning()) {
           await client.restart();
@@ -102,14 +106,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return client;
       }, 'Keyless: the language server could not be restarted'),
     ),
-    // Trust can only be granted within a session (taking it back reloads the window).
+    // Trust can only be granted within a session (taking it back reloads the window); the state at
+    // start goes in `initializationOptions.trusted`.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       if (client?.isRunning()) {
-        client.sendNotification(TRUST_CHANGED, { trusted: true }).catch((error: unknown) => outputChannel.error('Keyless: sending the trust change failed', error));
+        const params: TrustChangedParams = { trusted: true };
+        client.sendNotification(TRUST_CHANGED_NOTIFICATION, params).catch((error: unknown) => outputChannel.error('Keyless: sending the trust change failed', error));
       }
     }),
   );
-  context.subscriptions.push(vscode.commands.registerCommand(OPEN_EXAMPLE, openExample));
+  context.subscriptions.push(vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, openExample));
 
   await startServer(async () => {
     client = createClient();
@@ -130,19 +136,14 @@ async function scanThroughClient(outputChannel: vscode.LogOutputChannel): Promis
     return undefined;
   }
   try {
-    return await scanWorkspace(() => running.sendRequest(ExecuteCommandRequest.type, { command: SCAN_WORKSPACE, arguments: [] }));
+    return await scanWorkspace(() => running.sendRequest(ExecuteCommandRequest.type, { command: SCAN_WORKSPACE_COMMAND, arguments: [] }));
   } catch (error) {
     showError('Keyless: the workspace scan failed', error, outputChannel);
     return undefined;
   }
 }
 
-interface ScanSummary {
-  files: number;
-  findings: number;
-}
-
-function isScanSummary(value: unknown): value is ScanSummary {
+function isScanSummary(value: unknown): value is ScanWorkspaceResult {
   if (typeof value !== 'object' || value === null) return false;
   const { files, findings } = value as Record<string, unknown>;
   return typeof files === 'number' && typeof findings === 'number';

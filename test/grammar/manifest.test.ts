@@ -40,8 +40,8 @@ const manifest = JSON.parse(read('package.json')) as Manifest;
 const client = read('client/src/extension.ts');
 const settings = manifest.contributes.configuration.properties;
 
-/** String constants of the client (`const NAME = '...'`), to resolve the ids it registers. */
-const clientConstants = new Map([...client.matchAll(/const (\w+) = '([^']*)'/g)].map((m) => [m[1]!, m[2]!]));
+/** String constants of the client and of the protocol file it takes its names from (`const NAME = '...'`), to resolve the ids it registers. */
+const clientConstants = new Map([...`${client}\n${read('protocol/keyless.ts')}`.matchAll(/const (\w+) = '([^']*)'/g)].map((m) => [m[1]!, m[2]!]));
 
 function registeredCommands(): string[] {
   return [...client.matchAll(/registerCommand\(\s*(\w+|'[^']*')/g)].map((m) => {

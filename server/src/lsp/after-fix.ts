@@ -1,4 +1,5 @@
 import type { Command } from 'vscode-languageserver';
+import { FIX_APPLIED_COMMAND } from '../../../protocol/keyless';
 import { redactText } from '../secrets/redact';
 import type { DiagnosticFix } from './diagnostics';
 
@@ -7,10 +8,11 @@ import type { DiagnosticFix } from './diagnostics';
  * so a fix that creates files or leaves work for a person carries `keyless.fixApplied`, which the
  * server answers by opening the files it created (`window/showDocument`: the user sees the trust
  * it wrote) and showing what is left to do (`Fix.followUps`: repository variables to set, a key
- * to revoke, files to review and apply). No connection here: the server does the showing.
+ * to revoke, files to review and apply). No connection here: lsp/commands.ts does the showing.
  */
 
-export const FIX_APPLIED_COMMAND = 'keyless.fixApplied';
+/** The name lives in protocol/keyless.ts; re-exported for those who build or read the command here. */
+export { FIX_APPLIED_COMMAND };
 
 /** The command's one argument: what the applied fixes created and left for a person. */
 export interface FixAppliedArguments {

@@ -1,6 +1,8 @@
-import { MarkupKind, type Hover } from 'vscode-languageserver';
+import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { HoverInfo } from '../engine/analyze';
 import { ruleDocsUrl } from '../rules/docs';
+import type { DocumentAnalyses } from './document-analyses';
+import type { OpenDocuments } from './documents';
 
 export interface HoverOptions {
   /** The editor shows the diagnostics under the pointer in the same hover (VS Code does). */
@@ -64,3 +66,15 @@ function restates(line: string, message: ReadonlySet<string>): boolean {
 
 /** The share of a sentence's words found in a message above which it counts as restating it. */
 const RESTATEMENT_SHARE = 0.6;
+
+/**
+ * `textDocument/hover`, from the version's shared analysis (a disabled or ignored document's says
+ * nothing): null where Keyless has nothing to add.
+ */
+export async function answerHover(documents: OpenDocuments, analyses: DocumentAnalyses, options: HoverOptions, params: HoverParams, token: CancellationToken): Promise<Hover | null> {
+  const document = documents.get(params.textDocument.uri);
+  if (document === undefined || !documents.isAnalyzable(document)) return null;
+  const result = await analyses.resultFor(document, token, 'other');
+  const info = result.hoverAt(params.position);
+  return info ? toHover(info, options) : null;
+}

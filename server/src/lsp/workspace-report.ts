@@ -245,6 +245,11 @@ export class WorkspaceReports {
     return report;
   }
 
+  /** `build` in the background, where the folder's scope asks for it: a failure is logged. */
+  rebuild(folder: WorkspaceFolder): void {
+    void this.build(folder, false).catch((error: unknown) => this.options.onError(`Reporting ${folder.path} failed`, error));
+  }
+
   /** The folder's current report once its walk is over; undefined when it was dropped or cancelled. */
   private async settled(folder: WorkspaceFolder): Promise<FolderReport | undefined> {
     for (let current = this.reports.get(folder.uri); current !== undefined && !current.cancelled; current = this.reports.get(folder.uri)) {
