@@ -1,6 +1,6 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DidChangeWatchedFilesParams, WorkspaceFoldersChangeEvent } from 'vscode-languageserver';
-import type { TrustChangedParams } from '../../../protocol/keyless';
+import { TRUST_CHANGED_NOTIFICATION, type TrustChangedParams } from '../../../protocol/keyless';
 import { readsFile } from '../dialects/detect';
 import type { CodeActionRequests } from './code-action-requests';
 import type { Configuration } from './configuration';
@@ -87,7 +87,7 @@ export function documentClosed({ session, documents, configuration, analyses, in
 export function trustChanged({ session, configuration }: ServerParts, params: unknown): void {
   const trusted = typeof params === 'object' && params !== null ? (params as Partial<TrustChangedParams>).trusted : undefined;
   if (typeof trusted !== 'boolean') {
-    session.channel.log.warn('keyless/trustChanged without a boolean "trusted": ignored');
+    session.channel.log.warn(`${TRUST_CHANGED_NOTIFICATION} without a boolean "trusted": ignored`);
     return;
   }
   configuration.trustChanged(trusted);
