@@ -31,7 +31,7 @@ import { DEFAULT_CONFIG, ruleSetting } from '../server/src/engine/config';
 import { parseFile } from '../server/src/engine/parse';
 import { isSuppressed, suppressionInsertion } from '../server/src/engine/suppressions';
 import { extractFacts } from '../server/src/engine/extract';
-import { EMPTY_WORKSPACE } from '../server/src/engine/workspace';
+import { EMPTY_WORKSPACE } from '../server/src/facts/workspace';
 import { propose } from '../server/src/fixes/propose';
 import { RULES } from '../server/src/rules';
 import type { Rule, RuleFinding } from '../server/src/rules/rule';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Dialect } from '../../server/src/dialects/detect';
-import { EMPTY_WORKSPACE } from '../../server/src/engine/workspace';
+import type { Dialect } from '../../server/src/core/dialect';
+import { EMPTY_WORKSPACE } from '../../server/src/facts/workspace';
 import type { FixContext, FixProposal } from '../../server/src/fixes/fixer';
 import { withFollowUps } from '../../server/src/fixes/follow-ups';
 import { nextSteps } from '../../server/src/output/next-steps';

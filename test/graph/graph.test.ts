@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
-import type { WorkspaceContext, WorkspaceFile } from '../../server/src/engine/workspace';
+import type { WorkspaceContext, WorkspaceFile } from '../../server/src/facts/workspace';
 import type { RepositoryRef } from '../../server/src/facts/repository';
 import { assumedRoleName, sharedSubject, workspaceGraph } from '../../server/src/graph/graph';
 import { issuerHost, subjectClaim } from '../../server/src/graph/tokens';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver';
 import type { HoverInfo } from '../../server/src/engine/analyze';
-import type { Finding } from '../../server/src/engine/finding';
+import type { Finding } from '../../server/src/core/finding';
 import { toHover } from '../../server/src/lsp/hover';
 
 // The hover adds what the diagnostic box under the pointer does not say, and nothing twice.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DIALECT_NAMES, type Dialect } from '../../server/src/dialects/detect';
+import { DIALECT_NAMES } from '../../server/src/dialects/detect';
+import type { Dialect } from '../../server/src/core/dialect';
 import { Engine } from '../../server/src/engine/analyze';
 import { WARM_UP_SAMPLES, warmUp } from '../../server/src/lsp/warm-up';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test, type TestContext } from 'node:test';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
-import type { Finding, Fix } from '../../server/src/engine/finding';
+import type { Finding, Fix } from '../../server/src/core/finding';
 import { applyEdits } from '../../server/src/fixes/text';
 import { unlessShared } from '../shared';
 import { corpusSeeds, fixtureSeeds, type Seed } from './seeds';

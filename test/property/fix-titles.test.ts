@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
-import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/engine/workspace';
+import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/facts/workspace';
 import { fixtureSeeds, type Seed } from './seeds';
 
 /**

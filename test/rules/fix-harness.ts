@@ -8,7 +8,7 @@ import { readPipeline } from '../../server/src/dialects/gitlab-ci/model';
 import { githubActionsAuthentications } from '../../server/src/dialects/github-actions/facts';
 import { readWorkflow } from '../../server/src/dialects/github-actions/model';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
-import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/engine/workspace';
+import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/facts/workspace';
 import { emptyFacts, type Authentication } from '../../server/src/facts/model';
 import type { RepositoryRef } from '../../server/src/facts/repository';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../server/src/fixes/federation/federation';

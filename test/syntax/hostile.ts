@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FileReport } from '../../server/src/engine/analyze';
-import type { Span } from '../../server/src/syntax/text';
+import type { Span } from '../../server/src/core/text';
 import type { DataNode } from '../../server/src/syntax/tree';
 
 /**

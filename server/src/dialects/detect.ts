@@ -1,11 +1,11 @@
+import type { Dialect } from '../core/dialect';
 import { deref, get, getPair, isMap, isSeq, itemsOf, pairsOf, str, type DataNode } from '../syntax/tree';
 
 /**
- * Which kind of file this is: decided by path where the path is conventional, else by content,
- * because real repositories keep workflows outside `.github/workflows/` and name CloudFormation
- * templates anything.
+ * Which kind of file this is (a `Dialect`): decided by path where the path is conventional, else by
+ * content, because real repositories keep workflows outside `.github/workflows/` and name
+ * CloudFormation templates anything.
  */
-export type Dialect = 'github-actions' | 'gitlab-ci' | 'cloudformation' | 'kubernetes' | 'terraform' | 'iam-policy';
 
 export const DIALECT_NAMES: Record<Dialect, string> = {
   'github-actions': 'GitHub Actions',

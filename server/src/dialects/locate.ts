@@ -1,4 +1,5 @@
-import { lineBreakWithin, type Span } from '../syntax/text';
+import { lineBreakWithin } from '../syntax/text';
+import type { Span } from '../core/text';
 import type { Pair, ScalarNode } from '../syntax/tree';
 
 /** A pair's span on its first line: `KEY: value` for a one-line entry, `key:` for a block. */

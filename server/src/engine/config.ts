@@ -1,9 +1,10 @@
 import picomatch from 'picomatch';
 import { isMap, isScalar, isSeq, str, type DataNode } from '../syntax/tree';
-import { LineIndex, type Position } from '../syntax/text';
+import { LineIndex } from '../syntax/text';
+import type { Position } from '../core/text';
 import { parseYaml } from '../syntax/yaml';
 import { RULES_BY_ID } from '../rules';
-import type { Severity } from './finding';
+import type { Severity } from '../core/finding';
 import { redactContextOf, redactText } from '../secrets/redact';
 
 /**

@@ -1,6 +1,6 @@
 import type { Authentication, Credential, Facts } from '../facts/model';
 import { CLOUD_NAMES, isCloud, REGISTRY_NAMES } from '../rules/wording';
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 
 /**
  * The identity facts at a place, in words: what a hover says about the line under the cursor.

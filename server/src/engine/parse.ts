@@ -1,11 +1,13 @@
-import { detectJson, detectYaml, isTerraformPath, type Dialect, type Syntax } from '../dialects/detect';
+import { detectJson, detectYaml, isTerraformPath, type Syntax } from '../dialects/detect';
+import type { Dialect } from '../core/dialect';
 import { entryAt, parseDotenv } from '../syntax/dotenv';
 import { innermostEnclosing, parseHcl, type SyntaxNode, type Tree } from '../syntax/hcl';
 import { opaqueSpanAt } from '../syntax/hcl-view';
 import type { Parser } from 'web-tree-sitter';
 import { parseJson } from '../syntax/json';
 import type { ParseError } from '../syntax/parse-error';
-import { lineBreakWithin, type Span } from '../syntax/text';
+import { lineBreakWithin } from '../syntax/text';
+import type { Span } from '../core/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';

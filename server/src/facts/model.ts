@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 
 /**
  * Identity facts: what the rules reason about, with no trace of the syntax they came from. A

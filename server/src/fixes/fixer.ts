@@ -1,6 +1,6 @@
-import type { Dialect } from '../dialects/detect';
-import type { WorkspaceContext } from '../engine/workspace';
-import type { Span } from '../syntax/text';
+import type { Dialect } from '../core/dialect';
+import type { WorkspaceContext } from '../facts/workspace';
+import type { Span } from '../core/text';
 
 /**
  * A fixer turns one finding into proposed fixes: text edits, in this file or others, and files to

@@ -1,5 +1,5 @@
 import type { TfBlock } from '../dialects/terraform/model';
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 import type { ProposedEdit } from './fixer';
 import { eolOf, indentationAt, lineEndAt, lineStartAt, startsLine, wholeLines } from './text';
 

@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 
 /** Line arithmetic on source text, for fixers that insert or delete whole lines. */
 

@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 import type { DataNode, MapNode, Pair } from '../syntax/tree';
 import type { ProposedEdit } from './fixer';
 import { eolOf, indentationAt, lineEndAt, lineStartAt, startsLine, wholeLines } from './text';

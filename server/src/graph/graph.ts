@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialects/detect';
+import type { Dialect } from '../core/dialect';
 import { isSubjectKey, judgeSubject } from '../iam/trust';
 import type { Authentication, AwsOidcProvider, AwsWebIdentityTrust, CiJob, Declaration, Facts, GcpProviderTrust, Identity, SecretKind, TokenSubject, Trust } from '../facts/model';
 import type { RepositoryRef } from '../facts/repository';

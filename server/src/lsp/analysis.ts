@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver';
 import type { AnalyzeOptions, Engine, HoverInfo } from '../engine/analyze';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
-import type { Finding } from '../engine/finding';
-import type { WorkspaceContext } from '../engine/workspace';
-import type { Position, Range } from '../syntax/text';
+import type { Finding } from '../core/finding';
+import type { WorkspaceContext } from '../facts/workspace';
+import type { Position, Range } from '../core/text';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { toDiagnostic } from './diagnostics';
 import type { DocumentTarget } from './paths';

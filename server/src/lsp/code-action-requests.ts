@@ -1,5 +1,5 @@
 import { CodeActionKind, type CancellationToken, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver';
-import type { Range } from '../syntax/text';
+import type { Range } from '../core/text';
 import { readText } from '../workspace/context';
 import { analyzeDocument, isIgnored, type AnalysisOutput } from './analysis';
 import { FIX_ALL_KIND, quickFixes, safeFixes, toWorkspaceEdit, wantsKind } from './code-actions';

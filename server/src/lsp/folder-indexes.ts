@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { readsFile } from '../dialects/detect';
 import { pathMatcher, type KeylessConfig } from '../engine/config';
-import type { WorkspaceContext } from '../engine/workspace';
+import type { WorkspaceContext } from '../facts/workspace';
 import { readText, WorkspaceIndex } from '../workspace/context';
 import { ALWAYS_SKIPPED, gitIgnoredAbove, toPosix } from '../workspace/files';
 import { gitRepositoryOf } from '../workspace/git';

@@ -1,6 +1,6 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Diagnostic } from 'vscode-languageserver';
 import type { HoverInfo } from '../engine/analyze';
-import type { Position, Range } from '../syntax/text';
+import type { Position, Range } from '../core/text';
 
 /**
  * One analysis per document version, shared by every request about it: pull diagnostics, hover and

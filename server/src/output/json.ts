@@ -1,4 +1,4 @@
-import type { Severity } from '../engine/finding';
+import type { Severity } from '../core/finding';
 import { describeProblem, oneBased, type ScanResult } from './report';
 
 /**

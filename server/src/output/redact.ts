@@ -1,6 +1,7 @@
-import type { Finding } from '../engine/finding';
+import type { Finding } from '../core/finding';
 import { maskLine, redactContextOf, type RedactContext } from '../secrets/redact';
-import { LineIndex, type Span } from '../syntax/text';
+import { LineIndex } from '../syntax/text';
+import type { Span } from '../core/text';
 
 /**
  * Printed source lines (the text report's excerpts, the SARIF fingerprint's input, the lines of

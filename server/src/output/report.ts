@@ -1,6 +1,6 @@
 import type { FileReport } from '../engine/analyze';
-import { SEVERITY_RANK, type Finding, type Severity } from '../engine/finding';
-import type { Position } from '../syntax/text';
+import { SEVERITY_RANK, type Finding, type Severity } from '../core/finding';
+import type { Position } from '../core/text';
 import { maskedLines } from './redact';
 
 /**

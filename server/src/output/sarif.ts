@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Severity } from '../engine/finding';
+import type { Finding, Severity } from '../core/finding';
 import { RULES } from '../rules';
 import { ruleDocsMarkdown, ruleDocsWebUrl } from '../rules/docs';
-import type { Range } from '../syntax/text';
+import type { Range } from '../core/text';
 import { redactText } from '../secrets/redact';
 import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
 

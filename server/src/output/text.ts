@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../engine/finding';
+import type { Finding, Severity } from '../core/finding';
 import { allFindings, oneBased, type ScanResult } from './report';
 import { COLOR, PLAIN, printable, type Style } from './terminal';
 

@@ -1,9 +1,9 @@
-import type { Dialect } from '../dialects/detect';
-import type { Severity } from '../engine/finding';
+import type { Dialect } from '../core/dialect';
+import type { Severity } from '../core/finding';
 import type { Authentication, Facts } from '../facts/model';
 import type { Fixer } from '../fixes/fixer';
 import type { AccessEvidence } from '../iam/evidence';
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 
 /**
  * A rule is a pure function from one file's facts to findings, and the fixers of those findings.

@@ -1,6 +1,6 @@
 import { entryAt, type DotenvEntry } from '../syntax/dotenv';
 import { innermostEnclosing, type SyntaxNode } from '../syntax/hcl';
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import type { ValueLocator } from './scan';
 

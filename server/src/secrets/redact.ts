@@ -1,4 +1,4 @@
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 import { detectorMatches, looksRandom } from './detectors';
 
 /**

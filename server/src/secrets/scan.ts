@@ -1,5 +1,5 @@
 import type { LiteralCredential } from '../facts/model';
-import type { Span } from '../syntax/text';
+import type { Span } from '../core/text';
 import { DETECTORS, detectorMatches, type SecretDetector } from './detectors';
 import { redact } from './redact';
 

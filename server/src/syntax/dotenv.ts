@@ -1,4 +1,4 @@
-import type { Span } from './text';
+import type { Span } from '../core/text';
 
 /**
  * A `.env` file read line by line: `KEY=value` entries, what a dotenv loader would set. The

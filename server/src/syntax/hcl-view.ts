@@ -1,5 +1,5 @@
 import type { ParseError } from './parse-error';
-import type { Span } from './text';
+import type { Span } from '../core/text';
 import { MAX_FLOW_COLLECTION_CHARS } from './yaml-lenient';
 
 /**

@@ -1,4 +1,4 @@
-import type { Span } from './text';
+import type { Span } from '../core/text';
 
 /** A syntax error a parser recovered from. Parsers return these; they never throw. */
 export interface ParseError {

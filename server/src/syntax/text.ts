@@ -1,26 +1,9 @@
+import type { Position, Range, Span } from '../core/text';
+
 /**
- * Positions in source text. Everything in the engine addresses text by UTF-16 offsets (what JS
- * strings, `yaml`, `jsonc-parser` and web-tree-sitter all use); lines and characters are derived
- * from offsets only at the edges, through a LineIndex, so that they can never disagree.
+ * Lines and characters from UTF-16 offsets (the types are in `core/text.ts`): derived only at the
+ * edges, through a LineIndex, so that the two can never disagree.
  */
-
-/** A half-open span of UTF-16 offsets: [start, end). */
-export interface Span {
-  start: number;
-  end: number;
-}
-
-/** 0-based line and UTF-16 character, as in LSP. */
-export interface Position {
-  line: number;
-  character: number;
-}
-
-export interface Range {
-  start: Position;
-  end: Position;
-}
-
 export class LineIndex {
   /** Offset of the first character of each line. */
   private readonly lineStarts: number[];

@@ -1,4 +1,4 @@
-import type { Span } from './text';
+import type { Span } from '../core/text';
 
 /**
  * The data tree shared by YAML and JSON documents. Both parsers convert into it once, so that every

@@ -1,5 +1,5 @@
 import type { ParseError } from './parse-error';
-import type { Span } from './text';
+import type { Span } from '../core/text';
 import type { DataNode, MapNode, Pair } from './tree';
 import { parseYaml, type YamlDocument, type YamlParseResult } from './yaml';
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { MAX_FILE_BYTES, type Engine } from '../engine/analyze';
 import type { OidcConfig } from '../engine/config';
-import type { WorkspaceContext, WorkspaceFile } from '../engine/workspace';
+import type { WorkspaceContext, WorkspaceFile } from '../facts/workspace';
 import type { RepositoryRef } from '../facts/repository';
 import { walkFiles } from './files';
 

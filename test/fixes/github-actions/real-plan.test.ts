@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { Fix } from '../../../server/src/engine/finding';
-import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
+import type { Fix } from '../../../server/src/core/finding';
+import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import { applyEdits } from '../../../server/src/fixes/text';
 
 /**

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { readWorkflow } from '../../../server/src/dialects/github-actions/model';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
+import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import { tokenSubject } from '../../../server/src/dialects/github-actions/subject';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
+import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/facts/workspace';
 import type { PlanFederation } from '../../../server/src/fixes/federation/federation';
 import { fakePlanner, fixerProposals } from '../../rules/fix-harness';
 

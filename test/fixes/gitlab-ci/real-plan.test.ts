@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/engine/workspace';
+import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import { planFederation } from '../../../server/src/fixes/federation/plan';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import { applyEdits } from '../../../server/src/fixes/text';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { readPipeline } from '../../../server/src/dialects/gitlab-ci/model';
 import { tokenSubject } from '../../../server/src/dialects/gitlab-ci/subject';
 import { parseYaml } from '../../../server/src/syntax/yaml';
-import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/engine/workspace';
+import { EMPTY_WORKSPACE, type WorkspaceContext } from '../../../server/src/facts/workspace';
 import type { FederationRequest } from '../../../server/src/fixes/federation/federation';
 import { fakePlanner, fixerProposals } from '../../rules/fix-harness';
 

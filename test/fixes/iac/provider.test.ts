@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
-import type { Fix } from '../../../server/src/engine/finding';
+import type { Fix } from '../../../server/src/core/finding';
 import { workspaceOf } from '../../rules/fix-harness';
 
 /**

@@ -1,6 +1,6 @@
 import type { SessionRequest, ValueAt } from '../../facts/model';
 import { flagValue, type ShellCommand } from '../../syntax/shell';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import type { ScalarNode } from '../../syntax/tree';
 import { locateInScalar } from '../locate';
 

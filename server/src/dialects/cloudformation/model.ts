@@ -1,5 +1,5 @@
 import { lineBreakWithin } from '../../syntax/text';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, get, isMap, pairsOf, str, type DataNode, type MapNode } from '../../syntax/tree';
 
 /**

@@ -1,5 +1,5 @@
 import type { Authentication, CiJob, Cloud, Credential, PackageRegistry, Principal, SecretKind, SessionRequest, ValueAt } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, get, isScalar, str, type Pair } from '../../syntax/tree';
 import { webIdentityAssumption } from '../ci-common/assume-role';
 import { classifyCiValue, isCredentialShaped, isReference, NPMRC_TOKEN, publishCommand, staticLogin, type PublishCommand } from '../ci-common/credentials';

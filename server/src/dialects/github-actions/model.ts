@@ -1,4 +1,4 @@
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { environmentName } from '../ci-common/environment';
 import { deref, get, getPair, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 

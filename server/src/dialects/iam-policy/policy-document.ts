@@ -1,6 +1,7 @@
 import type { PolicyCondition, PolicyDocument, PolicyOwner, PolicyStatement, ValueAt } from '../../facts/model';
 import { parseOperator } from '../../iam/condition';
-import { lineBreakWithin, type Span } from '../../syntax/text';
+import { lineBreakWithin } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import type { TfBlock, TfExpr } from '../terraform/model';
 import { entry, stringsOf, type PolicyValue } from './policy-value';
 

@@ -1,5 +1,5 @@
 import { parseJson } from '../../syntax/json';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, type DataNode } from '../../syntax/tree';
 import type { TfExpr } from '../terraform/model';
 

@@ -1,4 +1,5 @@
-import { lineBreakWithin, type Span } from '../../syntax/text';
+import { lineBreakWithin } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { pairAnchor } from '../locate';
 import { deref, get, getPair, getPath, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import type { ValueAt } from '../../facts/model';

@@ -1,5 +1,5 @@
 import type { Declaration, DeclaredAttribute } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { literalString, type TerraformFile, type TfBlock } from './model';
 
 /**

@@ -1,5 +1,6 @@
 import type { SyntaxNode } from '../../syntax/hcl';
-import { lineBreakWithin, type Span } from '../../syntax/text';
+import { lineBreakWithin } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, isMap, isScalar, isSeq, type DataNode } from '../../syntax/tree';
 
 /**

@@ -1,4 +1,4 @@
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { TokenSubject } from '../../facts/model';
 import type { CiIssuer } from '../../graph/tokens';
 import type { JobUsage } from '../../iam/least-privilege';

@@ -1,4 +1,4 @@
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { RepositoryRef } from '../../facts/repository';
 import type { WorkspaceGraph } from '../../graph/graph';
 import type { FederationPlan, FederationRequest } from './federation';

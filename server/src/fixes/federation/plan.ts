@@ -1,4 +1,4 @@
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import { planAws } from './aws-plan';
 import type { FederationPlan, FederationRequest, PlanFederation } from './federation';
 import { planAzure } from './azure';

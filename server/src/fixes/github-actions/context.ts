@@ -1,7 +1,7 @@
 import { jobActivity } from '../../dialects/github-actions/facts';
 import { isWorkflowSite, type Job, type Step, type Workflow, type WorkflowSite } from '../../dialects/github-actions/model';
 import { tokenSubject } from '../../dialects/github-actions/subject';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { Authentication } from '../../facts/model';
 import type { JobUsage } from '../../iam/least-privilege';
 import type { FixContext, FixProposal, ProposedEdit } from '../fixer';

@@ -1,5 +1,5 @@
 import type { Step } from '../../dialects/github-actions/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, getPair, isMap, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import type { ProposedEdit } from '../fixer';
 import { eolOf, indentationAt, lineEndAt, lineStartAt, startsLine } from '../text';

@@ -1,7 +1,7 @@
 import type { Authentication, TokenSubject } from '../../facts/model';
 import type { Pipeline, PipelineJob, PipelineSite, ScriptLine } from '../../dialects/gitlab-ci/model';
 import { CI_KEY_VARIABLES } from '../../dialects/ci-common/credentials';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import { shellCommands, type ShellCommand } from '../../syntax/shell';
 import { deref, isMap, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import type { FederatedCloud, FederationPlan, PlanFederation } from '../federation/federation';

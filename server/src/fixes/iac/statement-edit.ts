@@ -1,7 +1,7 @@
 import type { PolicyObject, StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import type { PolicyEntry, PolicyValue } from '../../dialects/iam-policy/policy-value';
 import type { TfBlock } from '../../dialects/terraform/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { hclString } from '../federation/render';
 import type { ProposedEdit } from '../fixer';
 import { appendToBlock } from '../hcl-edit';

@@ -1,7 +1,7 @@
-import type { Dialect } from '../../dialects/detect';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { Dialect } from '../../core/dialect';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { LiteralCredential } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { deref, getPair, isMap, isScalar, isSeq, nodePathAt, str, type DataNode, type MapNode, type Pair, type ScalarNode } from '../../syntax/tree';
 import { parseJson } from '../../syntax/json';
 import { parseYaml } from '../../syntax/yaml';

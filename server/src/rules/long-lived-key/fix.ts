@@ -1,6 +1,6 @@
 import { isTemplateSite } from '../../dialects/cloudformation/facts';
 import type { TfBlock } from '../../dialects/terraform/model';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { MintedCredential } from '../../facts/model';
 import { secretUses } from '../../dialects/kubernetes/facts';
 import { workspaceGraph } from '../../graph/graph';

@@ -1,4 +1,4 @@
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { Cloud, SecretKind, TokenSubject } from '../../facts/model';
 import type { RepositoryRef } from '../../facts/repository';
 import { sharedSubject, workspaceGraph } from '../../graph/graph';

@@ -1,8 +1,8 @@
 import { declarationsBeside } from '../../dialects/terraform/iam';
 import type { TfBlock } from '../../dialects/terraform/model';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { Declaration } from '../../facts/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { workspaceGraph } from '../../graph/graph';
 import { folderOf } from '../../graph/paths';
 import type { ProposedEdit } from '../../fixes/fixer';

@@ -1,5 +1,5 @@
 import { isStatementSyntax } from '../../dialects/iam-policy/policy-document';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { AwsWebIdentityTrust } from '../../facts/model';
 import { workspaceGraph } from '../../graph/graph';
 import type { Fixer } from '../../fixes/fixer';

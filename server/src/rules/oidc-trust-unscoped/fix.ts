@@ -1,6 +1,6 @@
 import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import { isSubjectKey } from '../../iam/trust';
-import type { WorkspaceContext } from '../../engine/workspace';
+import type { WorkspaceContext } from '../../facts/workspace';
 import type { AwsWebIdentityTrust, AzureFederatedCredentialTrust, GcpProviderTrust, Trust } from '../../facts/model';
 import { assumedRoleName, sharedSubject, workspaceGraph, type JobAuthentication } from '../../graph/graph';
 import { issuerHost, subjectClaim } from '../../graph/tokens';

@@ -1,7 +1,7 @@
 import type { Authentication, PackageRegistry, ReferencedCredential } from '../../facts/model';
 import { npmPublishCommands, stepPublishes, tokenEnvEntries, tokenEnvEntry } from '../../dialects/github-actions/facts';
 import { input, usesAction, type Job, type Step, type Workflow } from '../../dialects/github-actions/model';
-import type { Span } from '../../syntax/text';
+import type { Span } from '../../core/text';
 import { str, type MapNode, type Pair } from '../../syntax/tree';
 import type { FixContext, FixProposal, ProposedEdit } from '../../fixes/fixer';
 import { grantFor, identitySource, proposal, runsSelfHosted, SELF_HOSTED_PUBLISH_WARNING, stepSite, workflowAuthentication } from '../../fixes/github-actions/context';

@@ -1,6 +1,6 @@
-import type { Dialect } from '../dialects/detect';
-import type { Facts } from '../facts/model';
-import type { RepositoryRef } from '../facts/repository';
+import type { Dialect } from '../core/dialect';
+import type { Facts } from './model';
+import type { RepositoryRef } from './repository';
 
 /**
  * What fixes may know beyond the file they fix: which repository this workspace is (from its git

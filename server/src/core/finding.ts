@@ -1,4 +1,4 @@
-import type { Range, Span } from '../syntax/text';
+import type { Range, Span } from './text';
 
 export type Severity = 'error' | 'warning' | 'info';
 
