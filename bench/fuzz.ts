@@ -35,6 +35,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { Engine } from '../server/src/engine/analyze';
+import { createEngine } from '../server/src/workspace/grammar';
 import { checkMutant, TIME_BOUND_MS, type Outcome } from '../test/property/fuzz-check';
 import { FAMILY_NAMES, FULL_SCALE, loadSeeds, makeMutant, SYNTAXES, type FuzzSyntax } from '../test/property/hostile-mutants';
 
@@ -125,7 +126,7 @@ async function runMutant(engine: Engine, pool: ReturnType<typeof loadSeeds>, job
 }
 
 async function child(): Promise<void> {
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const pool = loadSeeds();
   const send = (message: ChildMessage): void => {
     process.send!(message);
@@ -293,7 +294,7 @@ async function parent(options: Options): Promise<number> {
   process.stderr.write(`seeds: ${seedCounts}${pool.corpus ? ' (with ../shared/corpus)' : ' (../shared/corpus absent: repository seeds only)'}\n`);
 
   if (options.only) {
-    const engine = await Engine.create();
+    const engine = await createEngine();
     const job = { syntax: options.only.syntax, seed: options.seed, family: options.family, extrasEvery: 1 };
     const mutant = makeMutant(pool, job.syntax, job.seed, options.only.index, FULL_SCALE, job.family);
     if (options.write) fs.writeFileSync(options.write, mutant.text);

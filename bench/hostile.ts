@@ -5,7 +5,7 @@
  * to the 2 MB limit under 1 s; alias bombs and deep nesting finish and say why they stopped.
  * KEYLESS_BENCH_HOSTILE_ONLY: comma-separated case names.
  */
-import { Engine } from '../server/src/engine/analyze';
+import { createEngine } from '../server/src/workspace/grammar';
 
 const MB = 1024 * 1024;
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -48,7 +48,7 @@ const CASES: Record<string, [string, string]> = {
 
 async function main(): Promise<void> {
   const only = process.env.KEYLESS_BENCH_HOSTILE_ONLY?.split(',');
-  const engine = await Engine.create();
+  const engine = await createEngine();
   console.log('| input | wall ms | CPU ms | heap MB after | errors |');
   console.log('|---|---:|---:|---:|---|');
   for (const [name, [path, text]] of Object.entries(CASES)) {

@@ -8,7 +8,7 @@
  *   node --import tsx bench/lsp-warm-up.ts      (KEYLESS_BENCH_WARM_UP_RUNS, default 5)
  */
 import { spawnSync } from 'node:child_process';
-import { Engine } from '../server/src/engine/analyze';
+import { createEngine } from '../server/src/workspace/grammar';
 import { warmUp } from '../server/src/lsp/warm-up';
 import { YamlParseCache } from '../server/src/syntax/yaml-incremental';
 import { generateKubernetes, generateTerraform, generateWorkflow } from './generate';
@@ -28,7 +28,7 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 /** One run, in this (fresh) process: prints { openMs, editMs } of CPU time. */
 async function child(document: keyof typeof DOCUMENTS, warm: boolean): Promise<void> {
-  const engine = await Engine.create();
+  const engine = await createEngine();
   if (warm) await warmUp(engine, { pause: () => new Promise((resolve) => setImmediate(resolve)), stopped: () => false });
   const doc = DOCUMENTS[document]();
   const yamlCache = new YamlParseCache();

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { readsFile, syntaxOf } from '../server/src/dialects/detect';
 import { parseDotenv } from '../server/src/syntax/dotenv';
 import { loadHcl, parseHcl } from '../server/src/syntax/hcl';
+import { readHclWasm } from '../server/src/workspace/grammar';
 import { parseJson } from '../server/src/syntax/json';
 import { parseYaml } from '../server/src/syntax/yaml';
 
@@ -25,7 +26,7 @@ function walk(dir: string, out: string[]): void {
 async function main(): Promise<void> {
   const root = process.argv[2];
   if (root === undefined) throw new Error('usage: parse-only FOLDER');
-  const hcl = await loadHcl();
+  const hcl = await loadHcl(readHclWasm());
   const t0 = performance.now();
   const files: string[] = [];
   walk(root, files);

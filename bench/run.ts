@@ -27,6 +27,7 @@ import { AUTO_WORKER_BYTES, AUTO_WORKER_FILES } from '../server/src/cli/pool';
 import { syntaxOf, type Syntax } from '../server/src/dialects/detect';
 import { parseDotenv } from '../server/src/syntax/dotenv';
 import { Engine } from '../server/src/engine/analyze';
+import { createEngine, readHclWasm } from '../server/src/workspace/grammar';
 import { DEFAULT_CONFIG, ruleSetting } from '../server/src/engine/config';
 import { parseFile } from '../server/src/engine/parse';
 import { isSuppressed, suppressionInsertion } from '../server/src/engine/suppressions';
@@ -562,8 +563,8 @@ async function main(): Promise<void> {
   try {
     let parse: ParseSection | undefined;
     if (SECTIONS.has('parse')) {
-      const engine = await Engine.create();
-      const hcl = await loadHcl();
+      const engine = await createEngine();
+      const hcl = await loadHcl(readHclWasm());
       parse = await parseSection(engine, hcl, workflow, manifest);
     }
     const lsp = SECTIONS.has('lsp') ? await lspSection(workflow, manifest) : undefined;

@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver/node';
 import { version as keylessVersion } from '../../package.json';
 import { TRUST_CHANGED_NOTIFICATION } from '../../protocol/keyless';
-import { Engine } from './engine/analyze';
+import { createEngine } from './workspace/grammar';
 import { backgroundPause, startBackgroundWork } from './lsp/background';
 import { clientSupport, initialTrust } from './lsp/client-support';
 import { CodeActionRequests } from './lsp/code-action-requests';
@@ -95,7 +95,7 @@ connection.onInitialize(async (params): Promise<InitializeResult> => {
   configuration.startTrust(initialTrust(params.initializationOptions));
   const initialFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
   session.folders = initialFolders.flatMap((folder) => toWorkspaceFolder(folder.uri) ?? []);
-  session.engine = await Engine.create();
+  session.engine = await createEngine();
   const result: InitializeResult = {
     serverInfo: { name: 'keyless', version: keylessVersion },
     capabilities: {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { DIALECT_NAMES } from '../../server/src/dialects/detect';
 import type { Dialect } from '../../server/src/core/dialect';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { RULES } from '../../server/src/rules';
 import { assertBuilt, REPO_ROOT, runCli } from './helpers';
 
@@ -44,7 +44,7 @@ describe('examples/ shows every rule', () => {
     const report = JSON.parse(run.stdout) as { findings: JsonFinding[]; errors: unknown[] };
     assert.deepEqual(report.errors, [], 'the examples are well-formed files');
     findings = report.findings;
-    const engine = await Engine.create();
+    const engine = await createEngine();
     for (const file of exampleFiles()) {
       dialectOf.set(file, engine.analyze({ path: file, text: fs.readFileSync(path.join(REPO_ROOT, file), 'utf8') }).dialect);
     }

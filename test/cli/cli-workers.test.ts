@@ -6,7 +6,7 @@ import { before, describe, test } from 'node:test';
 import { writeTree } from '../../bench/generate';
 import { AUTO_WORKER_BYTES, autoWorkerCount, workerPlan } from '../../server/src/cli/pool';
 import { scanFile } from '../../server/src/cli/scan-file';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { RULES } from '../../server/src/rules';
 import { assertBuilt, fixture, runCli, THROWING_RULE, workspace, type Run } from './helpers';
 
@@ -164,7 +164,7 @@ describe('scan workers in process', () => {
   test('a rule failure is data in the file outcome, and survives the trip to the main thread', async () => {
     const throws = THROWING_RULE;
     const cwd = workspace({ 'main.tf': fixture('provider.tf') });
-    const engine = await Engine.create();
+    const engine = await createEngine();
     const outcome = scanFile({ absolute: path.join(cwd, 'main.tf'), file: 'main.tf', enginePath: 'main.tf' }, engine, { rules: [throws, ...RULES] });
     assert.deepEqual(outcome.ruleFailures, [{ rule: 'throwing-rule', file: 'main.tf', errorName: 'TypeError' }]);
     assert.equal(outcome.scanned.findings.length, 2);

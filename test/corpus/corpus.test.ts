@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { RULES } from '../../server/src/rules';
 import { unlessShared } from '../shared';
 import { corpusAvailable, judge, readManifest, scanEntry, type EntryVerdict } from './corpus';
@@ -28,7 +29,7 @@ if (!corpusAvailable()) {
     };
 
     before(async () => {
-      engine = await Engine.create();
+      engine = await createEngine();
     });
 
     for (const entry of readManifest()) {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 const dialect = (path: string, text: string): string | null => engine.analyze({ path, text }).dialect;

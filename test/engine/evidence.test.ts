@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import type { AccessEvidence } from '../../server/src/iam/evidence';
 import type { Rule, RuleContext } from '../../server/src/rules/rule';
 
@@ -22,7 +22,7 @@ function recorder(seen: RuleContext[]): Rule {
 }
 
 test('evidence handed to analyze reaches the rules unchanged', async () => {
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const evidence: AccessEvidence[] = [
     { identity: 'arn:aws:iam::123456789012:role/deploy', service: 's3', action: 's3:PutObject', lastUsed: '2025-01-02T03:04:05Z', source: 'aws-last-accessed', retrievedAt: '2025-01-03T00:00:00Z' },
     { identity: 'arn:aws:iam::123456789012:role/deploy', service: 'ec2', source: 'aws-last-accessed', retrievedAt: '2025-01-03T00:00:00Z' },
@@ -34,7 +34,7 @@ test('evidence handed to analyze reaches the rules unchanged', async () => {
 });
 
 test('without evidence, rules see none', async () => {
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const seen: RuleContext[] = [];
   engine.analyze({ path: 'main.tf', text: TEXT }, { rules: [recorder(seen)] });
   assert.equal(seen.length, 1);

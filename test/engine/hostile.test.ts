@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine, readHclWasm } from '../../server/src/workspace/grammar';
 import { extractFacts } from '../../server/src/engine/extract';
 import { parseFile } from '../../server/src/engine/parse';
 import { loadHcl } from '../../server/src/syntax/hcl';
@@ -26,8 +27,8 @@ const SLOW = { timeout: 120_000 };
 let engine: Engine;
 let hclParser: Parser;
 before(async () => {
-  engine = await Engine.create();
-  hclParser = await loadHcl();
+  engine = await createEngine();
+  hclParser = await loadHcl(readHclWasm());
 });
 
 function analyze(path: string, text: string, options: Parameters<Engine['analyze']>[1] = {}): { report: FileReport; ms: number } {

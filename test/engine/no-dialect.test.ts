@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 
 // Files of no dialect get the secret scan and nothing else: hardcoded-secret findings that can
 // be suppressed like any other, no syntax errors, no dialect fixes; and the workspace index keeps
@@ -8,7 +9,7 @@ import { Engine } from '../../server/src/engine/analyze';
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 const GITHUB = 'ghp_Z9yX8wV7uT6sR5qP4oN3mL2kJ1iH0gF9eD8c';

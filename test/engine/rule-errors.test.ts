@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { RULES } from '../../server/src/rules';
 import type { Rule } from '../../server/src/rules/rule';
 
 test('a rule that throws is reported to onRuleError and the other rules still report', async () => {
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const broken: Rule = {
     id: 'broken-rule',
     severity: 'error',

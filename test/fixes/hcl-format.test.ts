@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { alignHclEdits, formatLines, isHclPath } from '../../server/src/fixes/hcl-format';
 import { applyEdits } from '../../server/src/fixes/text';
 import { fixtureSeeds } from '../property/seeds';
@@ -156,7 +157,7 @@ describe('HCL edits keep terraform fmt alignment', () => {
 describe('every HCL fix of the fixtures keeps a fmt-clean file clean', () => {
   let engine: Engine;
   before(async () => {
-    engine = await Engine.create();
+    engine = await createEngine();
   });
   test('before clean → after clean', (t) => {
     let checked = 0;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import type { WorkspaceContext, WorkspaceFile } from '../../server/src/facts/workspace';
 import type { RepositoryRef } from '../../server/src/facts/repository';
 import { assumedRoleName, sharedSubject, workspaceGraph } from '../../server/src/graph/graph';
@@ -14,7 +15,7 @@ import { issuerHost, subjectClaim } from '../../server/src/graph/tokens';
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 const ACME: RepositoryRef = { host: 'github.com', owner: 'acme', name: 'app' };

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DIALECT_NAMES } from '../../server/src/dialects/detect';
 import type { Dialect } from '../../server/src/core/dialect';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { WARM_UP_SAMPLES, warmUp } from '../../server/src/lsp/warm-up';
 
 // The warm-up is worth its time only if it goes through every path a first document takes.
 
 describe('warm-up', () => {
   test('every dialect and every syntax has a sample, and every sample has a finding (rules, hover and fixers run)', async () => {
-    const engine = await Engine.create();
+    const engine = await createEngine();
     const dialects = new Set<Dialect>();
     const syntaxes = new Set<string>();
     for (const sample of WARM_UP_SAMPLES) {
@@ -25,7 +25,7 @@ describe('warm-up', () => {
   });
 
   test('it yields between steps (a request waits for one small file at most) and stops when asked', async () => {
-    const engine = await Engine.create();
+    const engine = await createEngine();
     let pauses = 0;
     const full = await warmUp(engine, { pause: async () => void pauses++, stopped: () => false });
     assert.equal(full.steps, WARM_UP_SAMPLES.length * 3);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 
 /**
  * The walkthrough promises that the example it opens is reported. The command opens it as an
@@ -11,7 +11,7 @@ import { Engine } from '../../server/src/engine/analyze';
  */
 test('the walkthrough example, as an untitled document, gets static-cloud-credentials with the OIDC rewrite and a suppress fix', async () => {
   const text = readFileSync(path.join(__dirname, '..', '..', 'walkthrough', 'example-workflow.yml'), 'utf8');
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const report = engine.analyze({ path: 'Untitled-1', text, syntax: 'yaml' });
   assert.equal(report.dialect, 'github-actions');
   assert.deepEqual(report.findings.map((f) => f.rule), ['static-cloud-credentials']);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test, type TestContext } from 'node:test';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import type { Finding, Fix } from '../../server/src/core/finding';
 import { applyEdits } from '../../server/src/fixes/text';
 import { unlessShared } from '../shared';
@@ -17,7 +18,7 @@ import { corpusSeeds, fixtureSeeds, type Seed } from './seeds';
  */
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 interface Checked {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/facts/workspace';
 import { fixtureSeeds, type Seed } from './seeds';
 
@@ -15,7 +16,7 @@ const MAX_TITLE = 80;
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 function workspaces(seeds: readonly Seed[]): [string, WorkspaceContext][] {

@@ -6,6 +6,7 @@ import { formatJson } from '../../server/src/output/json';
 import { runMessageLines } from '../../server/src/output/messages';
 import { scannedFile, type RuleFailure, type ScanResult } from '../../server/src/output/report';
 import { sarifLog } from '../../server/src/output/sarif';
+import { ruleDocsMarkdown } from '../../server/src/workspace/rule-docs';
 import { formatText } from '../../server/src/output/text';
 import type { Mutant, Plant } from './hostile-mutants';
 
@@ -29,7 +30,7 @@ export interface Outcome {
   leaks: string[];
 }
 
-const TOOL = { name: 'keyless', version: '0.0.0-fuzz', informationUri: 'https://example.invalid/keyless' };
+const TOOL = { name: 'keyless', version: '0.0.0-fuzz', informationUri: 'https://example.invalid/keyless', rulePage: ruleDocsMarkdown };
 
 function target(path: string): DocumentTarget {
   return { uri: `file:///fuzz/${path}`, enginePath: path, syntaxOverride: undefined, folder: undefined, relativePath: undefined };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { checkMutant, leaksIn, TIME_BOUND_MS } from './fuzz-check';
 import { FAMILY_NAMES, loadSeeds, makeMutant, SMALL_SCALE, SYNTAXES, type SeedPool } from './hostile-mutants';
 
@@ -20,7 +21,7 @@ const PER_FAMILY_AND_SYNTAX = 2;
 let engine: Engine;
 let pool: SeedPool;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
   pool = loadSeeds();
 });
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { syntaxOf } from '../../server/src/dialects/detect';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { seedSets, type Seed } from './seeds';
 
 /**
@@ -12,7 +13,7 @@ import { seedSets, type Seed } from './seeds';
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 /** Findings as rule and range; `firstLineShift` is subtracted from characters on line 0. */

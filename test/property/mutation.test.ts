@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine, readHclWasm } from '../../server/src/workspace/grammar';
 import { loadHcl, parseHcl } from '../../server/src/syntax/hcl';
 import { parseJson } from '../../server/src/syntax/json';
 import type { ParseError } from '../../server/src/syntax/parse-error';
@@ -53,8 +54,8 @@ type HclParser = Awaited<ReturnType<typeof loadHcl>>;
 let engine: Engine;
 let hcl: HclParser;
 before(async () => {
-  engine = await Engine.create();
-  hcl = await loadHcl();
+  engine = await createEngine();
+  hcl = await loadHcl(readHclWasm());
 });
 
 interface Stats {

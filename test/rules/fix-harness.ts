@@ -8,6 +8,7 @@ import { readPipeline } from '../../server/src/dialects/gitlab-ci/model';
 import { githubActionsAuthentications } from '../../server/src/dialects/github-actions/facts';
 import { readWorkflow } from '../../server/src/dialects/github-actions/model';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/facts/workspace';
 import { emptyFacts, type Authentication } from '../../server/src/facts/model';
 import type { RepositoryRef } from '../../server/src/facts/repository';
@@ -419,7 +420,7 @@ export function ruleFixSuite(ruleId: string): void {
   describe(`${ruleId} fixes`, () => {
     let engine: Engine;
     before(async () => {
-      engine = await Engine.create();
+      engine = await createEngine();
     });
     for (const fixCase of listFixCases(ruleId)) {
       test(fixCase.name, () => runFixCase(engine, fixCase));

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 
 /**
  * Data-driven rule fixtures: adding a case means adding a file, not test code.
@@ -25,7 +26,7 @@ export function ruleFixtureSuite(ruleId: string, fixturesDir: string): void {
   describe(`${ruleId} fixtures`, () => {
     let engine: Engine;
     before(async () => {
-      engine = await Engine.create();
+      engine = await createEngine();
     });
     for (const file of listFixtures(fixturesDir)) {
       const relative = path.relative(fixturesDir, file);

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { DETECTORS } from '../../server/src/secrets/detectors';
 
 /**
@@ -31,7 +32,7 @@ function secretValues(text: string): string[] {
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 test('no finding message quotes a credential value', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { generateKubernetes } from '../../bench/generate';
 import { Engine, MAX_FILE_BYTES, type FileReport } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import {
   aliasBombPod,
   assertReportWellFormed,
@@ -29,7 +30,7 @@ import {
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 /** Analyzes, failing on any rule error and on any malformed finding or range. */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine, readHclWasm } from '../../server/src/workspace/grammar';
 import { loadHcl, parseHcl, type SyntaxNode } from '../../server/src/syntax/hcl';
 import { hclParseView, MAX_COLLECTION_CHARS, MAX_LITERAL_CHARS, MAX_LITERAL_TOTAL_CHARS, MIN_WHITE_SPACE_RUN, opaqueSpanAt } from '../../server/src/syntax/hcl-view';
 
@@ -17,8 +18,8 @@ type Parser = Awaited<ReturnType<typeof loadHcl>>;
 let parser: Parser;
 let engine: Engine;
 before(async () => {
-  parser = await loadHcl();
-  engine = await Engine.create();
+  parser = await loadHcl(readHclWasm());
+  engine = await createEngine();
 });
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { loadHcl, parseHcl, type HclParseResult, type SyntaxNode } from '../../server/src/syntax/hcl';
+import { readHclWasm } from '../../server/src/workspace/grammar';
 import { DEEP, nestedHclBlocks, nestedHclCalls, nestedHclObject, nestedHclTuple, randomText, timed } from './hostile';
 
 type Parser = Awaited<ReturnType<typeof loadHcl>>;
 let parser: Parser;
 before(async () => {
-  parser = await loadHcl();
+  parser = await loadHcl(readHclWasm());
 });
 
 /**

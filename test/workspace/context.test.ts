@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { WorkspaceIndex } from '../../server/src/workspace/context';
 import { toPosix } from '../../server/src/workspace/files';
 
@@ -15,7 +16,7 @@ const WORKFLOW = '.github/workflows/deploy.yml';
 let engine: Engine;
 let root: string;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
   root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-index-')));
   fs.cpSync(EXAMPLES, root, { recursive: true });
   fs.writeFileSync(path.join(root, 'package.json'), '{ "name": "site" }\n');

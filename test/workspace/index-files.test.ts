@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../server/src/engine/analyze';
+import { createEngine } from '../../server/src/workspace/grammar';
 import { WorkspaceIndex } from '../../server/src/workspace/context';
 import { toPosix } from '../../server/src/workspace/files';
 
@@ -32,7 +32,7 @@ before(() => {
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test('a *.template template is indexed, files of no dialect are walked and not kept, a re-included file is indexed', async () => {
-  const index = new WorkspaceIndex(await Engine.create());
+  const index = new WorkspaceIndex(await createEngine());
   const stats = await index.build({ root, nameOf: (absolute) => toPosix(path.relative(root, absolute)) });
   assert.deepEqual([...index.context().files.keys()].sort(), ['cfn/oidc.template', 'infra/main.tf']);
   assert.equal(index.get('cfn/oidc.template')!.dialect, 'cloudformation');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, type KeylessConfig } from '../engine/config';
 import { Engine, type FileReport } from '../engine/analyze';
+import { createEngine } from '../workspace/grammar';
 import type { Finding, Fix, TextEdit } from '../core/finding';
 import { applyEdits } from '../fixes/text';
 import { configMessageLine, runMessageLines } from '../output/messages';
@@ -358,7 +359,7 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
   const workspaces = await workspacesOf(targets, cwd, options.config);
   const configMessages = configMessagesOf(workspaces);
   for (const m of configMessages) io.stderr.write(`${configMessageLine(m)}\n`);
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const runs: WorkspaceRun[] = [];
   let applied = 0;
   const seen = new Set<string>();

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME } from '../engine/config';
-import { Engine } from '../engine/analyze';
+import { createEngine } from '../workspace/grammar';
 import { configMessageLine, runMessageLines } from '../output/messages';
 import { compareStrings, failsThreshold, hasIncompleteFiles, type ScanResult } from '../output/report';
 import { formatSummary } from '../output/text';
@@ -77,7 +77,7 @@ export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rul
   const workspaces = await workspacesOf(targets, cwd, options.config);
   const configMessages = configMessagesOf(workspaces);
   for (const m of configMessages) io.stderr.write(`${configMessageLine(m)}\n`);
-  const engine = await Engine.create();
+  const engine = await createEngine();
   const files: ScanResult['files'] = [];
   const ruleFailures: ScanResult['ruleFailures'] = [];
   let fileCount = 0;

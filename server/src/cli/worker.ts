@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { Engine } from '../engine/analyze';
+import { createEngine } from '../workspace/grammar';
 import type { KeylessConfig } from '../engine/config';
 import { errorName, scanFile, type Candidate, type ScanOutcome } from './scan-file';
 
@@ -30,7 +30,7 @@ export function isScanWorkerData(data: unknown): data is ScanWorkerData {
 export function runScanWorker(data: ScanWorkerData): void {
   const port = parentPort;
   if (port === null) throw new Error('runScanWorker runs in a worker thread');
-  const engine = Engine.create();
+  const engine = createEngine();
   // Requests queue on the port while a file is analyzed; each is answered before the next is read.
   port.on('message', (request: WorkRequest) => {
     engine.then(

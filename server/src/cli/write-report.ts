@@ -5,10 +5,11 @@ import { formatJson } from '../output/json';
 import type { ScanResult, Tool } from '../output/report';
 import { formatSarif } from '../output/sarif';
 import { formatText } from '../output/text';
+import { ruleDocsMarkdown } from '../workspace/rule-docs';
 import { InputError, type ReportOptions } from './args';
 import { describeFsError } from './scan-file';
 
-const TOOL: Tool = { name: 'Keyless', version, informationUri: homepage };
+const TOOL: Tool = { name: 'Keyless', version, informationUri: homepage, rulePage: ruleDocsMarkdown };
 
 /**
  * Formats a command's result and writes it to `--output`, or else to `stream` (standard output,

@@ -5,7 +5,7 @@ import { mayHoldSecret } from '../secrets/scan';
 import { extractFacts } from './extract';
 import { RULES } from '../rules';
 import type { Rule, RuleFinding } from '../rules/rule';
-import { loadHcl } from '../syntax/hcl';
+import { loadHcl, type HclWasm } from '../syntax/hcl';
 import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { LineIndex } from '../syntax/text';
 import type { Position, Range } from '../core/text';
@@ -94,8 +94,12 @@ export interface FileReport {
 export class Engine {
   private constructor(private readonly hclParser: Parser) {}
 
-  static async create(): Promise<Engine> {
-    return new Engine(await loadHcl());
+  /**
+   * The engine reads no file: the adapters hand it the HCL parser's WebAssembly modules
+   * (`workspace/grammar.ts` reads them and has `createEngine()`, the one call adapters and tests make).
+   */
+  static async create(options: { hclWasm: HclWasm }): Promise<Engine> {
+    return new Engine(await loadHcl(options.hclWasm));
   }
 
   analyze(file: SourceFile, options: AnalyzeOptions = {}): FileReport {

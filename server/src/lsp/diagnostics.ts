@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver';
 import type { ConfigProblem } from '../engine/config';
 import type { Finding, Severity } from '../core/finding';
-import { ruleDocsUrl } from '../rules/docs';
+import { ruleDocsUrl } from '../workspace/rule-docs';
 import { LineIndex } from '../syntax/text';
 import { editTargetUri, otherFileUri, type DocumentTarget } from './paths';
 

@@ -1,6 +1,6 @@
 import { MarkupKind, type CancellationToken, type Hover, type HoverParams } from 'vscode-languageserver';
 import type { HoverInfo } from '../engine/analyze';
-import { ruleDocsUrl } from '../rules/docs';
+import { ruleDocsUrl } from '../workspace/rule-docs';
 import type { DocumentAnalyses } from './document-analyses';
 import type { OpenDocuments } from './documents';
 

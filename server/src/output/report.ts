@@ -62,6 +62,8 @@ export interface Tool {
   name: string;
   version: string;
   informationUri: string;
+  /** A rule's page in Markdown, for SARIF's rule help: the adapter reads it (`workspace/rule-docs.ts`); undefined when not shipped. */
+  rulePage: (ruleId: string) => string | undefined;
 }
 
 /**

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../core/finding';
 import { RULES } from '../rules';
-import { ruleDocsMarkdown, ruleDocsWebUrl } from '../rules/docs';
+import { ruleDocsWebUrl } from '../rules/docs';
 import type { Range } from '../core/text';
 import { redactText } from '../secrets/redact';
 import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
@@ -66,7 +66,7 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
             version: tool.version,
             semanticVersion: tool.version,
             informationUri: tool.informationUri,
-            rules: ruleDescriptors(),
+            rules: ruleDescriptors(tool),
           },
         },
         invocations: [invocation(result, ruleIndex)],
@@ -78,15 +78,17 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
   };
 }
 
-let descriptors: object[] | undefined;
+const descriptorsOf = new WeakMap<Tool, object[]>();
 
 /**
- * The rule catalog with each page as help. The same for every log a process writes, and the
- * costliest part of one (every page read and redacted): built once.
+ * The rule catalog with each page as help. The same for every log a process writes for one tool,
+ * and the costliest part of one (every page read and redacted): built once.
  */
-function ruleDescriptors(): object[] {
-  descriptors ??= RULES.map((rule) => {
-    const page = ruleDocsMarkdown(rule.id);
+function ruleDescriptors(tool: Tool): object[] {
+  let descriptors = descriptorsOf.get(tool);
+  if (descriptors) return descriptors;
+  descriptors = RULES.map((rule) => {
+    const page = tool.rulePage(rule.id);
     // The pages show example keys; credential-shaped text leaves the process masked, whatever its source.
     const markdown = page === undefined ? undefined : redactText(page);
     return {
@@ -100,6 +102,7 @@ function ruleDescriptors(): object[] {
       properties: { tags: ['security'], 'security-severity': SECURITY_SEVERITY[rule.severity] },
     };
   });
+  descriptorsOf.set(tool, descriptors);
   return descriptors;
 }
 

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Language, Parser, type Node as SyntaxNode, type Tree } from 'web-tree-sitter';
 import { hclParseView, type OpaqueSpan } from './hcl-view';
 import { MAX_SYNTAX_ERRORS, type ParseError } from './parse-error';
@@ -15,33 +13,32 @@ export type { SyntaxNode, Tree };
  * synchronous. A tree lives in WebAssembly memory: whoever parses calls `tree.delete()` when done.
  */
 
-const RUNTIME_WASM = 'web-tree-sitter.wasm';
-const GRAMMAR_WASM = 'tree-sitter-terraform.wasm';
+/**
+ * The two WebAssembly modules HCL parsing runs on, as bytes: the adapters read them
+ * (`workspace/grammar.ts`), so parsing reads no file.
+ */
+export interface HclWasm {
+  /** web-tree-sitter's runtime, `web-tree-sitter.wasm`. */
+  runtime: Uint8Array;
+  /** The Terraform grammar, `tree-sitter-terraform.wasm`. */
+  grammar: Uint8Array;
+}
 
 let loaded: Promise<Parser> | undefined;
 
-export function loadHcl(): Promise<Parser> {
+/**
+ * The HCL parser. The web-tree-sitter runtime is one per process, so the first call's modules
+ * serve every later call: all engines of a process share one parser.
+ */
+export function loadHcl(wasm: HclWasm): Promise<Parser> {
   loaded ??= (async () => {
-    await Parser.init({ locateFile: () => locateWasm(RUNTIME_WASM) });
-    const language = await Language.load(fs.readFileSync(locateWasm(GRAMMAR_WASM)));
+    await Parser.init({ wasmBinary: wasm.runtime });
+    const language = await Language.load(wasm.grammar);
     const parser = new Parser();
     parser.setLanguage(language);
     return parser;
   })();
   return loaded;
-}
-
-/**
- * The bundles in dist/ carry both .wasm files beside them (the build copies them); when the
- * sources run directly (tests, bench), they come from node_modules at the repository root.
- */
-function locateWasm(name: string): string {
-  const beside = path.join(__dirname, name);
-  if (fs.existsSync(beside)) return beside;
-  const modules = path.resolve(__dirname, '..', '..', '..', 'node_modules');
-  return name === RUNTIME_WASM
-    ? path.join(modules, 'web-tree-sitter', name)
-    : path.join(modules, '@tree-sitter-grammars', 'tree-sitter-hcl', name);
 }
 
 export interface HclParseResult {

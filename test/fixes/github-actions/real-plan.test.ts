@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { Fix } from '../../../server/src/core/finding';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import { applyEdits } from '../../../server/src/fixes/text';
@@ -18,7 +19,7 @@ const WORKFLOW = '.github/workflows/deploy.yml';
 let engine: Engine;
 let workspace: WorkspaceContext;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
   const files = new Map<string, WorkspaceFile>();
   const walk = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   for (const file of walk(EXAMPLES)) {

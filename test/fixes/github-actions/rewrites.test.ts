@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { readWorkflow } from '../../../server/src/dialects/github-actions/model';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import type { FederationPlan, FederationRequest, PlanFederation } from '../../../server/src/fixes/federation/federation';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
@@ -32,7 +33,7 @@ function applied(text: string, proposal: FixProposal): string {
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 function workflowOf(text: string) {

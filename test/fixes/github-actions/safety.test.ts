@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { corpusSeeds, fixtureSeeds, type Seed } from '../../property/seeds';
@@ -15,7 +16,7 @@ import { fakePlanner, fixerProposals, type PlannerMode } from '../../rules/fix-h
  */
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 const RULES = ['static-cloud-credentials', 'static-registry-token'];

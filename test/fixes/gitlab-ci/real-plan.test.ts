@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { WorkspaceContext, WorkspaceFile } from '../../../server/src/facts/workspace';
 import { planFederation } from '../../../server/src/fixes/federation/plan';
 import type { FixProposal } from '../../../server/src/fixes/fixer';
@@ -17,7 +18,7 @@ const REPOSITORY = { host: 'gitlab.com', owner: 'acme/platform', name: 'site' };
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 /** The one proposal for the finding on `line`. */

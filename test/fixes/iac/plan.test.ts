@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { RepositoryRef } from '../../../server/src/facts/repository';
 import type { FederationPlan, FederationRequest } from '../../../server/src/fixes/federation/federation';
 import type { JobUsage } from '../../../server/src/iam/least-privilege';
@@ -18,7 +19,7 @@ const NO_USAGE: JobUsage = { commands: [], actions: [] };
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 function request(overrides: Partial<FederationRequest> = {}): FederationRequest {

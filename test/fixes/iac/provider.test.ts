@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import type { Fix } from '../../../server/src/core/finding';
 import { workspaceOf } from '../../rules/fix-harness';
 
@@ -67,7 +68,7 @@ jobs:
 
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 function fixes(file: string, text: string, others: Record<string, string>): Fix[] {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import { envName } from '../../../server/src/rules/hardcoded-secret/fix';
 import { inputOf, listFixCases, workspaceOf } from '../../rules/fix-harness';
 
@@ -11,7 +12,7 @@ import { inputOf, listFixCases, workspaceOf } from '../../rules/fix-harness';
  */
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 describe('hardcoded-secret reference fixes', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { Engine } from '../../../server/src/engine/analyze';
+import { createEngine } from '../../../server/src/workspace/grammar';
 import { applyEdits } from '../../../server/src/fixes/text';
 import { judgeSessionName } from '../../../server/src/rules/unattributed-session';
 
@@ -11,7 +12,7 @@ import { judgeSessionName } from '../../../server/src/rules/unattributed-session
  */
 let engine: Engine;
 before(async () => {
-  engine = await Engine.create();
+  engine = await createEngine();
 });
 
 function fixed(path: string, text: string): string[] {
