@@ -17,15 +17,15 @@ import type { FederatedCloud, FederationPlan, FederationRequest, PlanFederation 
  */
 
 /** The finding's Authentication and where it was read, when it comes from a workflow (not a composite action). */
-export function workflowAuthentication(context: FixContext): { auth: Authentication; site: WorkflowSite } | undefined {
-  const auth = context.about as Authentication | undefined;
+export function workflowAuthentication(context: FixContext<Authentication>): { auth: Authentication; site: WorkflowSite } | undefined {
+  const auth = context.about;
   const site = auth?.syntax;
   if (!auth || !isWorkflowSite(site) || site.workflow.kind !== 'workflow') return undefined;
   return { auth, site };
 }
 
 /** The finding's step, when it has one. */
-export function stepSite(context: FixContext): { auth: Authentication; workflow: Workflow; job: Job; step: Step } | undefined {
+export function stepSite(context: FixContext<Authentication>): { auth: Authentication; workflow: Workflow; job: Job; step: Step } | undefined {
   const found = workflowAuthentication(context);
   if (!found?.site.job || !found.site.step) return undefined;
   return { auth: found.auth, workflow: found.site.workflow, job: found.site.job, step: found.site.step };
