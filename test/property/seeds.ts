@@ -37,10 +37,10 @@ const slash = (p: string): string => p.split(path.sep).join('/');
 /**
  * Every file below every `fixtures` folder of test/, by its path below that folder, and every file
  * of a fix case's workspace before and after (`test/rules/<rule>/fixes/<case>/input/`, and the
- * files of `expected/` the fix edited), by its path below `fixes/`. Files a fix creates are not
- * seeds: they are what Keyless writes, which the fix harness holds to parse clean. Cases that
- * differ only in their options share their input: a file one of them seeded already is not seeded
- * again.
+ * files of `expected/`, the ones a fix creates included (what Keyless writes is also what users
+ * then edit and scan: a created trust file found a fix title over 80 characters), by its path
+ * below `fixes/`. Cases that differ only in their options share their input: a file one of them
+ * seeded already is not seeded again.
  */
 export function fixtureSeeds(): Seed[] {
   const seeds: Seed[] = [];
@@ -67,7 +67,6 @@ function fixCaseSeeds(fixes: string, seed: (file: string, below: string) => void
       const dir = path.join(fixes, fixCase, side);
       if (!fs.existsSync(dir)) continue;
       for (const file of walk(dir)) {
-        if (side === 'expected' && !fs.existsSync(path.join(fixes, fixCase, 'input', path.relative(dir, file)))) continue;
         const key = `${side}/${slash(path.relative(dir, file))}\0${fs.readFileSync(file, 'utf8')}`;
         if (seen.has(key)) continue;
         seen.add(key);

@@ -316,9 +316,18 @@ function planAudience(plan: FederationPlan): string | undefined {
   return undefined;
 }
 
-/** A title and its notes, each note a follow-up sentence (never part of the title). */
+/** What a quick-fix menu shows of a title (VS Code cuts a code action's title at about 80). */
+export const MAX_TITLE_LENGTH = 80;
+
+/**
+ * A title and its notes, each note a follow-up sentence (never part of the title). A title past
+ * MAX_TITLE_LENGTH (long role or job names) keeps what comes before its `: ` and says the rest
+ * as the first follow-up, so that the menu never cuts it.
+ */
 export function withNotes(title: string, notes: readonly string[]): Titled {
-  return { title, followUps: [...new Set(notes.map(sentence))] };
+  const colon = title.indexOf(': ');
+  const [shown, detail] = title.length > MAX_TITLE_LENGTH && colon > 0 ? [title.slice(0, colon), title.slice(colon + 2)] : [title, undefined];
+  return { title: shown, followUps: [...new Set([...(detail ? [`the jobs ${detail}`] : []), ...notes].map(sentence))] };
 }
 
 /** "job "a"" or "jobs "a", "b"", or, past two jobs or 30 characters (for a title), "3 jobs". */
