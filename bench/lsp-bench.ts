@@ -220,9 +220,9 @@ export async function measureStartup(spec: ServerSpec, doc: { path: string; text
     available: true,
     runs,
     initializeMs: median(initialize),
-    initializeRange: [Math.min(...initialize), Math.max(...initialize)],
+    initializeRange: range(initialize),
     firstDiagnosticsMs: median(first),
-    firstDiagnosticsRange: [Math.min(...first), Math.max(...first)],
+    firstDiagnosticsRange: range(first),
   };
 }
 
@@ -271,9 +271,9 @@ export async function measureFirstOpen(spec: ServerSpec, doc: LatencyDoc, langua
     available: true,
     runs,
     openMs: median(open),
-    openRange: [Math.min(...open), Math.max(...open)],
+    openRange: range(open),
     firstEditMs: median(edit),
-    firstEditRange: [Math.min(...edit), Math.max(...edit)],
+    firstEditRange: range(edit),
   };
 }
 
@@ -293,6 +293,11 @@ async function inColdWorkspace(doc: { path: string; text: string }, prefix: stri
     await driver?.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
   }
+}
+
+/** [min, max] of the runs, shown beside their median. */
+function range(values: readonly number[]): [number, number] {
+  return [Math.min(...values), Math.max(...values)];
 }
 
 export function median(values: readonly number[]): number {

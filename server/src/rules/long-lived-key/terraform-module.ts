@@ -110,28 +110,20 @@ export const GITLAB_VARIABLE_TYPES = ['gitlab_project_variable'];
 export function secretsToVariables(secrets: readonly Located[], variables: readonly { name: string; value: string }[]): ProposedEdit[] | undefined {
   if (secrets.some((s) => GITLAB_VARIABLE_TYPES.includes(s.declaration.type))) return gitlabVariables(secrets, variables);
   const edits: ProposedEdit[] = [];
-  const groups = new Map<string, Located[]>();
-  for (const secret of secrets) {
-    const key = `${attribute(secret.declaration, 'repository')?.text ?? ''}|${attribute(secret.declaration, 'environment')?.text ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), secret]);
-  }
-  for (const group of groups.values()) {
+  for (const group of groupedBy(secrets, ['repository', 'environment'])) {
     const [first, ...rest] = group;
     const repository = attribute(first!.declaration, 'repository');
     if (!repository) return undefined;
     const environment = first!.declaration.type === 'github_actions_environment_secret' ? attribute(first!.declaration, 'environment') : undefined;
     if (first!.declaration.type === 'github_actions_environment_secret' && !environment) return undefined;
-    const blocks = variables.map((variable, i) => {
-      const label = i === 0 ? first!.declaration.name : `${first!.declaration.name}_${variable.name.toLowerCase().replace(/^(?:aws|gcp|azure)_/, '')}`;
-      const attributes: [string, string][] = [['repository', repository.text], ...(environment ? [['environment', environment.text] as [string, string]] : []), ['variable_name', `"${variable.name}"`], ['value', variable.value]];
-      const width = Math.max(...attributes.map(([k]) => k.length));
-      return [
-        ...(i === 0 ? [`# Federation needs no secret: CI reads the identity's name from this variable.`] : []),
-        `resource "${environment ? 'github_actions_environment_variable' : 'github_actions_variable'}" "${label}" {`,
-        ...attributes.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`),
-        '}',
-      ].join('\n');
-    });
+    const blocks = variables.map((variable, i) =>
+      variableBlock(
+        environment ? 'github_actions_environment_variable' : 'github_actions_variable',
+        variableLabel(first!, variable, i),
+        [['repository', repository.text], ...(environment ? [['environment', environment.text] as [string, string]] : []), ['variable_name', `"${variable.name}"`], ['value', variable.value]],
+        i === 0 ? `# Federation needs no secret: CI reads the identity's name from this variable.` : undefined,
+      ),
+    );
     edits.push(inFile(first!.file, replaceBlock(first!.file.text, first!.declaration.span, blocks)));
     for (const other of rest) edits.push(inFile(other.file, deleteBlock(other.file.text, other.declaration.span)));
   }
@@ -147,12 +139,7 @@ export function secretsToVariables(secrets: readonly Located[], variables: reado
 function gitlabVariables(variablesOf: readonly Located[], variables: readonly { name: string; value: string }[]): ProposedEdit[] | undefined {
   if (!variablesOf.every((v) => GITLAB_VARIABLE_TYPES.includes(v.declaration.type))) return undefined;
   const edits: ProposedEdit[] = [];
-  const groups = new Map<string, Located[]>();
-  for (const variable of variablesOf) {
-    const key = `${attribute(variable.declaration, 'project')?.text ?? ''}|${attribute(variable.declaration, 'environment_scope')?.text ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), variable]);
-  }
-  for (const group of groups.values()) {
+  for (const group of groupedBy(variablesOf, ['project', 'environment_scope'])) {
     const [first, ...rest] = group;
     const project = attribute(first!.declaration, 'project');
     if (!project) return undefined;
@@ -160,19 +147,37 @@ function gitlabVariables(variablesOf: readonly Located[], variables: readonly { 
       const value = attribute(first!.declaration, name);
       return value ? [[name, value.text] as [string, string]] : [];
     });
-    const blocks = variables.map((variable, i) => {
-      const label = i === 0 ? first!.declaration.name : `${first!.declaration.name}_${variable.name.toLowerCase().replace(/^(?:aws|gcp|azure)_/, '')}`;
-      const attributes: [string, string][] = [['project', project.text], ['key', `"${variable.name}"`], ['value', variable.value], ...kept];
-      const width = Math.max(...attributes.map(([k]) => k.length));
-      return [
-        ...(i === 0 ? ['# Federation needs no secret: the pipeline reads the identity\'s name from this variable.'] : []),
-        `resource "gitlab_project_variable" "${label}" {`,
-        ...attributes.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`),
-        '}',
-      ].join('\n');
-    });
+    const blocks = variables.map((variable, i) =>
+      variableBlock(
+        'gitlab_project_variable',
+        variableLabel(first!, variable, i),
+        [['project', project.text], ['key', `"${variable.name}"`], ['value', variable.value], ...kept],
+        i === 0 ? "# Federation needs no secret: the pipeline reads the identity's name from this variable." : undefined,
+      ),
+    );
     edits.push(inFile(first!.file, replaceBlock(first!.file.text, first!.declaration.span, blocks)));
     for (const other of rest) edits.push(inFile(other.file, deleteBlock(other.file.text, other.declaration.span)));
   }
   return edits;
+}
+
+/** The declarations grouped by the text of the attributes that scope them (repository and environment, say), in order. */
+function groupedBy(declarations: readonly Located[], scope: readonly string[]): Located[][] {
+  const groups = new Map<string, Located[]>();
+  for (const located of declarations) {
+    const key = scope.map((name) => attribute(located.declaration, name)?.text ?? '').join('|');
+    groups.set(key, [...(groups.get(key) ?? []), located]);
+  }
+  return [...groups.values()];
+}
+
+/** The first variable keeps the replaced declaration's label; the others add their name (`ci_role_arn`). */
+function variableLabel(first: Located, variable: { name: string }, index: number): string {
+  return index === 0 ? first.declaration.name : `${first.declaration.name}_${variable.name.toLowerCase().replace(/^(?:aws|gcp|azure)_/, '')}`;
+}
+
+/** A variable resource, its `=` aligned as `terraform fmt` aligns them, under an optional comment. */
+function variableBlock(type: string, label: string, attributes: readonly [string, string][], comment: string | undefined): string {
+  const width = Math.max(...attributes.map(([k]) => k.length));
+  return [...(comment ? [comment] : []), `resource "${type}" "${label}" {`, ...attributes.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`), '}'].join('\n');
 }
