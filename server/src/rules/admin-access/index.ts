@@ -1,0 +1,23 @@
+import type { Rule } from '../rule';
+import { azureAdminAccess, type AzureAdminAccess } from './azure';
+import { gcpAdminAccess, type GcpAdminAccess } from './gcp';
+
+/** What an admin-access finding is about, by platform: each platform's file declares its own. */
+export type AdminAccessSubject = GcpAdminAccess | AzureAdminAccess;
+
+/**
+ * admin-access: an identity granted full administrator access — AWS managed admin policies and
+ * `*` on `*`, GCP `roles/owner` / `roles/editor`, Azure Owner / Contributor / User Access
+ * Administrator at subscription or management-group scope, Kubernetes `cluster-admin`. The check
+ * is the platform checks, one file each, concatenated. No fix: what to grant instead depends on
+ * what the identity does, which its page explains how to find; the finding offers suppression.
+ */
+export const adminAccess: Rule<AdminAccessSubject> = {
+  id: 'admin-access',
+  severity: 'error',
+  title: 'An identity is granted full administrator access',
+  dialects: ['terraform'],
+  check({ facts }) {
+    return [...gcpAdminAccess(facts), ...azureAdminAccess(facts)];
+  },
+};
