@@ -80,7 +80,7 @@ export const GCP_ESCALATION_COMBINATIONS: readonly { permissions: readonly strin
  * only when granted on a project, folder or organization (checkov CKV_GCP_41 and CKV_GCP_49 flag
  * `roles/iam.serviceAccountUser` and `roles/iam.serviceAccountTokenCreator` there).
  */
-export const GCP_ESCALATION_ROLES: ReadonlyMap<string, GcpEscalation & { permission: string }> = new Map([
+export const GCP_ESCALATION_ROLES: ReadonlyMap<string, GcpEscalation & { permission: string; instead?: string }> = new Map([
   ['roles/iam.serviceAccountUser', { permission: 'iam.serviceAccounts.actAs', does: 'act as every service account under it (attach it to VMs, functions, jobs and deployments)', reach: 'serviceAccount' as const }],
   ['roles/iam.serviceAccountTokenCreator', { permission: 'iam.serviceAccounts.getAccessToken', does: 'mint access tokens and signatures for every service account under it', reach: 'serviceAccount' as const }],
   ['roles/iam.serviceAccountKeyAdmin', { permission: 'iam.serviceAccountKeys.create', does: 'create long-lived keys for every service account under it', reach: 'serviceAccount' as const }],
@@ -91,8 +91,24 @@ export const GCP_ESCALATION_ROLES: ReadonlyMap<string, GcpEscalation & { permiss
   ['roles/iam.securityAdmin', { permission: 'resourcemanager.projects.setIamPolicy', does: 'set the IAM policy of almost any resource, its own grants included', reach: 'hierarchy' as const }],
   ['roles/iam.roleAdmin', { permission: 'iam.roles.update', does: 'add any permission to the custom roles it holds', reach: 'hierarchy' as const }],
   ['roles/iam.organizationRoleAdmin', { permission: 'iam.roles.update', does: 'add any permission to the organization custom roles it holds', reach: 'hierarchy' as const }],
-  ['roles/deploymentmanager.editor', { permission: 'deploymentmanager.deployments.create', does: 'create deployments that run as the Google APIs service agent, an Editor of the project', reach: 'hierarchy' as const }],
-  ['roles/cloudbuild.builds.editor', { permission: 'cloudbuild.builds.create', does: 'run builds as the Cloud Build service account and read its token', reach: 'hierarchy' as const }],
+  [
+    'roles/deploymentmanager.editor',
+    {
+      permission: 'deploymentmanager.deployments.create',
+      does: 'create deployments that run as the Google APIs service agent, an Editor of the project',
+      reach: 'hierarchy' as const,
+      instead: 'Deploy with Terraform under an identity holding the roles the deployment needs, or grant it only to the administrators of the project.',
+    },
+  ],
+  [
+    'roles/cloudbuild.builds.editor',
+    {
+      permission: 'cloudbuild.builds.create',
+      does: 'run builds as the Cloud Build service account and read its token',
+      reach: 'hierarchy' as const,
+      instead: 'Run builds as a user-specified service account that holds only what the build needs, and grant this role where builds are started, not to every member.',
+    },
+  ],
 ]);
 
 /** Members that are everyone: `allUsers` (anyone on the internet) and `allAuthenticatedUsers` (any Google account). */

@@ -22,8 +22,22 @@ const MAX_QUOTE = 80;
 
 /** A value as a message quotes it: a literal in quotes, an expression as written; long ones cut. */
 export function quoted(value: ValueAt): string {
-  const text = value.value.length > MAX_QUOTE ? `${value.value.slice(0, MAX_QUOTE)}…` : value.value;
+  const text = cut(value.value.replace(/\s+/g, ' ').trim());
   return value.computed ? `\`${text}\`` : `"${text}"`;
+}
+
+function cut(text: string): string {
+  return text.length > MAX_QUOTE ? `${text.slice(0, MAX_QUOTE)}…` : text;
+}
+
+/**
+ * A resource group or resource written as a literal ARM id, by its name (the id's last segment):
+ * the full id says little more and is long.
+ */
+function armName(value: ValueAt | undefined): string | undefined {
+  if (!value || value.computed || !value.value.includes('/')) return undefined;
+  const name = value.value.split('/').filter((p) => p !== '').pop();
+  return name ? `"${cut(name)}"` : undefined;
 }
 
 /** "project \"acme-prod\"", "subscription scope (`data.azurerm_subscription.primary.id`)". */
@@ -39,13 +53,13 @@ export function scopeText(scope: GrantScope): string {
     case 'service-account':
       return `service account${written}`;
     case 'resource':
-      return `${scope.resourceType ?? 'the resource'}${written}`;
+      return `${scope.resourceType ?? 'the resource'} ${armName(scope.value) ?? written.trim()}`.trimEnd();
     case 'management-group':
       return scope.value && !scope.value.computed && scope.value.value.trim() === '/' ? 'the tenant root management group ("/")' : `management group${written}`;
     case 'subscription':
       return `subscription${written}`;
     case 'resource-group':
-      return `resource group${written}`;
+      return `resource group ${armName(scope.value) ?? written.trim()}`.trimEnd();
     case 'unknown':
       return scope.value ? `scope${written}` : 'an unknown scope';
   }
@@ -60,7 +74,7 @@ export function membersText(members: readonly ValueAt[]): string {
     const everyone = m.computed ? undefined : gcpPublicMember(m.value);
     if (everyone === 'allUsers') return 'allUsers (anyone on the internet)';
     if (everyone === 'allAuthenticatedUsers') return 'allAuthenticatedUsers (any Google account)';
-    return m.computed ? `\`${m.value.length > MAX_QUOTE ? `${m.value.slice(0, MAX_QUOTE)}…` : m.value}\`` : m.value;
+    return m.computed ? quoted(m) : m.value;
   });
   const more = members.length - named.length;
   return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(members.length === 2 ? ' and ' : ', ');
@@ -87,10 +101,11 @@ export function grantName(grant: RoleGrant): string {
 export function narrowingCondition(grant: RoleGrant): string | undefined {
   const expression = grant.condition?.expression;
   if (!expression) return undefined;
-  const named = grant.condition?.title ? `"${grant.condition.title}"` : quoted(expression);
-  if (expression.computed && /^[A-Za-z_][\w.[\]-]*$/.test(expression.value.trim())) return `its condition ${named} (decided elsewhere)`;
-  const pins = grant.cloud === 'gcp' ? /\bresource\.(?:name|type|service)\b|modifiedGrantsByRole/.test(expression.value) : /roleAssignments/i.test(expression.value);
-  return pins ? `its condition ${named}` : undefined;
+  if (expression.computed && /^[A-Za-z_][\w.[\]-]*$/.test(expression.value.trim())) return `its condition ${quoted(expression)} (decided elsewhere)`;
+  // Azure conditions are long expressions: said by what they limit.
+  if (grant.cloud === 'azure') return /roleAssignments/i.test(expression.value) ? 'its condition on the role assignments it may write' : undefined;
+  const named = grant.condition?.title ? `"${cut(grant.condition.title)}"` : quoted(expression);
+  return /\bresource\.(?:name|type|service)\b|modifiedGrantsByRole/.test(expression.value) ? `its condition ${named}` : undefined;
 }
 
 /** " Its condition "x" narrows it, so this is a warning.": the sentence a narrowing condition adds. */

@@ -43,7 +43,7 @@ export function azureAdminAccess(facts: Facts): RuleFinding<AzureAdminAccess>[] 
     findings.push({
       span: grant.role.span,
       ...(severity !== 'error' ? { severity } : {}),
-      message: `${grantName(grant)} assigns ${named} at ${scopeText(grant.scope)} to ${membersText(grant.members)}: ${lowerFirst(role?.grants ?? 'full access to manage all resources.')}${narrowedNote(condition, severity)} ${instead}`.trimEnd(),
+      message: `${grantName(grant)} assigns ${named} at ${scopeText(grant.scope)} to ${membersText(grant.members)}. ${name} there means ${lowerFirst(role?.grants ?? 'full access to manage all resources.')}${narrowedNote(condition, severity)} ${instead}`.trimEnd(),
       about: grant,
     });
   }

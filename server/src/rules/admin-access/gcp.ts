@@ -12,6 +12,7 @@ const WITHIN: Partial<Record<GrantScope['kind'], string>> = {
   project: 'in the project',
   folder: 'in the folder and every project under it',
   organization: 'in the organization and everything under it',
+  unknown: 'where it is applied',
 };
 
 /**
