@@ -108,7 +108,7 @@ function gcpGrant(block: TfBlock, resourceType: string, name: string, scope: Gra
   const condition = block.blocks('condition')[0];
   const expression = condition?.attribute('expression')?.value;
   const title = literalString(condition?.attribute('title')?.value);
-  const custom = customRoleReference(role, /google_(?:project|organization)_iam_custom_role\.([A-Za-z0-9_-]+)\.(?:id|name)\b/);
+  const custom = customRoleReference(role, /(?<![\w.])google_(?:project|organization)_iam_custom_role\.([A-Za-z0-9_-]+)\.(?:id|name)\b/);
   return {
     cloud: 'gcp',
     resourceType,
@@ -164,7 +164,7 @@ function azureGrant(block: TfBlock, resourceType: string, name: string, roleDefi
       const idOfSource = literalString(source.attribute('role_definition_id')?.value);
       roleName = literalString(source.attribute('name')?.value) ?? (idOfSource ? azureBuiltInRoleById(idOfSource)?.name : undefined);
     }
-    custom = customRoleReference(byId, /\bazurerm_role_definition\.([A-Za-z0-9_-]+)\.(?:id|role_definition_id|role_definition_resource_id)\b/);
+    custom = customRoleReference(byId, /(?<![\w.])azurerm_role_definition\.([A-Za-z0-9_-]+)\.(?:id|role_definition_id|role_definition_resource_id)\b/);
   }
   return {
     cloud: 'azure',
