@@ -57,5 +57,12 @@ describe('Azure roles', () => {
     assert.ok(!azureActionCovers('Microsoft.Authorization/*/read', write));
     assert.ok(!azureActionCovers('Microsoft.Web/*', write));
     assert.ok(!azureActionCovers('Microsoft.Authorization/roleAssignments/write.', write), 'a dot is a dot');
+    assert.ok(!azureActionCovers('Microsoft.Authorization/role?ssignments/write', write), 'no other wildcard');
+  });
+
+  test('a pattern with many stars is matched in bounded steps', () => {
+    // As a backtracking regular expression this pattern takes exponential time on this action.
+    assert.equal(azureActionCovers('*a'.repeat(40), `${'a'.repeat(80)}b`), false);
+    assert.equal(azureActionCovers('*a'.repeat(40), 'a'.repeat(80)), true);
   });
 });

@@ -81,9 +81,29 @@ export const AZURE_ESCALATION_ACTIONS: readonly { action: string; does: string }
 
 /**
  * Whether an Azure action pattern (`Microsoft.Authorization/*`, `*\/write`) covers an action.
- * Azure matches operations without regard to case, with `*` for any run of characters.
+ * Azure matches operations without regard to case, with `*` for any run of characters. Matched
+ * without a regular expression: a pattern comes from the file, and one with many stars would make
+ * a backtracking regex take exponential time; this takes at most pattern × action steps.
  */
 export function azureActionCovers(pattern: string, action: string): boolean {
-  const escaped = pattern.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i').test(action);
+  const p = pattern.trim().toLowerCase();
+  const a = action.toLowerCase();
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let resume = 0;
+  while (j < a.length) {
+    if (i < p.length && p[i] === '*') {
+      star = i++;
+      resume = j;
+    } else if (i < p.length && p[i] === a[j]) {
+      i++;
+      j++;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++resume;
+    } else return false;
+  }
+  while (i < p.length && p[i] === '*') i++;
+  return i === p.length;
 }
