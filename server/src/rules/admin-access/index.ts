@@ -9,7 +9,7 @@ export type AdminAccessSubject = GcpAdminAccess | AzureAdminAccess;
  * admin-access: an identity granted full administrator access — AWS managed admin policies and
  * `*` on `*`, GCP `roles/owner` / `roles/editor`, Azure Owner / Contributor / User Access
  * Administrator at subscription or management-group scope, Kubernetes `cluster-admin`. The check
- * is the platform checks, one file each, concatenated. No fix: what to grant instead depends on
+ * is the platform checks, one file each, concatenated (on this branch: Google Cloud and Azure). No fix: what to grant instead depends on
  * what the identity does, which its page explains how to find; the finding offers suppression.
  */
 export const adminAccess: Rule<AdminAccessSubject> = {

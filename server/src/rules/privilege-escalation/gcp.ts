@@ -38,8 +38,9 @@ export function gcpPrivilegeEscalation(facts: Facts): RuleFinding<GcpPrivilegeEs
   }
   for (const grant of facts.roleGrants) {
     if (grant.cloud !== 'gcp' || !(isBroadScope(grant.scope) || grant.scope.kind === 'unknown')) continue;
-    const where = grant.scope.kind === 'unknown' ? 'wherever this policy is applied' : `on ${scopeText(grant.scope)}`;
     const predefined = grant.role.computed ? undefined : GCP_ESCALATION_ROLES.get(grant.role.value.trim());
+    if (!predefined && grant.customRole === undefined) continue;
+    const where = grant.scope.kind === 'unknown' ? 'wherever this policy is applied' : `on ${scopeText(grant.scope)}`;
     let severity: Severity = 'error';
     const condition = narrowingCondition(grant);
     if (condition) severity = lower(severity);

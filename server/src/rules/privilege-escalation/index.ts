@@ -9,7 +9,8 @@ export type PrivilegeEscalationSubject = GcpPrivilegeEscalation | AzurePrivilege
  * privilege-escalation: grants that let an identity raise its own privileges — AWS `iam:PassRole`
  * on `*` and the known escalation methods, GCP service-account impersonation and IAM-policy
  * roles on a project or above, Azure role-assignment writes, Kubernetes `escalate`, `bind` and
- * `impersonate`. The check is the platform checks, one file each, concatenated.
+ * `impersonate`. The check is the platform checks, one file each, concatenated (on this branch:
+ * Google Cloud and Azure).
  */
 export const privilegeEscalation: Rule<PrivilegeEscalationSubject> = {
   id: 'privilege-escalation',
