@@ -10,6 +10,7 @@ import type { Rule } from './rule';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
+import { workflowPermissions } from './workflow-permissions';
 
 /**
  * Every rule Keyless ships, in catalog order (RULES.md): the one list of rules, each with its own
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   oidcTrustMissingAudience,
   longSession,
   unattributedSession,
+  workflowPermissions,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
