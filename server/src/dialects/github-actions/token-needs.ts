@@ -95,6 +95,9 @@ function takesOtherCredential(step: Step, inputs: readonly string[]): boolean {
   });
 }
 
+/** Package runners, named with what they run (`npx semantic-release`). */
+const RUNNERS = new Set(['npx', 'bunx', 'pnpx', 'uvx']);
+
 /** `gh` reads its token from these variables, the first set one winning (GitHub CLI manual, "gh help environment"). */
 const GH_TOKEN_VARIABLES = ['GH_TOKEN', 'GITHUB_TOKEN'];
 
@@ -115,7 +118,7 @@ function readScript(workflow: Workflow, job: Job, step: Step, needs: TokenNeeds)
     } else if (program === 'gh') {
       if (!ghOwnToken) needs.unknown.push(['gh', ...operands(words, 1).slice(0, 2)].join(' '));
     } else if (handed && program !== 'git' && program !== 'docker' && !TOKENLESS_PROGRAMS.has(program)) {
-      needs.unknown.push(program);
+      needs.unknown.push(RUNNERS.has(program) && words[1] ? `${program} ${words[1]}` : program);
     }
   }
 }
