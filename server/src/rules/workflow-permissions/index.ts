@@ -39,7 +39,7 @@ export const workflowPermissions: Rule<TokenPermissionsSubject> = {
         found.push({
           span: workflow.onKey,
           about: { workflow },
-          message: `This workflow declares no \`permissions:\`, so ${jobsPhrase(inheriting, workflow)} run${jobsPhrase(inheriting, workflow).startsWith('jobs ') ? '' : 's'} with the repository's default GITHUB_TOKEN: read and write on every scope under GitHub's permissive default, which this file cannot show or bound${triggerClause(trigger)}. Declare the scopes the jobs use.`,
+          message: `This workflow declares no \`permissions:\`, so ${jobsPhrase(inheriting, workflow)} run${jobsPhrase(inheriting, workflow).startsWith('jobs ') ? '' : 's'} with the repository's default GITHUB_TOKEN permissions, set in its settings and not in this file: read and write on every scope under GitHub's permissive default${triggerClause(trigger)}. Declare the scopes the jobs use.`,
         });
       }
       for (const job of workflow.jobs) {
