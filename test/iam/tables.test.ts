@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { AWS_CLI_OPERATIONS, type AwsCliOperation, type Permission } from '../../server/src/iam/command-actions';
 import * as tables from '../../server/src/iam/command-actions';
 import { AWS_PROGRAMS } from '../../server/src/iam/aws-programs';
-import { ACTION_TOKEN_NEEDS, COMMAND_TOKEN_NEEDS, TOKEN_SCOPES, UNTRUSTED_TRIGGERS } from '../../server/src/iam/github-token';
+import { ACTION_TOKEN_NEEDS, COMMAND_TOKEN_NEEDS, scopeLevels, TOKEN_SCOPES, UNTRUSTED_TRIGGERS } from '../../server/src/iam/github-token';
 
 /**
  * The IAM tables are data: these checks hold their shape, so that a typo in a row (an action
@@ -64,7 +64,7 @@ describe('GITHUB_TOKEN tables (iam/github-token.ts)', () => {
       for (const [scope, level] of levelsOf(scopes)) {
         const known = TOKEN_SCOPES[scope];
         assert.ok(known, `${where}: ${scope} is no scope of permissions:`);
-        assert.ok(known.levels.includes(level as 'read' | 'write'), `${where}: ${scope}: ${level}`);
+        assert.ok((scopeLevels(known) as string[]).includes(level), `${where}: ${scope}: ${level}`);
       }
     }
   });

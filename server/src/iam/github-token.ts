@@ -14,10 +14,12 @@ export type TokenLevel = 'read' | 'write';
 export type ScopeLevels = Readonly<Record<string, TokenLevel>>;
 
 export interface TokenScope {
-  /** What the scope lets the token do, short: the hover's line. */
-  grants: string;
-  /** The levels GitHub accepts besides `none` (`id-token` has no read, `models` no write). */
-  levels: readonly TokenLevel[];
+  /** What the scope covers: "the code, commits, branches, tags and releases". */
+  subject: string;
+  /** What `read` lets the token do; absent where GitHub has no read level (`id-token`). */
+  read?: string;
+  /** What `write` adds; absent where GitHub has no write level (`models`). Write includes read. */
+  write?: string;
   /**
    * Whether a fix spelling out `read-all` lists it: the scopes every GitHub (github.com and
    * Enterprise Server alike) accepts with `read`, so the spelled-out block is valid wherever the
@@ -31,25 +33,30 @@ export interface TokenScope {
  * "Workflow syntax: permissions" (the table of permissions and what each allows), read 2025.
  */
 export const TOKEN_SCOPES: Readonly<Record<string, TokenScope>> = {
-  actions: { grants: 'workflow runs, artifacts and caches: read lists and downloads them; write cancels and re-runs runs and deletes caches', levels: ['read', 'write'], inReadAll: true },
-  'artifact-metadata': { grants: 'artifact metadata: write creates storage records for built artifacts', levels: ['read', 'write'], inReadAll: false },
-  attestations: { grants: 'artifact attestations: write stores a signed attestation for a build', levels: ['read', 'write'], inReadAll: true },
-  checks: { grants: 'check runs and suites: write creates and updates them', levels: ['read', 'write'], inReadAll: true },
-  'code-quality': { grants: 'code quality: write uploads reports such as code coverage', levels: ['read', 'write'], inReadAll: false },
-  contents: { grants: 'the code, commits, branches, tags and releases: read clones the repository; write pushes commits and tags and creates releases', levels: ['read', 'write'], inReadAll: true },
-  deployments: { grants: 'deployments: write creates deployments and their statuses', levels: ['read', 'write'], inReadAll: true },
-  discussions: { grants: 'GitHub Discussions: write comments on, closes and deletes discussions', levels: ['read', 'write'], inReadAll: true },
-  'id-token': { grants: 'write lets the job request an OIDC token, which clouds and registries exchange for credentials', levels: ['write'], inReadAll: false },
-  issues: { grants: 'issues: write opens, edits, labels, closes and comments on issues', levels: ['read', 'write'], inReadAll: true },
-  models: { grants: 'GitHub Models: read calls the inference API', levels: ['read'], inReadAll: false },
-  packages: { grants: 'GitHub Packages: read pulls packages and container images; write publishes and deletes them', levels: ['read', 'write'], inReadAll: true },
-  pages: { grants: 'GitHub Pages: write builds and deploys the site', levels: ['read', 'write'], inReadAll: true },
-  'pull-requests': { grants: 'pull requests: write opens, edits, labels, reviews and comments on them', levels: ['read', 'write'], inReadAll: true },
-  'repository-projects': { grants: 'classic projects: write edits their boards', levels: ['read', 'write'], inReadAll: true },
-  'security-events': { grants: 'code scanning alerts: read lists them; write uploads SARIF results and dismisses alerts', levels: ['read', 'write'], inReadAll: true },
-  statuses: { grants: 'commit statuses: write sets the status shown beside a commit', levels: ['read', 'write'], inReadAll: true },
-  'vulnerability-alerts': { grants: 'Dependabot alerts: read lists them', levels: ['read'], inReadAll: false },
+  actions: { subject: 'workflow runs, artifacts and caches', read: 'list runs and download artifacts', write: 'cancel and re-run workflows, delete caches and artifacts', inReadAll: true },
+  'artifact-metadata': { subject: 'artifact metadata', read: 'read the storage records of artifacts', write: 'create storage records for built artifacts', inReadAll: false },
+  attestations: { subject: 'artifact attestations', read: 'read attestations', write: 'store signed attestations for builds', inReadAll: true },
+  checks: { subject: 'check runs and suites', read: 'read check runs', write: 'create and update check runs', inReadAll: true },
+  'code-quality': { subject: 'code quality results', read: 'read code quality results', write: 'upload reports such as code coverage', inReadAll: false },
+  contents: { subject: 'the code, commits, branches, tags and releases', read: 'clone the repository and read its releases', write: 'push commits and tags, create releases', inReadAll: true },
+  deployments: { subject: 'deployments', read: 'list deployments', write: 'create deployments and their statuses', inReadAll: true },
+  discussions: { subject: 'GitHub Discussions', read: 'read discussions', write: 'comment on, close and delete discussions', inReadAll: true },
+  'id-token': { subject: 'OIDC tokens', write: 'request an OIDC token, which clouds and registries exchange for credentials', inReadAll: false },
+  issues: { subject: 'issues', read: 'read issues and their comments', write: 'open, edit, label, close and comment on issues', inReadAll: true },
+  models: { subject: 'GitHub Models', read: 'call the GitHub Models inference API', inReadAll: false },
+  packages: { subject: 'GitHub Packages', read: 'pull packages and container images', write: 'publish and delete packages and container images', inReadAll: true },
+  pages: { subject: 'GitHub Pages', read: 'read the Pages site and its builds', write: 'build and deploy the site', inReadAll: true },
+  'pull-requests': { subject: 'pull requests', read: 'read pull requests and their reviews', write: 'open, edit, label, review and comment on pull requests', inReadAll: true },
+  'repository-projects': { subject: 'classic projects', read: 'read classic project boards', write: 'edit classic project boards', inReadAll: true },
+  'security-events': { subject: 'code scanning alerts', read: 'list code scanning alerts', write: 'upload SARIF results and dismiss alerts', inReadAll: true },
+  statuses: { subject: 'commit statuses', read: 'read commit statuses', write: 'set the status shown beside a commit', inReadAll: true },
+  'vulnerability-alerts': { subject: 'Dependabot alerts', read: 'list Dependabot alerts', inReadAll: false },
 };
+
+/** The levels GitHub accepts for a scope besides `none`. */
+export function scopeLevels(scope: TokenScope): TokenLevel[] {
+  return [...(scope.read ? ['read' as const] : []), ...(scope.write ? ['write' as const] : [])];
+}
 
 /** What the shorthands grant, for the hover. Source: the same page ("read-all", "write-all", `{}`). */
 export const TOKEN_SHORTHANDS: Readonly<Record<string, string>> = {
