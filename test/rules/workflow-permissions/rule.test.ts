@@ -172,3 +172,42 @@ describe('what a job needs of its token', () => {
     assert.equal(notHanded.known, 1);
   });
 });
+
+describe('workflow-permissions fix titles', () => {
+  test('a step with a known command and an unknown one: what was inferred is written, the unknown named', () => {
+    const [finding] = findings(`on: pull_request_target
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          gh pr edit "$PR" --add-label ok
+          curl -s https://example.com
+        env:
+          GH_TOKEN: \${{ github.token }}
+`);
+    assert.deepEqual(finding!.titles, ['Set permissions; could not infer what curl needs']);
+  });
+
+  test('titles stay within 80 characters, however long the names', () => {
+    const long = 'a-very-long-organization-name/an-even-longer-action-name-for-deploying';
+    const [job, workflow] = findings(`on: push
+permissions: write-all
+jobs:
+  a-job-with-a-name-long-enough-to-crowd-the-menu:
+    runs-on: ubuntu-latest
+    permissions: write-all
+    steps:
+      - uses: actions/checkout@v4
+      - uses: ${long}@v1
+      - uses: other-org/second@v1
+  b:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: ${long}@v1
+      - uses: actions/checkout@v4
+`).sort((x, y) => y.line - x.line);
+    for (const title of [...job!.titles, ...workflow!.titles]) assert.ok(title.length <= 80, title);
+    assert.deepEqual(workflow!.titles, ['Set permissions; 1 use could not be inferred']);
+  });
+});

@@ -15,7 +15,8 @@ type Scopes = ReadonlyMap<string, string>;
  * - the workflow's shorthand, or its missing block, becomes what every job that inherits it needs
  *   (the scopes they share, at the lower level); a job needing more gets a block of its own with
  *   all it needs (a job's block replaces the workflow's). A job whose steps say nothing (every
- *   step unknown, a reusable-workflow call) takes the workflow's block and is named;
+ *   step unknown and none needing a scope, a reusable-workflow call) takes the workflow's block and
+ *   is named;
  * - a workflow-level shorthand no job inherits becomes `{}`: safe, nothing runs with it.
  *
  * What the tables do not know is named in the title ("could not infer what … needs"). Where
@@ -42,7 +43,7 @@ const REVIEW =
 
 function jobFix(text: string, job: Job, needs: TokenNeeds): FixProposal[] {
   if (!job.permissions) return [];
-  const guessed = needs.known === 0;
+  const guessed = !inferred(needs);
   const scopes = guessed ? STARTING_POINT : needs.scopes;
   const edit = replacePermissions(text, job.permissions, scopes);
   if (!edit) return [];
@@ -65,7 +66,7 @@ function workflowFix(text: string, workflow: Workflow, needs: ReadonlyMap<string
     const edit = block ? replacePermissions(text, block, new Map()) : undefined;
     return edit ? [{ title: 'Set permissions: {} (every job sets its own)', safe: true, edits: [edit] }] : [];
   }
-  const known = inheriting.filter((job) => needs.get(job.id)!.known > 0);
+  const known = inheriting.filter((job) => inferred(needs.get(job.id)!));
   const unknown = [...new Set(inheriting.flatMap((job) => needs.get(job.id)!.unknown))];
   const guessed = known.length === 0;
   const shared = guessed ? STARTING_POINT : sharedScopes(known.map((job) => needs.get(job.id)!.scopes));
@@ -93,6 +94,11 @@ function workflowFix(text: string, workflow: Workflow, needs: ReadonlyMap<string
       followUps: followUps(written, unknown, guessed),
     },
   ];
+}
+
+/** Whether anything was inferred of a job: a step fully read, or a scope some step needs. */
+function inferred(needs: TokenNeeds): boolean {
+  return needs.known > 0 || needs.scopes.size > 0;
 }
 
 /** The scopes every one of these jobs needs, each at the lowest level any of them needs it. */
