@@ -120,9 +120,10 @@ describe('keyless fix', () => {
 
     const safe = await runCli(['fix', mixed, '--format', 'json', '--fail-on', 'never'], { cwd });
     assert.equal(safe.code, 0);
-    assert.deepEqual(summary(safe.stderr), { applied: 1, files: 1, created: 0, left: 1, dryRun: false });
+    // Left: the static keys and the legacy job on the default token (workflow-permissions), both unsafe to fix.
+    assert.deepEqual(summary(safe.stderr), { applied: 1, files: 1, created: 0, left: 2, dryRun: false });
     assert.equal(fs.readFileSync(path.join(cwd, mixed), 'utf8'), MIXED.replace('role-duration-seconds: 43200', 'role-duration-seconds: 3600'));
-    assert.deepEqual(findingKeys(safe.stdout), [`${mixed}:21:9 static-cloud-credentials`]);
+    assert.deepEqual(findingKeys(safe.stdout), [`${mixed}:2:1 workflow-permissions`, `${mixed}:21:9 static-cloud-credentials`]);
 
     const rewrite = await runCli(['fix', '--unsafe', '--rule=hardcoded-secret,static-cloud-credentials', mixed], { cwd });
     assert.equal(rewrite.code, 0);
@@ -141,7 +142,8 @@ describe('keyless fix', () => {
     const workflow = fs.readFileSync(path.join(cwd, WORKFLOW), 'utf8');
     assert.ok(workflow.includes('aws-access-key-id'), 'the rewrite that would overwrite the file is not applied');
     assert.ok(!workflow.includes('keyless-ignore'));
-    assert.match(run.stdout, /deploy\.yml:17:9 error static-cloud-credentials/);
+    // The workflow-permissions fix did apply: the job blocks it writes move the step down four lines.
+    assert.match(run.stdout, /deploy\.yml:21:9 error static-cloud-credentials/);
     assert.equal(run.code, 1);
   });
 

@@ -40,3 +40,33 @@ test('an unanalyzed file or an empty place: nothing', () => {
   assert.equal(engine.hover({ path: 'README.md', text: '# x' }, { line: 0, character: 0 }), undefined);
   assert.equal(engine.hover({ path: 'main.tf', text: 'locals {\n  a = 1\n}\n' }, { line: 1, character: 2 }), undefined);
 });
+
+test('GITHUB_TOKEN permissions: what a shorthand, a block and each scope let the token do', () => {
+  const workflow = `on: push
+permissions: write-all
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: write
+      id-token: read
+      issues: none
+      statuses-typo: write
+    steps:
+      - run: echo a
+  b:
+    runs-on: ubuntu-latest
+    permissions: {}
+    steps:
+      - run: echo b
+`;
+  const path = '.github/workflows/p.yml';
+  assert.match(at(path, workflow, 1, 2)![0]!, /^The GITHUB_TOKEN of every job without its own `permissions:` gets every scope at write: push code and tags/);
+  assert.deepEqual(at(path, workflow, 5, 6), ['The GITHUB_TOKEN of job `a` gets `contents: write`; every scope not named is none.']);
+  assert.deepEqual(at(path, workflow, 6, 8), ['`contents: write`: push commits and tags, create releases (write includes read).']);
+  assert.deepEqual(at(path, workflow, 7, 8), ['`id-token` takes write or none, not `read`.']);
+  assert.deepEqual(at(path, workflow, 8, 8), ['`issues: none`: no access to issues.']);
+  assert.deepEqual(at(path, workflow, 9, 8), ['`statuses-typo` is not a scope of the GITHUB_TOKEN.']);
+  assert.deepEqual(at(path, workflow, 14, 6), ['The GITHUB_TOKEN of job `b` gets no scope at all: the token can read only public data.']);
+  assert.equal(at(path, workflow, 11, 8), undefined, 'a step says nothing of permissions');
+});

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { AWS_CLI_OPERATIONS, type AwsCliOperation, type Permission } from '../../server/src/iam/command-actions';
 import * as tables from '../../server/src/iam/command-actions';
 import { AWS_PROGRAMS } from '../../server/src/iam/aws-programs';
+import { ACTION_TOKEN_NEEDS, COMMAND_TOKEN_NEEDS, scopeLevels, TOKEN_SCOPES, UNTRUSTED_TRIGGERS } from '../../server/src/iam/github-token';
 
 /**
  * The IAM tables are data: these checks hold their shape, so that a typo in a row (an action
@@ -51,5 +52,32 @@ describe('command → action tables', () => {
   test('AWS programs are command names', () => {
     for (const program of AWS_PROGRAMS) assert.match(program, /^[a-z][a-z0-9-]*$/);
     for (const program of ['aws', 'sam', 'cdk', 'terraform', 'tofu', 'pulumi']) assert.ok(AWS_PROGRAMS.has(program), program);
+  });
+});
+
+describe('GITHUB_TOKEN tables (iam/github-token.ts)', () => {
+  const levelsOf = (scopes: Readonly<Record<string, string>>): [string, string][] => Object.entries(scopes);
+
+  test('every scope a row needs is one GitHub knows, at a level it accepts', () => {
+    const rows = [...ACTION_TOKEN_NEEDS.map((r) => [r.action, r.scopes] as const), ...COMMAND_TOKEN_NEEDS.map((r) => [r.words.join(' '), r.scopes] as const)];
+    for (const [where, scopes] of rows) {
+      for (const [scope, level] of levelsOf(scopes)) {
+        const known = TOKEN_SCOPES[scope];
+        assert.ok(known, `${where}: ${scope} is no scope of permissions:`);
+        assert.ok((scopeLevels(known) as string[]).includes(level), `${where}: ${scope}: ${level}`);
+      }
+    }
+  });
+
+  test('actions are owner/repo[/path] in lower case, and every row names its source', () => {
+    for (const row of ACTION_TOKEN_NEEDS) {
+      assert.match(row.action, /^[a-z0-9-]+\/[a-z0-9._-]+(?:\/[a-z0-9._/-]+)?$/, row.action);
+      assert.ok(row.source.length > 10, `${row.action}: a source`);
+    }
+    for (const row of COMMAND_TOKEN_NEEDS) assert.ok(row.source.length > 10 && row.verbs.length > 0, row.words.join(' '));
+  });
+
+  test('the untrusted triggers are zizmor\'s dangerous-triggers set', () => {
+    assert.deepEqual(Object.keys(UNTRUSTED_TRIGGERS).sort(), ['issue_comment', 'pull_request_target', 'workflow_run']);
   });
 });

@@ -247,7 +247,7 @@ describe('the index follows the workspace', () => {
     const text = MIXED_FIXES_WORKFLOW;
     await client.open(mixed, text);
     const { diagnostics } = await client.waitForCurrent(mixed);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['long-session', 'static-cloud-credentials']);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['workflow-permissions', 'long-session', 'static-cloud-credentials']);
     // The index is built (the describe's before waited for it): the rewrite would create files.
     assert.ok(createdNames(await quickFixesOf(client, mixed, isStaticCredentials, diagnostics)).length > 0, 'the rewrite writes the trust');
     const actions = await codeActions(client, mixed, diagnostics, [FIX_ALL_KIND]);
@@ -261,7 +261,7 @@ describe('the index follows the workspace', () => {
     );
     for (const edit of textEdits(changes.filter(isTextDocumentEdit)[0]!)) await client.change(mixed, { range: edit.range, text: edit.newText });
     const after = await client.waitForCurrent(mixed, 'after fix-all');
-    assert.deepEqual(after.diagnostics.map((d) => d.code), ['static-cloud-credentials'], 'the unsafe rewrite is left for a person');
+    assert.deepEqual(after.diagnostics.map((d) => d.code), ['workflow-permissions', 'static-cloud-credentials'], 'the unsafe fixes are left for a person');
     await client.close(mixed);
   });
 });

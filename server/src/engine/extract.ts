@@ -4,6 +4,7 @@ import { policyFileFacts } from '../dialects/iam-policy/facts';
 import { readTemplate } from '../dialects/cloudformation/model';
 import { githubActionsAuthentications, githubJobs } from '../dialects/github-actions/facts';
 import { readWorkflow } from '../dialects/github-actions/model';
+import { workflowTokenPermissions } from '../dialects/github-actions/permissions';
 import { gitlabAuthentications, gitlabJobs } from '../dialects/gitlab-ci/facts';
 import { readPipeline } from '../dialects/gitlab-ci/model';
 import { kubernetesFacts, secretUses } from '../dialects/kubernetes/facts';
@@ -57,6 +58,8 @@ function readDialect(parsed: ParsedFile, text: string, facts: Facts, forGraph: b
         const workflow = readWorkflow(doc.root);
         if (!workflow) continue;
         facts.authentications.push(...githubActionsAuthentications(workflow, text));
+        const permissions = workflowTokenPermissions(workflow);
+        if (permissions) facts.githubTokenPermissions.push(permissions);
         if (forGraph) facts.ciJobs.push(...githubJobs(workflow, text));
       }
       break;

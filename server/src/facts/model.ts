@@ -441,6 +441,46 @@ export interface DeclaredAttribute {
 }
 
 /**
+ * GitHub Actions: the GITHUB_TOKEN permissions one workflow declares, at the workflow and at each
+ * job, and the events that start it. Composite actions have none (their callers decide).
+ */
+export interface WorkflowTokenPermissions {
+  /** Where it was read (the workflow), for fixers; opaque to rules. */
+  syntax?: unknown;
+  /** The `on:` key: where a finding about permissions declared nowhere starts. */
+  onKey: Span | undefined;
+  /** The events of `on:`, as written. */
+  events: string[];
+  /** The workflow's `permissions:`; undefined when it has none. */
+  workflow: TokenPermissionsBlock | undefined;
+  jobs: JobTokenPermissions[];
+}
+
+export interface JobTokenPermissions {
+  job: string;
+  jobSpan: Span;
+  /** The job's own `permissions:`; undefined when it takes the workflow's (or the repository default). */
+  permissions: TokenPermissionsBlock | undefined;
+  /** A call of a reusable workflow (`jobs.<id>.uses`), as written: its jobs get this job's token at most. */
+  calls?: string;
+}
+
+/** A `permissions:` entry, as GitHub reads it. */
+export interface TokenPermissionsBlock {
+  /** The `permissions:` key. */
+  keySpan: Span;
+  /** The whole entry, key to value. */
+  span: Span;
+  /**
+   * `write-all` / `read-all`: every scope at that level; `none`: `{}`; `scopes`: a map of scopes;
+   * `other`: what GitHub would reject or decides at run time (an expression, a typo, no value).
+   */
+  kind: 'write-all' | 'read-all' | 'none' | 'scopes' | 'other';
+  /** For `scopes`: each entry as written (`level` lower-cased; GitHub accepts read, write, none). */
+  scopes: { scope: string; level: string; keySpan: Span; span: Span }[];
+}
+
+/**
  * One file's facts. `declarations`, `ciJobs` and `secretUses` are what the workspace graph
  * (`graph/`) reads of other files: read only when asked for (`Engine.facts`), empty in an analysis.
  */
@@ -460,10 +500,12 @@ export interface Facts {
   declarations: Declaration[];
   ciJobs: CiJob[];
   secretUses: SecretUse[];
+  /** GitHub Actions workflows: their GITHUB_TOKEN permissions (`workflow-permissions`, the hover). */
+  githubTokenPermissions: WorkflowTokenPermissions[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [] };
+  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [], githubTokenPermissions: [] };
 }
 
 /** Adds `more` to `facts`, list by list. */

@@ -1,7 +1,9 @@
-import { input, usesAction, type Job, type Workflow } from '../dialects/github-actions/model';
+import type { Job, Workflow } from '../dialects/github-actions/model';
+import { jobTokenNeeds } from '../dialects/github-actions/token-needs';
+import { TOKEN_SCOPES } from '../iam/github-token';
 import { deref, getPair, isMap, isScalar, str, type DataNode, type Pair } from '../syntax/tree';
 import type { ProposedEdit } from './fixer';
-import { eolOf, indentationAt } from './text';
+import { eolOf, indentationAt, lineEndAt, startsLine } from './text';
 import { insertAfterPair, insertIntoMap } from './yaml-edit';
 
 /**
@@ -21,8 +23,8 @@ export interface PermissionGrant {
   narrowsDefaults: boolean;
 }
 
-/** Every scope GitHub knows, for expanding `read-all`. */
-const ALL_SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'issues', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+/** The scopes `read-all` is spelled out as: those every GitHub accepts with `read`. */
+const ALL_SCOPES = Object.entries(TOKEN_SCOPES).filter(([, scope]) => scope.inReadAll).map(([name]) => name);
 
 export interface GrantOptions {
   /**
@@ -40,7 +42,7 @@ export function grantIdToken(text: string, workflow: Workflow, job: Job, options
   }
   const inherited = deref(workflow.permissions?.value);
   if (isScalar(inherited) && inherited.value === 'write-all') return { edits: [], narrowsDefaults: false };
-  const scopes = inherited ? scopesOf(inherited) : inferredScopes(job);
+  const scopes = inherited ? scopesOf(inherited) : inferredScopes(workflow, job);
   if (!scopes) return undefined;
   if (scopes.get('id-token') === 'write') return { edits: [], narrowsDefaults: false };
   scopes.set('id-token', 'write');
@@ -105,35 +107,51 @@ function scopesOf(block: DataNode): Map<string, string> | undefined {
 
 /**
  * With no block anywhere, the repository default applied. The job block written instead keeps
- * `contents: read` (checkout) and the scopes its steps visibly use with the GITHUB_TOKEN.
+ * `contents: read` (checkout) and the scopes its steps visibly use with the GITHUB_TOKEN (the
+ * tables of `iam/github-token.ts`, read by `token-needs.ts`).
  */
-export function inferredScopes(job: Job): Map<string, string> {
+export function inferredScopes(workflow: Workflow, job: Job): Map<string, string> {
   const scopes = new Map<string, string>([['contents', 'read']]);
-  const raise = (scope: string, level: 'read' | 'write'): void => {
+  for (const [scope, level] of jobTokenNeeds(workflow, job, false).scopes) {
     if (scopes.get(scope) !== 'write') scopes.set(scope, level);
-  };
-  for (const step of job.steps) {
-    const run = step.run?.script ?? '';
-    if (usesAction(step, 'docker/login-action') && /ghcr\.io/.test(str(input(step, 'registry')?.value) ?? '')) raise('packages', 'write');
-    if (/docker\s+push\s+ghcr\.io/.test(run)) raise('packages', 'write');
-    if (usesAction(step, 'softprops/action-gh-release', 'ncipollo/release-action') || /\bgh\s+release\s+(?:create|upload|edit)/.test(run) || /\bgit\s+push\b/.test(run)) raise('contents', 'write');
-    if (usesAction(step, 'peter-evans/create-pull-request')) {
-      raise('contents', 'write');
-      raise('pull-requests', 'write');
-    }
-    if (/\bgh\s+pr\s+(?:create|comment|merge|edit|review)/.test(run) || usesAction(step, 'marocchino/sticky-pull-request-comment')) raise('pull-requests', 'write');
-    if (/\bgh\s+issue\s+(?:create|comment|edit|close)/.test(run)) raise('issues', 'write');
-    if (usesAction(step, 'actions/deploy-pages')) raise('pages', 'write');
-    if (usesAction(step, 'github/codeql-action/upload-sarif', 'github/codeql-action/analyze')) raise('security-events', 'write');
-    if (usesAction(step, 'actions/attest-build-provenance')) raise('attestations', 'write');
   }
   return scopes;
 }
 
+/** Scopes in the order blocks are written: `id-token` first (what a federated login adds), then by name. */
+export function orderedScopes(scopes: ReadonlyMap<string, string>): [string, string][] {
+  return [...scopes].sort(([a], [b]) => (a === 'id-token' ? -1 : b === 'id-token' ? 1 : a.localeCompare(b)));
+}
+
+/** The lines of a `permissions:` entry: `permissions: {}` when it grants nothing. */
+export function permissionsLines(scopes: ReadonlyMap<string, string>): string[] {
+  if (scopes.size === 0) return ['permissions: {}'];
+  return ['permissions:', ...orderedScopes(scopes).map(([scope, level]) => `  ${scope}: ${level}`)];
+}
+
+/**
+ * Replaces a one-line `permissions:` value (`write-all`, `read-all`, a flow map) with these scopes,
+ * keeping a comment on its line where it was. Undefined where the entry is not on a line of its
+ * own or its value spans lines.
+ */
+export function replacePermissions(text: string, pair: Pair, scopes: ReadonlyMap<string, string>): ProposedEdit | undefined {
+  const value = deref(pair.value);
+  if (!value || !startsLine(text, pair.keySpan.start) || text[pair.keySpan.end] !== ':') return undefined;
+  const lineEnd = lineEndAt(text, value.span.end);
+  if (lineEndAt(text, pair.keySpan.end) !== lineEnd) return undefined;
+  if (scopes.size === 0) return { span: value.span, newText: '{}' };
+  // After the value, only a comment may stand on its line: it stays there, the scopes go below.
+  const rest = text.slice(value.span.end, lineEnd);
+  if (rest.trim() !== '' && !rest.trim().startsWith('#')) return undefined;
+  const eol = eolOf(text);
+  const indent = `${indentationAt(text, pair.keySpan.start)}  `;
+  const lines = orderedScopes(scopes).map(([scope, level]) => `${eol}${indent}${scope}: ${level}`);
+  return { span: { start: pair.keySpan.end + 1, end: lineEnd }, newText: `${rest}${lines.join('')}` };
+}
+
 /** A `permissions:` block for the job, after its `runs-on:` (or first among its keys). */
-function insertJobPermissions(text: string, job: Job, scopes: Map<string, string>): ProposedEdit | undefined {
-  const ordered = [...scopes].sort(([a], [b]) => (a === 'id-token' ? -1 : b === 'id-token' ? 1 : a.localeCompare(b)));
-  const lines = ['permissions:', ...ordered.map(([scope, level]) => `  ${scope}: ${level}`)];
+export function insertJobPermissions(text: string, job: Job, scopes: ReadonlyMap<string, string>): ProposedEdit | undefined {
+  const lines = permissionsLines(scopes);
   const after = getPair(job.node, 'runs-on') ?? getPair(job.node, 'environment') ?? getPair(job.node, 'needs');
   return after ? insertAfterPair(text, after, lines) : insertIntoMap(text, job.node, lines);
 }

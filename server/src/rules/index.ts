@@ -12,6 +12,7 @@ import type { Rule } from './rule';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
+import { workflowPermissions } from './workflow-permissions';
 
 /**
  * Every rule Keyless ships, in catalog order (RULES.md): the one list of rules, each with its own
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   unattributedSession,
   adminAccess,
   privilegeEscalation,
+  workflowPermissions,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
