@@ -28,6 +28,7 @@ import { syntaxOf, type Syntax } from '../server/src/dialects/detect';
 import { parseDotenv } from '../server/src/syntax/dotenv';
 import { Engine } from '../server/src/engine/analyze';
 import { createEngine, readHclWasm } from '../server/src/workspace/grammar';
+import { awsCatalog } from '../server/src/workspace/aws-catalog';
 import { DEFAULT_CONFIG, ruleSetting } from '../server/src/engine/config';
 import { parseFile } from '../server/src/engine/parse';
 import { isSuppressed, suppressionInsertion } from '../server/src/engine/suppressions';
@@ -196,13 +197,13 @@ function phases(file: BenchFile, hcl: HclParser): Breakdown {
       const found: { rule: Rule; finding: RuleFinding }[] = [];
       for (const rule of RULES) {
         if (ruleSetting(DEFAULT_CONFIG, rule.id, rule.severity) === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
-        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted })) found.push({ rule, finding });
+        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted, catalog: awsCatalog() })) found.push({ rule, finding });
       }
       const t4 = performance.now();
       rules = t4 - t3;
       // What analyze asks of the fixers for each finding (positioning their edits is in `report`).
       for (const { rule, finding } of found) {
-        for (const fixer of rule.fixers ?? []) propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE });
+        for (const fixer of rule.fixers ?? []) propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE, catalog: awsCatalog() });
       }
       const t5 = performance.now();
       fixes = t5 - t4;
