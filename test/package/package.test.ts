@@ -167,8 +167,8 @@ describe('contents', () => {
     /^images\/icon\.png$/,
     /^dist\/[^/]+\.(js|wasm)$/,
     /^dist\/ThirdPartyNotices\.txt$/,
-    // The AWS action catalog's data: an index and one file per service prefix.
-    /^dist\/iam-catalog\/[a-z0-9-]+\.json$/,
+    // The AWS action catalog's data: an index, and per service prefix its actions and their descriptions.
+    /^dist\/iam-catalog\/[a-z0-9-]+(\.descriptions)?\.json$/,
     /^dist\/walkthrough\/[^/]+\.md$/,
     /^syntaxes\/[^/]+\.json$/,
     /^docs\/rules\/[^/]+\.md$/,
@@ -206,6 +206,7 @@ describe('contents', () => {
       'dist/ThirdPartyNotices.txt',
       'dist/iam-catalog/index.json',
       'dist/iam-catalog/s3.json',
+      'dist/iam-catalog/s3.descriptions.json',
       'syntaxes/terraform.tmLanguage.json',
       'syntaxes/terraform.language-configuration.json',
       'syntaxes/keyless-ignore.injection.tmLanguage.json',

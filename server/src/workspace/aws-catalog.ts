@@ -45,7 +45,12 @@ function readJson<T>(file: string): T {
 /** The build's compact folder. */
 function compactSource(folder: string): CatalogSource {
   const index = readJson<CompactIndex>(path.join(folder, 'index.json'));
-  return { version: index.version, prefixes: index.prefixes, readService: (prefix) => readJson<CompactService>(path.join(folder, `${prefix}.json`)) };
+  return {
+    version: index.version,
+    prefixes: index.prefixes,
+    readService: (prefix) => readJson<CompactService>(path.join(folder, `${prefix}.json`)),
+    readDescriptions: (prefix) => readJson<string[]>(path.join(folder, `${prefix}.descriptions.json`)),
+  };
 }
 
 /** iam-data's own files: `data/services.json`, `data/serviceNames.json`, and two files per service. */
@@ -54,14 +59,11 @@ function packageSource(root: string): CatalogSource {
   const { version } = readJson<{ version: string }>(path.join(root, 'package.json'));
   const prefixes = readJson<string[]>(path.join(data, 'services.json'));
   let names: Record<string, string> | undefined;
-  return {
-    version,
-    prefixes,
-    readService: (prefix) => {
-      names ??= readJson<Record<string, string>>(path.join(data, 'serviceNames.json'));
-      const actions = readJson<RawActions>(path.join(data, 'actions', `${prefix}.json`));
-      const resourceTypes = readJson<RawResourceTypes>(path.join(data, 'resourceTypes', `${prefix}.json`));
-      return compactService(names[prefix] ?? prefix, actions, resourceTypes);
-    },
+  const compact = (prefix: string): ReturnType<typeof compactService> => {
+    names ??= readJson<Record<string, string>>(path.join(data, 'serviceNames.json'));
+    const actions = readJson<RawActions>(path.join(data, 'actions', `${prefix}.json`));
+    const resourceTypes = readJson<RawResourceTypes>(path.join(data, 'resourceTypes', `${prefix}.json`));
+    return compactService(names[prefix] ?? prefix, actions, resourceTypes);
   };
+  return { version, prefixes, readService: (prefix) => compact(prefix).service, readDescriptions: (prefix) => compact(prefix).descriptions };
 }

@@ -24,6 +24,8 @@ export interface ActionPattern {
   wildcard: boolean;
   /** Whether it matches `service:action` (any case). */
   matches(name: string): boolean;
+  /** Whether its service part matches a service prefix. */
+  matchesService(prefix: string): boolean;
 }
 
 const SERVICE_PART = /^[a-z0-9*?-]+$/;
@@ -51,25 +53,20 @@ function parse(text: string): ActionPattern {
   const service = all ? '*' : colon === -1 ? lower : lower.slice(0, colon);
   const action = all ? '*' : colon === -1 ? '' : lower.slice(colon + 1);
   const malformed = !all && (colon === -1 || !SERVICE_PART.test(service) || !ACTION_PART.test(action));
-  if (malformed) return { text, malformed, service, action, wildcard, matches: () => false };
-  if (all) return { text, malformed, service, action, wildcard, matches: () => true };
-  if (!wildcard) return { text, malformed, service, action, wildcard, matches: (name) => name.toLowerCase() === lower };
+  const parts = { text, malformed, service, action, wildcard };
+  if (malformed) return { ...parts, matches: () => false, matchesService: () => false };
+  if (all) return { ...parts, matches: () => true, matchesService: () => true };
+  const serviceRegex = /[*?]/.test(service) ? globRegex(service) : undefined;
+  const matchesService = (prefix: string): boolean => (serviceRegex ? serviceRegex.test(prefix) : prefix.toLowerCase() === service);
+  if (!wildcard) return { ...parts, matches: (name) => name.toLowerCase() === lower, matchesService };
   const regex = globRegex(lower);
-  return { text, malformed, service, action, wildcard, matches: (name) => regex.test(name) };
+  return { ...parts, matches: (name) => regex.test(name), matchesService };
 }
 
 /** `*` and `?` as a case-insensitive regular expression over the whole name. */
 function globRegex(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
-}
-
-/** Whether the service part of a pattern matches a service prefix. */
-export function matchesService(pattern: ActionPattern, prefix: string): boolean {
-  if (pattern.malformed) return false;
-  if (pattern.service === '*') return true;
-  if (!/[*?]/.test(pattern.service)) return pattern.service === prefix.toLowerCase();
-  return globRegex(pattern.service).test(prefix);
 }
 
 /**

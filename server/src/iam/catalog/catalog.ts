@@ -1,6 +1,6 @@
-import { actionPattern, matchesService, specAllows, type ActionPattern, type ActionSpec } from './action-pattern';
+import { actionPattern, isEveryAction, specAllows, type ActionPattern, type ActionSpec } from './action-pattern';
 import { resourceTypeScope, type ResourceScope } from './arn-pattern';
-import { ACCESS_LEVELS, type AccessLevel, type CatalogSource, type CompactService } from './data';
+import { ACCESS_LEVELS, readCompactAction, type AccessLevel, type CatalogSource, type CompactAction, type CompactService } from './data';
 
 /**
  * The AWS action catalog: every service prefix and action of the Service Authorization Reference
@@ -66,7 +66,8 @@ export interface ActionPatternExpansion {
 interface LoadedService {
   name: string;
   actions: CatalogAction[];
-  byName: Map<string, CatalogAction>;
+  /** By lower-case action name, made at the first lookup (an expansion needs none). */
+  byName?: Map<string, CatalogAction>;
 }
 
 export class AwsCatalog {
@@ -97,7 +98,10 @@ export class AwsCatalog {
   action(name: string): CatalogAction | undefined {
     const colon = name.indexOf(':');
     if (colon === -1) return undefined;
-    return this.load(name.slice(0, colon))?.byName.get(name.slice(colon + 1).trim().toLowerCase());
+    const service = this.load(name.slice(0, colon));
+    if (!service) return undefined;
+    service.byName ??= new Map(service.actions.map((a) => [a.action.toLowerCase(), a]));
+    return service.byName.get(name.slice(colon + 1).trim().toLowerCase());
   }
 
   /** Every action of a service (none for an unknown prefix). */
@@ -116,16 +120,22 @@ export class AwsCatalog {
    * matches none, why: a typo grants nothing, and the rules report it.
    */
   expand(pattern: string): ActionPatternExpansion {
+    const problem = this.problem(pattern);
+    if (problem) return { pattern, actions: [], problem };
     const parsed = actionPattern(pattern);
-    if (parsed.malformed) return { pattern, actions: [], problem: 'malformed' };
+    if (!parsed.wildcard) return { pattern, actions: [this.action(pattern.trim())!] };
+    if (isEveryAction(parsed)) return { pattern, actions: this.allActions() };
+    return { pattern, actions: this.servicesOf(parsed).flatMap((s) => this.actionsOf(s).filter((a) => parsed.matches(a.name))) };
+  }
+
+  /** Why a pattern grants nothing, or undefined when it matches an action: `expand` without the list. */
+  problem(pattern: string): ActionPatternProblem | undefined {
+    const parsed = actionPattern(pattern);
+    if (parsed.malformed) return 'malformed';
     const services = this.servicesOf(parsed);
-    if (services.length === 0) return { pattern, actions: [], problem: 'unknown-service' };
-    if (!parsed.wildcard) {
-      const action = this.action(pattern.trim());
-      return action ? { pattern, actions: [action] } : { pattern, actions: [], problem: 'unknown-action' };
-    }
-    const actions = services.flatMap((s) => this.actionsOf(s).filter((a) => parsed.matches(a.name)));
-    return actions.length > 0 ? { pattern, actions } : { pattern, actions: [], problem: 'matches-nothing' };
+    if (services.length === 0) return 'unknown-service';
+    if (!parsed.wildcard) return this.action(pattern.trim()) ? undefined : 'unknown-action';
+    return services.some((s) => this.actionsOf(s).some((a) => parsed.matches(a.name))) ? undefined : 'matches-nothing';
   }
 
   /**
@@ -135,7 +145,7 @@ export class AwsCatalog {
   granted(spec: ActionSpec): readonly CatalogAction[] {
     if (spec.notActions) return this.allActions().filter((a) => specAllows(spec, a.name));
     const patterns = spec.actions.map(actionPattern);
-    if (patterns.some((p) => !p.malformed && p.service === '*' && p.action === '*')) return this.allActions();
+    if (patterns.some(isEveryAction)) return this.allActions();
     const services = new Set(patterns.flatMap((p) => this.servicesOf(p)));
     return this.prefixes.filter((p) => services.has(p)).flatMap((p) => this.actionsOf(p).filter((a) => specAllows(spec, a.name)));
   }
@@ -160,7 +170,7 @@ export class AwsCatalog {
   private servicesOf(pattern: ActionPattern): string[] {
     if (pattern.malformed) return [];
     if (!/[*?]/.test(pattern.service)) return this.known.has(pattern.service) ? [pattern.service] : [];
-    return this.prefixes.filter((p) => matchesService(pattern, p));
+    return this.prefixes.filter((p) => pattern.matchesService(p));
   }
 
   private load(prefix: string): LoadedService | undefined {
@@ -168,7 +178,7 @@ export class AwsCatalog {
     if (!this.known.has(key)) return undefined;
     let service = this.services.get(key);
     if (service === undefined) {
-      service = build(key, this.readSafely(key));
+      service = build(key, this.readSafely(key), () => this.readDescriptions(key));
       this.services.set(key, service);
     }
     return service ?? undefined;
@@ -181,36 +191,115 @@ export class AwsCatalog {
       return undefined;
     }
   }
+
+  /** A service's descriptions; empty ones when they cannot be read (a description is for a hover, never a verdict). */
+  private readDescriptions(prefix: string): readonly string[] {
+    try {
+      return this.source.readDescriptions(prefix) ?? [];
+    } catch {
+      return [];
+    }
+  }
 }
 
 export function createAwsCatalog(source: CatalogSource): AwsCatalog {
   return new AwsCatalog(source);
 }
 
-/** A service's actions from its compact data; null when it could not be read. */
-function build(prefix: string, data: CompactService | undefined): LoadedService | null {
+/**
+ * A service's actions from its compact data; null when it could not be read. Each action is a
+ * small object over its row of the data: its resource types and condition keys are made when first
+ * read, so that expanding `*` (22,000 actions) allocates little beyond the parsed data.
+ */
+function build(prefix: string, data: CompactService | undefined, readDescriptions: () => readonly string[]): LoadedService | null {
   if (!data) return null;
-  const keys = data.conditionKeys;
-  const types: ResourceType[] = data.resourceTypes.map(([name, arnFormat, typeKeys]) => ({ service: prefix, name, arnFormat, conditionKeys: typeKeys.map((k) => keys[k]!) }));
-  const actions: CatalogAction[] = [];
-  const byName = new Map<string, CatalogAction>();
-  for (const [name, level, description, typeRefs, actionKeys] of data.actions) {
-    const resourceTypes = typeRefs.flatMap((ref) => {
-      const type = types[Math.abs(ref) - 1];
+  const service = new ServiceRows(prefix, data, readDescriptions);
+  return { name: data.name, actions: data.actions.map((row, index) => new RowAction(service, row, index)) };
+}
+
+/** What the actions of one service share: its prefix, its data, its resource types and descriptions once made. */
+class ServiceRows {
+  private types: ResourceType[] | undefined;
+  private descriptions: readonly string[] | undefined;
+
+  constructor(
+    readonly prefix: string,
+    readonly data: CompactService,
+    private readonly readDescriptions: () => readonly string[],
+  ) {}
+
+  description(index: number): string {
+    this.descriptions ??= this.readDescriptions();
+    return this.descriptions[index] ?? '';
+  }
+
+  resourceType(index: number): ResourceType | undefined {
+    this.types ??= this.data.resourceTypes.map(([name, arnFormat, keys]) => ({ service: this.prefix, name, arnFormat, conditionKeys: keys.map((k) => this.data.conditionKeys[k]!) }));
+    return this.types[index];
+  }
+}
+
+/**
+ * An action over its row of the compact data (`<name> <level> <types> <keys>`): four fields, the
+ * rest read from the row when asked, so that reading every service makes small objects.
+ */
+class RowAction implements CatalogAction {
+  private derived: { name?: string; fields?: CompactAction; types?: CatalogAction['resourceTypes']; keys?: readonly string[] } | undefined;
+
+  constructor(
+    private readonly owner: ServiceRows,
+    private readonly row: string,
+    private readonly index: number,
+  ) {
+    this.derived = undefined;
+  }
+
+  get service(): string {
+    return this.owner.prefix;
+  }
+
+  get action(): string {
+    return this.row.slice(0, this.row.indexOf(' '));
+  }
+
+  get name(): string {
+    const derived = (this.derived ??= {});
+    derived.name ??= `${this.owner.prefix}:${this.action}`;
+    return derived.name;
+  }
+
+  get accessLevel(): AccessLevel {
+    // The level is one digit after the name.
+    return ACCESS_LEVELS[this.row.charCodeAt(this.row.indexOf(' ') + 1) - 48] ?? 'Write';
+  }
+
+  get wildcardResourceOnly(): boolean {
+    // No resource types: the field after the level is empty.
+    return this.row.charCodeAt(this.row.indexOf(' ') + 3) === 32;
+  }
+
+  get description(): string {
+    return this.owner.description(this.index);
+  }
+
+  get resourceTypes(): CatalogAction['resourceTypes'] {
+    const derived = (this.derived ??= {});
+    derived.types ??= this.fields().resourceTypes.flatMap((ref) => {
+      const type = this.owner.resourceType(Math.abs(ref) - 1);
       return type ? [{ type, required: ref > 0 }] : [];
     });
-    const action: CatalogAction = {
-      name: `${prefix}:${name}`,
-      service: prefix,
-      action: name,
-      accessLevel: ACCESS_LEVELS[level] ?? 'Write',
-      description,
-      resourceTypes,
-      wildcardResourceOnly: resourceTypes.length === 0,
-      conditionKeys: actionKeys.map((k) => keys[k]!),
-    };
-    actions.push(action);
-    byName.set(name.toLowerCase(), action);
+    return derived.types;
   }
-  return { name: data.name, actions, byName };
+
+  get conditionKeys(): readonly string[] {
+    const derived = (this.derived ??= {});
+    derived.keys ??= this.fields().conditionKeys.map((k) => this.owner.data.conditionKeys[k]!);
+    return derived.keys;
+  }
+
+  private fields(): CompactAction {
+    const derived = (this.derived ??= {});
+    derived.fields ??= readCompactAction(this.row);
+    return derived.fields;
+  }
 }

@@ -22,22 +22,51 @@ export interface CatalogSource {
   prefixes: readonly string[];
   /** One service's data; undefined when it cannot be read (the catalog then knows no action of it). */
   readService(prefix: string): CompactService | undefined;
+  /**
+   * The descriptions of a service's actions, in the order of its `actions`. Apart because only a
+   * hover on one action reads them, and they are half the data: a catalog that reads every service
+   * keeps half as much.
+   */
+  readDescriptions(prefix: string): string[] | undefined;
 }
 
-/** One service as the catalog reads it: arrays, not objects, and condition keys written once. */
+/**
+ * One service as the catalog reads it. Each action is one string, so that reading every service
+ * (22,000 actions) leaves few objects for the garbage collector to keep.
+ */
 export interface CompactService {
   /** The service's name: `Amazon S3`. */
   name: string;
-  /** The condition keys of its actions and resource types, each once; the lists below index it. */
+  /** The condition keys of its actions and resource types, each once; the indexes below point here. */
   conditionKeys: string[];
   /** Resource types: name, ARN format (`arn:${Partition}:s3:::${BucketName}`), condition key indexes. */
   resourceTypes: [name: string, arnFormat: string, conditionKeys: number[]][];
   /**
-   * Actions: name (`GetObject`), access level (index into ACCESS_LEVELS), description, resource
-   * types (index into `resourceTypes` plus one, negated when the type is optional), condition key
-   * indexes.
+   * Actions, each `<name> <level> <types> <keys>` with single spaces: the name (`GetObject`); the
+   * access level, an index into ACCESS_LEVELS; the resource types, comma-separated indexes into
+   * `resourceTypes` plus one, negated when the type is optional (empty when it has none); the
+   * condition keys, comma-separated indexes into `conditionKeys` (empty when none).
    */
-  actions: [name: string, accessLevel: number, description: string, resourceTypes: number[], conditionKeys: number[]][];
+  actions: string[];
+}
+
+/** An action of `CompactService.actions`, read. */
+export interface CompactAction {
+  name: string;
+  accessLevel: number;
+  /** Indexes into `resourceTypes` plus one; negative when optional. */
+  resourceTypes: number[];
+  conditionKeys: number[];
+}
+
+export function readCompactAction(row: string): CompactAction {
+  const [name = '', level = '', types = '', keys = ''] = row.split(' ');
+  const numbers = (list: string): number[] => (list === '' ? [] : list.split(',').map(Number));
+  return { name, accessLevel: Number(level), resourceTypes: numbers(types), conditionKeys: numbers(keys) };
+}
+
+function writeCompactAction(action: CompactAction): string {
+  return `${action.name} ${action.accessLevel} ${action.resourceTypes.join(',')} ${action.conditionKeys.join(',')}`;
 }
 
 /** `data/actions/<prefix>.json` of iam-data: actions by lower-case name (fields the catalog does not read left out). */
@@ -56,8 +85,8 @@ export function accessLevelIndex(raw: string): number {
   return index === -1 ? ACCESS_LEVELS.indexOf('Write') : index;
 }
 
-/** One service of iam-data in the compact form. */
-export function compactService(name: string, actions: RawActions, resourceTypes: RawResourceTypes): CompactService {
+/** One service of iam-data in the compact form, and its actions' descriptions in the same order. */
+export function compactService(name: string, actions: RawActions, resourceTypes: RawResourceTypes): { service: CompactService; descriptions: string[] } {
   const keys: string[] = [];
   const keyIndex = new Map<string, number>();
   const key = (k: string): number => {
@@ -75,21 +104,26 @@ export function compactService(name: string, actions: RawActions, resourceTypes:
     const type = resourceTypes[n]!;
     return [type.key, type.arn, (type.conditionKeys ?? []).map(key)];
   });
-  const compactActions: CompactService['actions'] = Object.values(actions).map((action) => [
-    action.name,
-    accessLevelIndex(action.accessLevel),
-    action.description ?? '',
-    action.resourceTypes.flatMap((t) => {
-      const index = typeIndex.get(t.name.toLowerCase());
-      if (index === undefined) return [];
-      return [t.required === false ? -(index + 1) : index + 1];
+  const rows = Object.values(actions);
+  const compactActions = rows.map((action) =>
+    writeCompactAction({
+      name: action.name,
+      accessLevel: accessLevelIndex(action.accessLevel),
+      resourceTypes: action.resourceTypes.flatMap((t) => {
+        const index = typeIndex.get(t.name.toLowerCase());
+        if (index === undefined) return [];
+        return [t.required === false ? -(index + 1) : index + 1];
+      }),
+      conditionKeys: (action.conditionKeys ?? []).map(key),
     }),
-    (action.conditionKeys ?? []).map(key),
-  ]);
-  return { name, conditionKeys: keys, resourceTypes: types, actions: compactActions };
+  );
+  return { service: { name, conditionKeys: keys, resourceTypes: types, actions: compactActions }, descriptions: rows.map((action) => action.description ?? '') };
 }
 
-/** `dist/iam-catalog/index.json`: what the build wrote, beside one `<prefix>.json` per service. */
+/**
+ * `dist/iam-catalog/index.json`: what the build wrote, beside `<prefix>.json` (the CompactService)
+ * and `<prefix>.descriptions.json` for each service.
+ */
 export interface CompactIndex {
   version: string;
   prefixes: string[];

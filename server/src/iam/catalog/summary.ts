@@ -1,9 +1,9 @@
 import { actionPattern, specAllows, type ActionSpec } from './action-pattern';
 import type { ActionPatternProblem, AwsCatalog } from './catalog';
-import { returnsCredentials } from './credential-actions';
+import { CREDENTIAL_ACTIONS } from './credential-actions';
 import { ACCESS_LEVELS, type AccessLevel } from './data';
 import { escalationMethodsGranted, type EscalationMethod } from './escalation';
-import { isExfiltrationRead } from './exfiltration';
+import { EXFILTRATION_READS } from './exfiltration';
 
 /**
  * What a statement's actions grant, as plain data for hovers and rule messages to word: how many
@@ -39,39 +39,63 @@ export interface SummaryOptions {
   everyResource?: boolean;
 }
 
-/** The summary of one `Action` (or `NotAction`) list against the catalog. */
-export function summarizeGrant(catalog: AwsCatalog, spec: ActionSpec, options: SummaryOptions = {}): GrantSummary {
+const MAX_REMEMBERED = 256;
+const remembered = new WeakMap<AwsCatalog, Map<string, Readonly<GrantSummary>>>();
+
+/**
+ * The summary of one `Action` (or `NotAction`) list against the catalog. Summaries are remembered
+ * per catalog (the last 256 lists asked), since rules and hovers ask again on every keystroke: the
+ * result is shared and frozen, not to be changed.
+ */
+export function summarizeGrant(catalog: AwsCatalog, spec: ActionSpec, options: SummaryOptions = {}): Readonly<GrantSummary> {
+  let memo = remembered.get(catalog);
+  if (!memo) remembered.set(catalog, (memo = new Map()));
+  const key = JSON.stringify([spec.actions ?? null, spec.notActions ?? null, options.everyResource === true]);
+  let summary = memo.get(key);
+  if (!summary) {
+    summary = freeze(summarize(catalog, spec, options));
+    if (memo.size >= MAX_REMEMBERED) memo.delete(memo.keys().next().value!);
+    memo.set(key, summary);
+  }
+  return summary;
+}
+
+function freeze(summary: GrantSummary): Readonly<GrantSummary> {
+  for (const value of Object.values(summary)) if (typeof value === 'object' && value !== null) Object.freeze(value);
+  return Object.freeze(summary);
+}
+
+function summarize(catalog: AwsCatalog, spec: ActionSpec, options: SummaryOptions): GrantSummary {
   const actions = catalog.granted(spec);
   const byLevel = Object.fromEntries(ACCESS_LEVELS.map((level) => [level, 0])) as Record<AccessLevel, number>;
-  const services = new Set<string>();
-  const credentials: string[] = [];
-  const exfiltration: string[] = [];
+  const services: string[] = [];
   const permissionsManagement: string[] = [];
   for (const action of actions) {
-    byLevel[action.accessLevel]++;
-    services.add(action.service);
-    if (returnsCredentials(action.name)) credentials.push(action.name);
-    if (isExfiltrationRead(action.name)) exfiltration.push(action.name);
-    if (action.accessLevel === 'Permissions management') permissionsManagement.push(action.name);
+    const level = action.accessLevel;
+    byLevel[level]++;
+    // Granted actions come service by service.
+    const service = action.service;
+    if (services[services.length - 1] !== service) services.push(service);
+    if (level === 'Permissions management') permissionsManagement.push(action.name);
   }
   const ungranted: GrantSummary['ungranted'] = [];
-  if (spec.actions) {
-    for (const pattern of spec.actions) {
-      const { problem } = catalog.expand(pattern);
-      if (problem) ungranted.push({ pattern, problem });
-    }
+  for (const pattern of spec.actions ?? []) {
+    const problem = catalog.problem(pattern);
+    if (problem) ungranted.push({ pattern, problem });
   }
+  // The small tables are asked of the patterns (tens of names, whatever the grant's size), and
+  // counted when the catalog has the action, as the counts above are.
+  const grantedNamed = (names: readonly string[]): string[] => names.filter((name) => specAllows(spec, name) && catalog.action(name) !== undefined);
   // Escalation by the patterns themselves, so that a method's action the catalog does not list yet still counts.
   const escalation = escalationMethodsGranted((action) => specAllows(spec, action)).filter((m) => !m.onEveryResource || options.everyResource === true);
-  const sorted = (names: string[]): string[] => names.sort((a, b) => a.localeCompare(b));
   return {
     total: actions.length,
     byLevel,
-    services: sorted([...services]),
+    services: [...new Set(services)].sort(),
     escalation,
-    credentials: sorted(credentials),
-    exfiltration: sorted(exfiltration),
-    permissionsManagement: sorted(permissionsManagement),
+    credentials: grantedNamed(CREDENTIAL_ACTIONS),
+    exfiltration: grantedNamed(EXFILTRATION_READS),
+    permissionsManagement: permissionsManagement.sort(),
     ungranted,
     growsWithAws: spec.notActions !== undefined || spec.actions.some((p) => actionPattern(p).wildcard),
   };
