@@ -1,5 +1,5 @@
 import { actionPattern, isEveryAction, specAllows, type ActionPattern, type ActionSpec } from './action-pattern';
-import { resourceTypeScope, type ResourceScope } from './arn-pattern';
+import { arnPatternMatches, resourceTypeScope, type ResourceScope } from './arn-pattern';
 import { ACCESS_LEVELS, readCompactAction, type AccessLevel, type CatalogSource, type CompactAction, type CompactService } from './data';
 
 /**
@@ -153,10 +153,11 @@ export class AwsCatalog {
   /**
    * How much of the action's resources a `Resource` pattern names: for each resource type, by its
    * ARN format (see `resourceTypeScope`), the widest answer; for an action without resource types,
-   * `every` for `*` and `none` for anything else (IAM matches such an action against `*` alone).
+   * `every` for a pattern that matches `*` and `none` for any other (IAM matches such an action
+   * against `*` alone: `arn:aws:s3:::*` does not grant `s3:ListAllMyBuckets`).
    */
   resourceScope(action: CatalogAction, resourcePattern: string): ResourceScope {
-    if (action.wildcardResourceOnly) return resourcePattern.trim() === '*' ? 'every' : 'none';
+    if (action.wildcardResourceOnly) return arnPatternMatches(resourcePattern, '*') ? 'every' : 'none';
     let widest: ResourceScope = 'none';
     for (const { type } of action.resourceTypes) {
       const scope = resourceTypeScope(resourcePattern, type.arnFormat);
