@@ -128,6 +128,12 @@ export function actionsCovered(outer: ActionSpec, inner: ActionSpec): boolean {
   return true;
 }
 
+/** A test of membership in a table of action names (`service:Action`, any case; a pattern is never a member). */
+export function inActionTable(names: readonly string[]): (action: string) => boolean {
+  const members: ReadonlySet<string> = new Set(names.map((a) => a.toLowerCase()));
+  return (action) => members.has(action.trim().toLowerCase());
+}
+
 /** `*`, `*:*` and the like: every action of every service. */
 export function isEveryAction(pattern: ActionPattern): boolean {
   return !pattern.malformed && /^\*+$/.test(pattern.service) && /^\*+$/.test(pattern.action);

@@ -1,3 +1,5 @@
+import { inActionTable } from './action-pattern';
+
 /**
  * Actions whose response carries a credential: keys, session tokens, passwords, API keys or
  * authorization tokens that act with someone's permissions. A grant of one hands the identity
@@ -59,9 +61,5 @@ export const CREDENTIAL_ACTIONS: readonly string[] = [
   'sts:GetSessionToken',
 ];
 
-const CREDENTIAL_SET: ReadonlySet<string> = new Set(CREDENTIAL_ACTIONS.map((a) => a.toLowerCase()));
-
 /** Whether the action (`service:Action`, any case; not a pattern) returns a credential. */
-export function returnsCredentials(action: string): boolean {
-  return CREDENTIAL_SET.has(action.trim().toLowerCase());
-}
+export const returnsCredentials: (action: string) => boolean = inActionTable(CREDENTIAL_ACTIONS);

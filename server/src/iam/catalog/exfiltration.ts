@@ -1,3 +1,5 @@
+import { inActionTable } from './action-pattern';
+
 /**
  * Read actions that hand over stored data or secrets: on `*` they read every object, parameter
  * or secret of the account, which access levels alone (they are plain "Read") do not show.
@@ -20,9 +22,5 @@ export const EXFILTRATION_READS: readonly string[] = [
   'ssm:GetParametersByPath',
 ];
 
-const EXFILTRATION_SET: ReadonlySet<string> = new Set(EXFILTRATION_READS.map((a) => a.toLowerCase()));
-
 /** Whether the action (`service:Action`, any case; not a pattern) reads stored data or secrets out. */
-export function isExfiltrationRead(action: string): boolean {
-  return EXFILTRATION_SET.has(action.trim().toLowerCase());
-}
+export const isExfiltrationRead: (action: string) => boolean = inActionTable(EXFILTRATION_READS);
