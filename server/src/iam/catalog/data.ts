@@ -5,9 +5,10 @@
  *
  * The catalog reads no file: an adapter hands it a `CatalogSource` (`workspace/aws-catalog.ts`),
  * which reads one service when the catalog first asks for it. What a source gives is the compact
- * form below, made by `compactService`: the build writes it into `dist/iam-catalog/` (about a third
- * of the package's data, and only the fields the catalog reads), and in a source checkout the
- * reader makes it from the package's data on the fly. One format, one conversion.
+ * form below, made by `compactService`: the build writes it into `dist/iam-catalog/` (only the
+ * fields the catalog reads: 2.6 MB of the package's 11 MB, 1 MB without the descriptions), and in a
+ * source checkout the reader makes it from the package's data on the fly. One format, one
+ * conversion.
  */
 
 /** The access levels of the Service Authorization Reference, in the order compact data numbers them. */
@@ -49,7 +50,8 @@ export interface CompactService {
   resourceTypes: [name: string, arnFormat: string, conditionKeys: number[]][];
   /**
    * Actions, each `<name> <level> <types> <keys>` with single spaces: the name (`GetObject`); the
-   * access level, an index into ACCESS_LEVELS; the resource types, comma-separated indexes into
+   * access level, an index into ACCESS_LEVELS (one digit, which the catalog reads in place); the
+   * resource types, comma-separated indexes into
    * `resourceTypes` plus one, negated when the type is optional (empty when it has none); the
    * condition keys, comma-separated indexes into `conditionKeys` (empty when none).
    */
