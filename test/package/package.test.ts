@@ -167,6 +167,8 @@ describe('contents', () => {
     /^images\/icon\.png$/,
     /^dist\/[^/]+\.(js|wasm)$/,
     /^dist\/ThirdPartyNotices\.txt$/,
+    // The AWS action catalog's data: an index, and per service prefix its actions and their descriptions.
+    /^dist\/iam-catalog\/[a-z0-9-]+(\.descriptions)?\.json$/,
     /^dist\/walkthrough\/[^/]+\.md$/,
     /^syntaxes\/[^/]+\.json$/,
     /^docs\/rules\/[^/]+\.md$/,
@@ -202,6 +204,9 @@ describe('contents', () => {
       'dist/web-tree-sitter.wasm',
       'dist/tree-sitter-terraform.wasm',
       'dist/ThirdPartyNotices.txt',
+      'dist/iam-catalog/index.json',
+      'dist/iam-catalog/s3.json',
+      'dist/iam-catalog/s3.descriptions.json',
       'syntaxes/terraform.tmLanguage.json',
       'syntaxes/terraform.language-configuration.json',
       'syntaxes/keyless-ignore.injection.tmLanguage.json',
@@ -267,6 +272,11 @@ describe('third-party notice', () => {
     const notice = text('extension/dist/ThirdPartyNotices.txt');
     assert.match(notice, /^ {2}web-tree-sitter \S+ \(MIT\): .*web-tree-sitter\.wasm/m);
     assert.match(notice, /^ {2}@tree-sitter-grammars\/tree-sitter-hcl \S+ \(Apache-2\.0\): .*tree-sitter-terraform\.wasm/m);
+  });
+
+  test('names the source of the AWS action catalog\'s data, under MIT', () => {
+    const notice = text('extension/dist/ThirdPartyNotices.txt');
+    assert.match(notice, /^ {2}@cloud-copilot\/iam-data \S+ \(MIT\): iam-catalog\//m);
   });
 
   test('every listed package has a section with its licence', () => {

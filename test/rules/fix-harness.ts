@@ -9,6 +9,7 @@ import { githubActionsAuthentications } from '../../server/src/dialects/github-a
 import { readWorkflow } from '../../server/src/dialects/github-actions/model';
 import { Engine, type FileReport } from '../../server/src/engine/analyze';
 import { createEngine } from '../../server/src/workspace/grammar';
+import { awsCatalog } from '../../server/src/workspace/aws-catalog';
 import { EMPTY_WORKSPACE, type WorkspaceContext, type WorkspaceFile } from '../../server/src/facts/workspace';
 import { emptyFacts, type Authentication } from '../../server/src/facts/model';
 import type { RepositoryRef } from '../../server/src/facts/repository';
@@ -259,8 +260,9 @@ export function fixerProposals(ruleId: string, file: string, text: string, plan:
   }
   const rule = RULES_BY_ID.get(ruleId)!;
   const fixers = fixersWith(ruleId, plan);
-  return (rule.check({ path: file, dialect, facts }) as RuleFinding<Authentication>[]).map((finding) => {
-    const context = { ruleId, finding, about: finding.about, path: file, text, dialect, workspace };
+  const catalog = awsCatalog();
+  return (rule.check({ path: file, dialect, facts, catalog }) as RuleFinding<Authentication>[]).map((finding) => {
+    const context = { ruleId, finding, about: finding.about, path: file, text, dialect, workspace, catalog };
     return { finding, line: text.slice(0, finding.span.start).split('\n').length, proposals: fixers.flatMap((fixer) => propose(fixer, context)) };
   });
 }

@@ -10,6 +10,7 @@ import type { YamlParseCache } from '../syntax/yaml-incremental';
 import { LineIndex } from '../syntax/text';
 import type { Position, Range } from '../core/text';
 import type { Facts } from '../facts/model';
+import type { AwsCatalog } from '../iam/catalog';
 import type { AccessEvidence } from '../iam/evidence';
 import { describeAt } from './describe';
 import { DEFAULT_CONFIG, type KeylessConfig } from './config';
@@ -92,14 +93,19 @@ export interface FileReport {
 }
 
 export class Engine {
-  private constructor(private readonly hclParser: Parser) {}
+  private constructor(
+    private readonly hclParser: Parser,
+    /** The AWS action catalog every rule and fixer is handed; hovers read it too. */
+    readonly catalog: AwsCatalog,
+  ) {}
 
   /**
-   * The engine reads no file: the adapters hand it the HCL parser's WebAssembly modules
-   * (`workspace/grammar.ts` reads them and has `createEngine()`, the one call adapters and tests make).
+   * The engine reads no file: the adapters hand it the HCL parser's WebAssembly modules and the
+   * AWS action catalog over its data (`workspace/grammar.ts` reads both and has `createEngine()`,
+   * the one call adapters and tests make).
    */
-  static async create(options: { hclWasm: HclWasm }): Promise<Engine> {
-    return new Engine(await loadHcl(options.hclWasm));
+  static async create(options: { hclWasm: HclWasm; catalog: AwsCatalog }): Promise<Engine> {
+    return new Engine(await loadHcl(options.hclWasm), options.catalog);
   }
 
   analyze(file: SourceFile, options: AnalyzeOptions = {}): FileReport {
@@ -200,7 +206,7 @@ export class Engine {
         if (configured === 'off' || !(parsed.dialect === null ? rule.everyFile === true : rule.dialects.includes(parsed.dialect))) continue;
         let found;
         try {
-          found = rule.check({ path: file.path, dialect: parsed.dialect, facts, ...(options.evidence ? { evidence: options.evidence } : {}) });
+          found = rule.check({ path: file.path, dialect: parsed.dialect, facts, catalog: this.catalog, ...(options.evidence ? { evidence: options.evidence } : {}) });
         } catch (error) {
           options.onRuleError?.(rule, error);
           continue;
@@ -209,7 +215,7 @@ export class Engine {
           if (isSuppressed(rule.id, f.span.start, parsed, index)) continue;
           const range = index.rangeOf(f.span);
           const wantsFixes = typeof options.fixes === 'function' ? options.fixes({ rule: rule.id, range }) : options.fixes !== false;
-          const fixes = wantsFixes ? fixesFor(rule, f, { path: file.path, text, dialect: parsed.dialect, index, workspace: options.workspace ?? EMPTY_WORKSPACE, onError: options.onRuleError }) : [];
+          const fixes = wantsFixes ? fixesFor(rule, f, { path: file.path, text, dialect: parsed.dialect, index, workspace: options.workspace ?? EMPTY_WORKSPACE, catalog: this.catalog, onError: options.onRuleError }) : [];
           const insertion = wantsFixes ? suppressionInsertion(rule.id, f.span.start, parsed, index) : undefined;
           if (insertion) {
             const at = { start: insertion.offset, end: insertion.offset };
@@ -253,7 +259,7 @@ function parseSafely(path: string, text: string, syntax: Syntax, parser: Parser,
 function fixesFor<About>(
   rule: Rule<About>,
   finding: RuleFinding<About>,
-  at: { path: string; text: string; dialect: Dialect | null; index: LineIndex; workspace: WorkspaceContext; onError: AnalyzeOptions['onRuleError'] },
+  at: { path: string; text: string; dialect: Dialect | null; index: LineIndex; workspace: WorkspaceContext; catalog: AwsCatalog; onError: AnalyzeOptions['onRuleError'] },
 ): Fix[] {
   const fixers = rule.fixers;
   // Fixers rewrite a dialect's syntax; a file of none gets only the suppression.
@@ -264,7 +270,7 @@ function fixesFor<About>(
   for (const fixer of fixers) {
     let proposals: FixProposal[];
     try {
-      proposals = propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect, workspace: at.workspace });
+      proposals = propose(fixer, { ruleId: rule.id, finding, about: finding.about, path: at.path, text: at.text, dialect, workspace: at.workspace, catalog: at.catalog });
     } catch (error) {
       at.onError?.(rule, error);
       continue;

@@ -1,5 +1,6 @@
 import type { Dialect } from '../core/dialect';
 import type { WorkspaceContext } from '../facts/workspace';
+import type { AwsCatalog } from '../iam/catalog';
 import type { Span } from '../core/text';
 
 /**
@@ -26,6 +27,8 @@ export interface FixContext<About = unknown> {
   text: string;
   dialect: Dialect;
   workspace: WorkspaceContext;
+  /** The AWS action catalog, for scope-downs that must show they grant nothing new. */
+  catalog: AwsCatalog;
 }
 
 export interface ProposedEdit {

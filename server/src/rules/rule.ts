@@ -2,6 +2,7 @@ import type { Dialect } from '../core/dialect';
 import type { Severity } from '../core/finding';
 import type { Authentication, Facts } from '../facts/model';
 import type { Fixer } from '../fixes/fixer';
+import type { AwsCatalog } from '../iam/catalog';
 import type { AccessEvidence } from '../iam/evidence';
 import type { Span } from '../core/text';
 
@@ -43,6 +44,11 @@ export interface RuleContext {
   /** Null for a file of no dialect (rules with `everyFile`). */
   dialect: Dialect | null;
   facts: Facts;
+  /**
+   * The AWS action catalog (`iam/catalog/`): actions, access levels, resource types, wildcard
+   * expansion, ARN matching. Its data is read by the adapters and handed to the engine.
+   */
+  catalog: AwsCatalog;
   /** What identities were seen to use, when an adapter read it (`access/`); no rule reads it yet. */
   evidence?: readonly AccessEvidence[];
 }

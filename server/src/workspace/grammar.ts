@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Engine } from '../engine/analyze';
 import type { HclWasm } from '../syntax/hcl';
+import { awsCatalog } from './aws-catalog';
 
 /**
  * The HCL parser's WebAssembly modules, read from disk here so that the engine reads no file. The
@@ -15,9 +16,13 @@ export function readHclWasm(): HclWasm {
   };
 }
 
-/** An engine, with the grammar read from disk: what the CLI, its worker threads, the server, tests and bench start with. */
+/**
+ * An engine, with the grammar read from disk and the AWS action catalog over the data beside it
+ * (`aws-catalog.ts`; services are read as rules ask for them): what the CLI, its worker threads,
+ * the server, tests and bench start with.
+ */
 export function createEngine(): Promise<Engine> {
-  return Engine.create({ hclWasm: readHclWasm() });
+  return Engine.create({ hclWasm: readHclWasm(), catalog: awsCatalog() });
 }
 
 function locateWasm(modulePath: string): string {
