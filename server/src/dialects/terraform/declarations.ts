@@ -1,12 +1,14 @@
 import type { Declaration, DeclaredAttribute } from '../../facts/model';
 import type { Span } from '../../core/text';
+import { TERRAFORM_RESOURCE_ARNS } from '../../iam/resource-arns';
 import { literalString, type TerraformFile, type TfBlock } from './model';
 
 /**
  * The top-level blocks of a Terraform file that federation fixes look up beyond the fact they fix:
  * what depends on a minted key (outputs, CI secrets and variables), what an IAM user is granted (so a role can
  * take it over), and what a trust can build on (OIDC providers, service accounts, Azure
- * applications and identities), and where account ids are written (locals, aws providers). Only
+ * applications and identities), where account ids are written (locals, aws providers), and the
+ * resources a policy can be scoped down to (buckets, tables, queues: `iam/resource-arns.ts`). Only
  * these types are opened: the reader stays lazy elsewhere.
  */
 const DECLARED_RESOURCES = new Set([
@@ -36,6 +38,7 @@ const DECLARED_RESOURCES = new Set([
   'google_service_account_iam_binding',
   'google_service_account_iam_member',
   'google_service_account_key',
+  ...Object.keys(TERRAFORM_RESOURCE_ARNS),
 ]);
 
 const DECLARED_DATA = new Set(['aws_caller_identity', 'aws_iam_openid_connect_provider']);
