@@ -148,13 +148,20 @@ function yamlBlockList(text: string, items: readonly string[], value: PolicyValu
     const dash = lineStartAt(text, first.span.start);
     if (!/^[ \t]*- /.test(text.slice(dash, first.span.start))) return undefined;
     const indent = indentationAt(text, first.span.start);
-    return { span: { start: dash, end: value.span.end }, newText: items.map((item) => `${indent}- ${item}`).join(eol) };
+    return { span: { start: dash, end: trimmedEnd(text, value.span) }, newText: items.map((item) => `${indent}- ${item}`).join(eol) };
   }
   const oneLine = `[${items.join(', ')}]`;
-  if (items.length <= ONE_LINE_ITEMS && oneLine.length <= ONE_LINE_WIDTH) return { span: value.span, newText: oneLine };
+  if (items.length <= ONE_LINE_ITEMS && oneLine.length <= ONE_LINE_WIDTH) return { span: { start: value.span.start, end: trimmedEnd(text, value.span) }, newText: oneLine };
   const between = text.slice(keySpan.end, value.span.start);
   if (!/^\s*:[ \t]*$/.test(between)) return undefined;
-  return { span: { start: keySpan.end, end: value.span.end }, newText: `:${items.map((item) => `${eol}${keyColumn}  - ${item}`).join('')}` };
+  return { span: { start: keySpan.end, end: trimmedEnd(text, value.span) }, newText: `:${items.map((item) => `${eol}${keyColumn}  - ${item}`).join('')}` };
+}
+
+/** The end of a span with the white space (a YAML node's trailing line break) left out. */
+function trimmedEnd(text: string, span: Span): number {
+  let end = span.end;
+  while (end > span.start && /\s/.test(text[end - 1]!)) end--;
+  return end;
 }
 
 /** Whether a value's text holds a comment (outside its strings): rewriting it whole would lose it. */
