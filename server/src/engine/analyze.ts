@@ -349,6 +349,7 @@ function withoutSyntax(facts: Facts): Facts {
     identities: facts.identities.map(strip),
     policies: facts.policies.map((p) => ({ ...p, statements: p.statements.map(strip) })),
     trusts: facts.trusts.map((t) => (t.kind === 'aws-web-identity' ? { ...t, statement: strip(t.statement) } : t)),
+    workloadPods: facts.workloadPods.map(strip),
   };
 }
 
