@@ -2,8 +2,8 @@ import type { PodSite } from '../dialects/kubernetes/facts';
 import type { Span } from '../core/text';
 import type { MapNode } from '../syntax/tree';
 import type { ProposedEdit } from './fixer';
-import { eolOf, indentationAt, lineStartAt } from './text';
-import { insertIntoMap, insertItemBefore, replaceNode } from './yaml-edit';
+import { eolOf, indentationAt, lineStartAt, nextLineStart, startsLine } from './text';
+import { insertIntoMap, replaceNode } from './yaml-edit';
 
 /**
  * Edits of Kubernetes manifests in block-style YAML, for the fixers of the pod and service-account
@@ -12,22 +12,32 @@ import { insertIntoMap, insertItemBefore, replaceNode } from './yaml-edit';
  * nothing rather than something wrong.
  */
 
-/** Whether the pod spec can take line edits: block style, written where it is used. */
+/**
+ * Whether the pod spec can take line edits: block style, and this pod's own (not an alias, not an
+ * anchored map that aliases elsewhere share, no keys merged in with `<<`).
+ */
 function editablePodSpec(text: string, site: PodSite): MapNode | undefined {
   const { podSpec, podSpecPair } = site;
-  if (podSpecPair.value?.kind === 'alias' || text[podSpec.span.start] === '{' || podSpec.pairs.length === 0) return undefined;
+  const first = podSpec.pairs[0];
+  if (!first || podSpecPair.value?.kind === 'alias' || text[podSpec.span.start] === '{') return undefined;
+  const between = text.slice(podSpecPair.keySpan.end, first.keySpan.start);
+  if (/&[^\s]/.test(between.replace(/#[^\n]*/g, '')) || podSpec.pairs.some((pair) => pair.key === '<<')) return undefined;
   return podSpec;
 }
 
-/** Sets a scalar key of a pod spec: its value replaced where written, else the key added as the spec's first. */
+/**
+ * Sets a scalar key of a pod spec: its value replaced where written, else the key added as the
+ * spec's first, on the line after `spec:` (so that comments above the first key stay with it).
+ */
 export function setPodSpecScalar(text: string, site: PodSite, key: string, valueText: string): ProposedEdit | undefined {
   const podSpec = editablePodSpec(text, site);
   if (!podSpec) return undefined;
   const own = podSpec.pairs.find((pair) => pair.key === key);
   if (own) return own.value?.kind === 'scalar' ? replaceNode(own.value, valueText) : undefined;
-  // Merged in from an anchor other objects share (`<<: *defaults`): not this pod's to change.
-  if (podSpec.pairs.some((pair) => pair.key === '<<')) return undefined;
-  return insertIntoMap(text, podSpec, [`${key}: ${valueText}`]);
+  const first = podSpec.pairs[0]!;
+  const keyLineEnd = nextLineStart(text, site.podSpecPair.keySpan.end);
+  if (!startsLine(text, first.keySpan.start) || keyLineEnd > first.keySpan.start) return insertIntoMap(text, podSpec, [`${key}: ${valueText}`]);
+  return { span: { start: keyLineEnd, end: keyLineEnd }, newText: `${indentationAt(text, first.keySpan.start)}${key}: ${valueText}${eolOf(text)}` };
 }
 
 /**
@@ -40,9 +50,13 @@ export function insertObjectBefore(text: string, object: MapNode, lines: readonl
   if (firstKey === undefined) return undefined;
   const lineStart = lineStartAt(text, firstKey);
   const before = text.slice(lineStart, firstKey);
-  if (/^[ \t]*-[ \t]+$/.test(before)) return insertItemBefore(text, object, [`- ${lines[0]}`, ...lines.slice(1)]);
-  if (before.trim() !== '' || text[object.span.start] === '{') return undefined;
   const eol = eolOf(text);
+  if (/^[ \t]*-[ \t]+$/.test(before)) {
+    // An item of a List: the same dash and gap as the item it goes before.
+    const body = lines.map((line, i) => `${i === 0 ? before : ' '.repeat(before.length)}${line}${eol}`).join('');
+    return { span: { start: lineStart, end: lineStart }, newText: body };
+  }
+  if (before.trim() !== '' || text[object.span.start] === '{') return undefined;
   const indent = indentationAt(text, firstKey);
   const body = lines.map((line) => `${indent}${line}`).join(eol);
   const marker = documentMarkerAbove(text, lineStart);

@@ -28,7 +28,7 @@ export function roleScope(role: RbacRole): RbacScope {
  */
 export interface RbacRisk {
   id: string;
-  /** How messages name the grant. */
+  /** How messages name the grant in general (a finding names the verbs and values its rule writes). */
   label: string;
   /** What it lets the holder do, as the end of "…: it lets the holder …". */
   effect: string;
@@ -125,7 +125,7 @@ export const RBAC_RISKS: readonly RbacRisk[] = [
   {
     id: 'nodes/proxy',
     label: '`nodes/proxy`',
-    effect: "reach the kubelet's API, which runs commands in every pod of the node",
+    effect: "reach the kubelet's API and run commands in every pod of the node",
     key: 'resource',
     apiGroups: [''],
     resources: ['nodes/proxy'],
@@ -134,7 +134,7 @@ export const RBAC_RISKS: readonly RbacRisk[] = [
   },
   {
     id: 'certificatesigningrequests/approval',
-    label: 'CSR approval (`certificatesigningrequests/approval`)',
+    label: 'approving CSRs (`certificatesigningrequests/approval`)',
     effect: 'approve certificate requests, and so issue client certificates for any user or group, system:masters included',
     key: 'resource',
     apiGroups: ['certificates.k8s.io'],
@@ -144,7 +144,7 @@ export const RBAC_RISKS: readonly RbacRisk[] = [
   },
   {
     id: 'webhook-configurations',
-    label: 'admission webhook configurations',
+    label: 'writing admission webhook configurations',
     effect: 'register admission webhooks that see every object sent to the API, and (mutating ones) change it',
     key: 'resource',
     apiGroups: ['admissionregistration.k8s.io'],
@@ -157,12 +157,27 @@ export const RBAC_RISKS: readonly RbacRisk[] = [
 /** Reading Secrets, reported by `rbac-wildcard` cluster-wide and in kube-system (rbac-police list_secrets, retrieve_secrets). */
 const SECRET_READ_VERBS = ['get', 'list', 'watch'];
 
+export interface ExplicitRisk {
+  risk: RbacRisk;
+  /** The values that grant it: the verb, or the (sub)resources. */
+  values: ValueAt[];
+  /** The rule's verbs that make it risky (`*` included). */
+  verbs: string[];
+}
+
+/** "`bind`", "`create` on `pods/exec` and `pods/attach`", "every verb on `serviceaccounts/token`": an explicit grant as its rule writes it. */
+export function explicitGrant(entry: ExplicitRisk): string {
+  if (entry.risk.key === 'verb') return listOf(entry.values.map((v) => v.value));
+  const verbs = entry.verbs.includes('*') ? 'every verb' : listOf(entry.verbs);
+  return `${verbs} on ${listOf(entry.values.map((v) => v.value))}`;
+}
+
 /** What one RBAC rule grants that matters, sorted for the rules that report it. */
 export interface RuleAssessment {
   /** `*` values (and the star-slash-subresource form) of its verbs, resources and API groups, in source order. */
   wildcards: ValueAt[];
-  /** Risky grants written out (the key value is in the file), each with those values in source order. */
-  explicitRisks: { risk: RbacRisk; values: ValueAt[] }[];
+  /** Risky grants written out (the key value is in the file), each with those values in source order and the verbs that make it risky. */
+  explicitRisks: ExplicitRisk[];
   /** Risky grants that only a `*` gives (`*` verbs on `roles` give `escalate`). */
   impliedRisks: RbacRisk[];
   /** Reading every Secret (cluster-wide or in kube-system): the `secrets` value when written, else through a `*`. */
@@ -192,13 +207,13 @@ export function assessRule(rule: RbacRule, scope: RbacScope): RuleAssessment {
     const grantsResource = resources.named.length > 0 || resources.starred;
     if (risk.key === 'verb') {
       // The verb written out is the finding, whatever it is written on (RULES.md: the verbs themselves).
-      if (verbs.named.length > 0) explicitRisks.push({ risk, values: verbs.named });
+      if (verbs.named.length > 0) explicitRisks.push({ risk, values: verbs.named, verbs: verbs.named.map((v) => v.value) });
       else if (verbs.starred && grantsGroup && grantsResource) impliedRisks.push(risk);
       continue;
     }
     // A rule pinned to named objects (resourceNames) does not reach every pod, token or webhook.
     if (rule.resourceNames.length > 0 || !grantsVerb || !grantsGroup) continue;
-    if (resources.named.length > 0) explicitRisks.push({ risk, values: resources.named });
+    if (resources.named.length > 0) explicitRisks.push({ risk, values: resources.named, verbs: [...verbs.named.map((v) => v.value), ...(verbs.starred ? ['*'] : [])] });
     else if (resources.starred) impliedRisks.push(risk);
   }
   const assessment: RuleAssessment = { wildcards, explicitRisks, impliedRisks };
@@ -223,11 +238,15 @@ function code(value: string): string {
   return `\`${value.replace(/`/g, "'")}\``;
 }
 
-/** "`get`, `list` and 2 more": a list, shortened. */
+/** "`get`, `list` and 2 more": values in code, the list shortened. */
 export function listOf(values: readonly string[], limit = 4): string {
-  const unique = [...new Set(values)];
-  const shown = unique.slice(0, limit).map(code);
-  if (unique.length > limit) return `${shown.join(', ')} and ${unique.length - limit} more`;
+  return inWords([...new Set(values)].map(code), limit);
+}
+
+/** "a, b and c", "a, b and 2 more". */
+export function inWords(items: readonly string[], limit = 4): string {
+  const shown = items.slice(0, limit);
+  if (items.length > limit) return `${shown.join(', ')} and ${items.length - limit} more`;
   return shown.length <= 1 ? (shown[0] ?? '') : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
@@ -244,21 +263,21 @@ export function describeRule(rule: RbacRule): string {
     : rule.apiGroups.length === 1 && rule.apiGroups[0]!.value === ''
       ? 'of the core API group'
       : rule.apiGroups.length > 0
-        ? `of the API groups ${listOf(rule.apiGroups.map((v) => (v.value === '' ? 'core' : v.value)))}`
+        ? `of the API group${rule.apiGroups.length > 1 ? 's' : ''} ${listOf(rule.apiGroups.map((v) => (v.value === '' ? 'core' : v.value)))}`
         : 'of no API group';
   const named = rule.resourceNames.length > 0 ? ` named ${listOf(rule.resourceNames.map((v) => v.value))}` : '';
   return `${verbs} on ${resources}${named} ${groups}`;
 }
 
-/** "ClusterRole "x"", "Role "x" (namespace kube-system)". */
+/** "ClusterRole "x"", "Role "x"". */
 export function roleName(role: RbacRole): string {
-  return `${role.kind} "${role.name}"${role.kind === 'Role' && role.namespace ? ` (namespace ${role.namespace})` : ''}`;
+  return `${role.kind} "${role.name}"`;
 }
 
-/** Where a role's grant applies, for messages. */
+/** Where a role's grant applies, for messages: "cluster-wide", "in namespace kube-system". */
 export function scopePhrase(role: RbacRole): string {
-  if (role.kind === 'ClusterRole') return 'cluster-wide (or in each namespace a RoleBinding names)';
-  return role.namespace ? `in namespace ${role.namespace}` : 'in the namespace it is applied to';
+  if (role.kind === 'ClusterRole') return 'cluster-wide';
+  return role.namespace ? `in namespace ${role.namespace}` : 'in its namespace';
 }
 
 /** Namespaces match when equal, or when either is left to `kubectl apply -n` (absent). */

@@ -1,5 +1,5 @@
 import type { RbacRole, RbacRule, ValueAt } from '../../facts/model';
-import { assessRule, reachPhrase, roleName, roleReach, roleScope } from '../../iam/kubernetes-rbac';
+import { assessRule, explicitGrant, inWords, reachPhrase, roleName, roleReach, roleScope, scopePhrase } from '../../iam/kubernetes-rbac';
 import type { RuleContext, RuleFinding } from '../rule';
 
 /** A Kubernetes Role or ClusterRole rule that writes out a grant the RBAC risk models rate as privilege escalation. */
@@ -23,20 +23,24 @@ export function kubernetesPrivilegeEscalation({ facts }: RuleContext): RuleFindi
     for (const rule of role.rules) {
       const risks = assessRule(rule, scope).explicitRisks;
       if (risks.length === 0) continue;
-      const values: { value: ValueAt; label: string }[] = risks.flatMap(({ risk, values }) => values.map((value) => ({ value, label: risk.label })));
-      values.sort((a, b) => a.value.span.start - b.value.span.start);
+      const values: ValueAt[] = risks.flatMap((entry) => entry.values).sort((a, b) => a.span.start - b.span.start);
       const [first, ...others] = values;
-      const where = scope === 'cluster' ? 'cluster-wide' : role.namespace ? `in namespace ${role.namespace}` : 'in its namespace';
-      const labels = risks.map(({ risk }) => risk.label);
-      const effects = risks.slice(0, 2).map(({ risk }) => `${risk.label} lets the holder ${risk.effect}`);
-      const sentences = [`${roleName(role)} grants ${labels.length > 1 ? `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}` : labels[0]} ${where}: ${effects.join('; ')}.`];
+      const grants = risks.map(explicitGrant);
+      const effect =
+        risks.length === 1
+          ? `, which lets the holder ${risks[0]!.risk.effect}`
+          : `: ${risks
+              .slice(0, 2)
+              .map((entry) => `${explicitGrant(entry)} lets the holder ${entry.risk.effect}`)
+              .join('; ')}`;
+      const sentences = [`${roleName(role)} grants ${inWords(grants)} ${scopePhrase(role)}${effect}.`];
       const reach = reachPhrase(roleReach(role, facts));
       if (reach) sentences.push(reach);
-      sentences.push(`Remove ${risks.length > 1 || first!.value.value !== labels[0] ? 'these grants' : 'it'}, or pin the rule to the objects it needs with \`resourceNames\`.`);
+      sentences.push(`Remove ${values.length > 1 ? 'these grants' : 'the grant'}, or pin the rule to the objects it needs with \`resourceNames\`.`);
       findings.push({
-        span: first!.value.span,
+        span: first!.span,
         message: sentences.join(' '),
-        related: others.map(({ value, label }) => ({ span: value.span, message: `${label}, in the same rule` })),
+        related: others.map((value) => ({ span: value.span, message: `also \`${value.value}\`, in the same rule` })),
         about: { platform: 'kubernetes', role, rule },
       });
     }

@@ -1,5 +1,5 @@
 import type { RbacRole, RbacRule } from '../../facts/model';
-import { assessRule, describeRule, grantsEverything, listOf, reachPhrase, roleName, roleReach, roleScope, type RoleReach } from '../../iam/kubernetes-rbac';
+import { assessRule, describeRule, grantsEverything, inWords, listOf, reachPhrase, roleName, roleReach, roleScope, scopePhrase, type RoleReach } from '../../iam/kubernetes-rbac';
 import type { Rule, RuleFinding } from '../rule';
 
 /** What an rbac-wildcard finding is about: one rule of a Role or ClusterRole. */
@@ -27,10 +27,12 @@ export const rbacWildcard: Rule<RbacRuleOfRole> = {
       const scope = roleScope(role);
       let reach: RoleReach | undefined;
       const reached = (): string => reachPhrase((reach ??= roleReach(role, facts)));
-      const where = scope === 'cluster' ? 'cluster-wide' : role.namespace ? `in namespace ${role.namespace}` : 'in its namespace';
+      const where = scopePhrase(role);
       for (const rule of role.rules) {
         const assessment = assessRule(rule, scope);
-        const [first, ...others] = assessment.wildcards;
+        // A subresource wildcard (`*/exec`) that privilege-escalation reports is not reported twice.
+        const escalations = new Set(assessment.explicitRisks.flatMap((entry) => entry.values.map((value) => value.span.start)));
+        const [first, ...others] = assessment.wildcards.filter((value) => !escalations.has(value.span.start));
         if (first) {
           const everything = grantsEverything(rule);
           const implied = assessment.impliedRisks;
@@ -39,8 +41,8 @@ export const rbacWildcard: Rule<RbacRuleOfRole> = {
           const includes = [...implied.map((risk) => risk.label), ...(assessment.secretsRead && !assessment.secretsRead.value ? [`reading every Secret ${where}`] : [])];
           if (everything) {
             // As much as cluster-admin (or a namespace's admin) says it all.
-          } else if (implied.length > 0) sentences.push(`That includes ${includes.join(', ')}: ${implied[0]!.label} lets the holder ${implied[0]!.effect}.`);
-          else if (includes.length > 0) sentences.push(`That includes ${includes.join(', ')}.`);
+          } else if (implied.length > 0) sentences.push(`That includes ${inWords(includes)}: ${implied[0]!.label} lets the holder ${implied[0]!.effect}.`);
+          else if (includes.length > 0) sentences.push(`That includes ${inWords(includes)}.`);
           const reachText = reached();
           if (reachText) sentences.push(reachText);
           sentences.push('List the API groups, resources and verbs it needs instead.');
