@@ -326,15 +326,21 @@ export function subjectName(subject: RbacSubject, binding: RbacBinding): string 
   return `${subject.kind} ${namespace && subject.kind === 'ServiceAccount' ? `${namespace}/` : ''}${subject.name}`;
 }
 
-/** "bound to ServiceAccount prod/deployer by ClusterRoleBinding "deployer"", for the first bindings, or '' when none is in the file. */
+/** "ServiceAccount ci/deployer, User alice": a binding's subjects, the first three named. */
+export function subjectsPhrase(binding: RbacBinding): string {
+  const subjects = binding.subjects.map((s) => subjectName(s, binding));
+  return subjects.length === 0 ? 'no subject yet' : inWords(subjects, 3);
+}
+
+/**
+ * Who gets a role, as far as the file shows, in sentences: the roles it is aggregated into, and
+ * "Granted to ServiceAccount ci/deployer by ClusterRoleBinding "deployer"." for the first two
+ * bindings; '' when the file shows none.
+ */
 export function reachPhrase(reach: RoleReach): string {
   const parts: string[] = [];
   const shown = reach.bindings.slice(0, 2);
-  for (const binding of shown) {
-    const subjects = binding.subjects.map((s) => subjectName(s, binding));
-    const who = subjects.length === 0 ? 'no subject' : subjects.length > 3 ? `${subjects.slice(0, 3).join(', ')} and ${subjects.length - 3} more` : subjects.join(', ');
-    parts.push(`${who} by ${binding.kind} "${binding.name}"`);
-  }
+  for (const binding of shown) parts.push(`${subjectsPhrase(binding)} by ${binding.kind} "${binding.name}"`);
   if (reach.bindings.length > shown.length) parts.push(`${reach.bindings.length - shown.length} more binding${reach.bindings.length - shown.length > 1 ? 's' : ''}`);
   const sentences: string[] = [];
   if (reach.aggregatedInto.length > 0) sentences.push(`Its rules are aggregated into ${reach.aggregatedInto.map((r) => `ClusterRole "${r.name}"`).join(', ')}.`);

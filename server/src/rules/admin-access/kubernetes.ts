@@ -1,5 +1,5 @@
 import type { RbacBinding } from '../../facts/model';
-import { subjectName } from '../../iam/kubernetes-rbac';
+import { subjectsPhrase } from '../../iam/kubernetes-rbac';
 import type { RuleContext, RuleFinding } from '../rule';
 
 /** A RoleBinding or ClusterRoleBinding that grants the built-in `cluster-admin` ClusterRole. */
@@ -17,8 +17,7 @@ export function kubernetesAdminAccess({ facts }: RuleContext): RuleFinding<Kuber
   const findings: RuleFinding<KubernetesAdminBinding>[] = [];
   for (const binding of facts.rbacBindings) {
     if (binding.roleRef.kind !== 'ClusterRole' || binding.roleRef.name.value !== 'cluster-admin') continue;
-    const subjects = binding.subjects.map((s) => subjectName(s, binding));
-    const who = subjects.length === 0 ? 'no subject yet' : subjects.length > 3 ? `${subjects.slice(0, 3).join(', ')} and ${subjects.length - 3} more` : subjects.join(', ');
+    const who = subjectsPhrase(binding);
     const message =
       binding.kind === 'ClusterRoleBinding'
         ? `ClusterRoleBinding "${binding.name}" grants cluster-admin to ${who}: every verb on every resource in every namespace, RBAC and Secrets included, so a stolen token of theirs controls the whole cluster. Bind a role with the resources and verbs they need instead.`
