@@ -40,3 +40,42 @@ test('an unanalyzed file or an empty place: nothing', () => {
   assert.equal(engine.hover({ path: 'README.md', text: '# x' }, { line: 0, character: 0 }), undefined);
   assert.equal(engine.hover({ path: 'main.tf', text: 'locals {\n  a = 1\n}\n' }, { line: 1, character: 2 }), undefined);
 });
+
+test('an RBAC rule: what it grants and where, then the escalations the risk models name', () => {
+  const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: debugger
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/exec"]
+    verbs: ["get", "create"]
+  - apiGroups: ["rbac.authorization.k8s.io"]
+    resources: ["roles"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["get"]
+`;
+  assert.deepEqual(at('rbac.yaml', role, 6, 20), [
+    'This rule of ClusterRole `debugger` grants `get` and `create` on `pods` and `pods/exec` of the core API group cluster-wide.',
+    'Privilege escalation: `create` on `pods/exec` lets the holder run commands in other pods, and use their service-account tokens.',
+  ]);
+  assert.deepEqual(at('rbac.yaml', role, 10, 14), [
+    'This rule of ClusterRole `debugger` grants every verb on `roles` of the API group `rbac.authorization.k8s.io` cluster-wide.',
+    'Privilege escalation: `escalate`, through `*`, lets the holder write roles with permissions it does not hold itself, up to cluster-admin; also `bind`, through `*`.',
+  ]);
+  assert.deepEqual(at('rbac.yaml', role, 12, 20), ['This rule of ClusterRole `debugger` grants `list` on `secrets` of the core API group cluster-wide.', 'It reads every Secret cluster-wide.']);
+  assert.deepEqual(at('rbac.yaml', role, 22, 20), ['This rule of Role `reader` grants `get` on `pods` of the core API group in namespace shop.']);
+  assert.equal(at('rbac.yaml', role, 3, 8), undefined, 'the role name itself: nothing');
+});

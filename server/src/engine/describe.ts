@@ -1,4 +1,5 @@
 import type { Authentication, Credential, Facts } from '../facts/model';
+import { assessRule, describeRule, explicitGrant, inWords, roleScope, scopePhrase } from '../iam/kubernetes-rbac';
 import { CLOUD_NAMES, isCloud, REGISTRY_NAMES } from '../rules/wording';
 import type { Span } from '../core/text';
 
@@ -17,9 +18,30 @@ export function describeAt(facts: Facts, offset: number): { span: Span; lines: s
     const span = spansOf(credential).find((s) => covers(s, offset));
     if (span) hits.push({ span, line: describeCredential(credential) });
   }
-  if (hits.length === 0) return undefined;
+  const rbac = describeRbacRuleAt(facts, offset);
+  if (hits.length === 0) return rbac;
   hits.sort((a, b) => bySize(a.span, b.span));
-  return { span: hits[0]!.span, lines: [...new Set(hits.map((h) => h.line))] };
+  // Nothing about authentication sits inside an RBAC rule: the rule's words follow, if any.
+  return { span: hits[0]!.span, lines: [...new Set([...hits.map((h) => h.line), ...(rbac?.lines ?? [])])] };
+}
+
+/**
+ * On a rule of a Role or ClusterRole: what it grants, where, and the grants the RBAC risk models
+ * name (written out, or given by a `*`). At most three lines, the grant first.
+ */
+function describeRbacRuleAt(facts: Facts, offset: number): { span: Span; lines: string[] } | undefined {
+  for (const role of facts.rbacRoles) {
+    const rule = role.rules.find((r) => covers(r.span, offset));
+    if (!rule) continue;
+    const assessment = assessRule(rule, roleScope(role));
+    const lines = [`This rule of ${role.kind} ${code(role.name)} grants ${describeRule(rule)} ${scopePhrase(role)}.`];
+    const risky = [...assessment.explicitRisks.map((entry) => ({ grant: explicitGrant(entry), effect: entry.risk.effect })), ...assessment.impliedRisks.map((risk) => ({ grant: `${risk.label}, through \`*\`,`, effect: risk.effect }))];
+    const [first, ...others] = risky;
+    if (first) lines.push(`Privilege escalation: ${first.grant} lets the holder ${first.effect}${others.length > 0 ? `; also ${inWords(others.map((r) => r.grant.replace(/,$/, '')))}` : ''}.`);
+    if (assessment.secretsRead) lines.push(`It reads every Secret ${scopePhrase(role)}.`);
+    return { span: rule.span, lines };
+  }
+  return undefined;
 }
 
 function covers(span: Span, offset: number): boolean {
