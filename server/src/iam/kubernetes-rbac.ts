@@ -298,14 +298,46 @@ export interface RoleReach {
 }
 
 export function roleReach(role: RbacRole, facts: Facts): RoleReach {
-  const aggregatedInto =
-    role.kind === 'ClusterRole'
-      ? facts.rbacRoles.filter((other) => other !== role && other.aggregationSelectors?.some((selector) => selects(selector, role.labels)))
-      : [];
+  const index = indexOf(facts);
+  const aggregatedInto = role.kind === 'ClusterRole' ? index.aggregators.filter((other) => other !== role && other.aggregationSelectors!.some((selector) => selects(selector, role.labels))) : [];
   const builtInAggregates = role.kind === 'ClusterRole' ? BUILT_IN_AGGREGATES.filter((name) => role.labels[`rbac.authorization.k8s.io/aggregate-to-${name}`] === 'true') : [];
-  const targets = [role, ...aggregatedInto];
-  const bindings = facts.rbacBindings.filter((binding) => targets.some((target) => binds(binding, target)));
-  return { bindings, aggregatedInto, builtInAggregates };
+  const bindings = [role, ...aggregatedInto].flatMap((target) => (index.bindingsByRole.get(`${target.kind}/${target.name}`) ?? []).filter((binding) => binds(binding, target)));
+  return { bindings: [...new Set(bindings)], aggregatedInto, builtInAggregates };
+}
+
+/**
+ * What the RBAC rules look up across a file's objects, indexed once per analysis (rules run on
+ * every keystroke; a manifest of thousands of pods and bindings must not cost their product).
+ */
+interface RbacIndex {
+  /** Bindings by `roleRef` (`ClusterRole/name`). */
+  bindingsByRole: Map<string, RbacBinding[]>;
+  /** ClusterRoles with an aggregationRule. */
+  aggregators: RbacRole[];
+  /** ServiceAccount subjects of the file's bindings by name, with their namespaces. */
+  boundAccounts: Map<string, (string | undefined)[]>;
+  accountsByName: Map<string, KubeServiceAccount[]>;
+}
+
+const indexes = new WeakMap<Facts, RbacIndex>();
+
+function indexOf(facts: Facts): RbacIndex {
+  let index = indexes.get(facts);
+  if (index) return index;
+  index = { bindingsByRole: new Map(), aggregators: facts.rbacRoles.filter((r) => r.aggregationSelectors !== undefined), boundAccounts: new Map(), accountsByName: new Map() };
+  for (const binding of facts.rbacBindings) {
+    push(index.bindingsByRole, `${binding.roleRef.kind}/${binding.roleRef.name.value}`, binding);
+    for (const subject of binding.subjects) if (subject.kind === 'ServiceAccount') push(index.boundAccounts, subject.name, subject.namespace ?? binding.namespace);
+  }
+  for (const account of facts.kubeServiceAccounts) push(index.accountsByName, account.name, account);
+  indexes.set(facts, index);
+  return index;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** An empty selector selects nothing here: the controller reads `matchLabels: {}` as every ClusterRole, a case for its own review. */
@@ -349,12 +381,12 @@ export function reachPhrase(reach: RoleReach): string {
   return sentences.join(' ');
 }
 
-/** Whether a binding grants its role to this service account (by name and namespace). */
-export function bindsServiceAccount(binding: RbacBinding, name: string, namespace: string | undefined): boolean {
-  return binding.subjects.some((s) => s.kind === 'ServiceAccount' && s.name === name && sameNamespace(s.namespace ?? binding.namespace, namespace));
+/** Whether a binding of the file grants a role to this service account (by name and namespace). */
+export function accountIsBound(facts: Facts, name: string, namespace: string | undefined): boolean {
+  return (indexOf(facts).boundAccounts.get(name) ?? []).some((bound) => sameNamespace(bound, namespace));
 }
 
 /** The file's ServiceAccount of that name in that namespace, when the file has it. */
 export function serviceAccountOf(facts: Facts, name: string, namespace: string | undefined): KubeServiceAccount | undefined {
-  return facts.kubeServiceAccounts.find((account) => account.name === name && sameNamespace(account.namespace, namespace));
+  return (indexOf(facts).accountsByName.get(name) ?? []).find((account) => sameNamespace(account.namespace, namespace));
 }

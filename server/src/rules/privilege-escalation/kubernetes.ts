@@ -20,6 +20,7 @@ export function kubernetesPrivilegeEscalation({ facts }: RuleContext): RuleFindi
   const findings: RuleFinding<KubernetesEscalation>[] = [];
   for (const role of facts.rbacRoles) {
     const scope = roleScope(role);
+    let reach: string | undefined;
     for (const rule of role.rules) {
       const risks = assessRule(rule, scope).explicitRisks;
       if (risks.length === 0) continue;
@@ -34,7 +35,7 @@ export function kubernetesPrivilegeEscalation({ facts }: RuleContext): RuleFindi
               .map((entry) => `${explicitGrant(entry)} lets the holder ${entry.risk.effect}`)
               .join('; ')}`;
       const sentences = [`${roleName(role)} grants ${inWords(grants)} ${scopePhrase(role)}${effect}.`];
-      const reach = reachPhrase(roleReach(role, facts));
+      reach ??= reachPhrase(roleReach(role, facts));
       if (reach) sentences.push(reach);
       sentences.push(`Remove ${values.length > 1 ? 'these grants' : 'the grant'}, or pin the rule to the objects it needs with \`resourceNames\`.`);
       findings.push({

@@ -1,5 +1,5 @@
 import type { KubeServiceAccount, WorkloadPod } from '../../facts/model';
-import { bindsServiceAccount, serviceAccountOf } from '../../iam/kubernetes-rbac';
+import { accountIsBound, serviceAccountOf } from '../../iam/kubernetes-rbac';
 import type { Rule, RuleFinding } from '../rule';
 import { fixAutomount } from './fix';
 
@@ -23,7 +23,7 @@ export const saTokenAutomount: Rule<WorkloadPod> = {
       const account = serviceAccountOf(facts, accountName, pod.namespace);
       if (!pod.automountToken && account?.automountToken?.value === 'false') continue;
       if (pod.tokenUses.length > 0 || (account && account.workloadIdentity.length > 0)) continue;
-      if (facts.rbacBindings.some((binding) => bindsServiceAccount(binding, accountName, pod.namespace))) continue;
+      if (accountIsBound(facts, accountName, pod.namespace)) continue;
       findings.push({ span: pod.anchor, message: message(pod, accountName, account), about: pod });
     }
     return findings;
