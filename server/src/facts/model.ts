@@ -381,6 +381,96 @@ export interface ProjectedToken {
 }
 
 /**
+ * One rule of a Kubernetes Role or ClusterRole, every list with the span of each value as written
+ * (`"*"` quotes included): a finding about a wildcard or a risky verb lands on that value.
+ */
+export interface RbacRule {
+  apiGroups: ValueAt[];
+  /** Resources as written, subresources included (`pods/exec`). */
+  resources: ValueAt[];
+  resourceNames: ValueAt[];
+  verbs: ValueAt[];
+  nonResourceURLs: ValueAt[];
+  /** The rule's first line (`- apiGroups: [""]`), where a statement about the whole rule starts. */
+  anchor: Span;
+  /** The whole rule, for hovers. */
+  span: Span;
+}
+
+/** A Kubernetes `Role` (namespaced) or `ClusterRole` (cluster-wide, or per namespace through a RoleBinding). */
+export interface RbacRole {
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+  /** `metadata.namespace`; absent when the manifest leaves it to `kubectl apply -n`. */
+  namespace?: string;
+  /** The object's first line. */
+  anchor: Span;
+  /** `metadata.labels` written as literal strings: what aggregation selects on. */
+  labels: Record<string, string>;
+  rules: RbacRule[];
+  /**
+   * A ClusterRole's `aggregationRule.clusterRoleSelectors[].matchLabels`: the controller fills its
+   * rules with those of every ClusterRole whose labels match one selector. Absent when it has none.
+   */
+  aggregationSelectors?: Record<string, string>[];
+}
+
+/** Who a binding grants its role to: `User`, `Group` or `ServiceAccount`, by name. */
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** A Kubernetes `RoleBinding` or `ClusterRoleBinding`. */
+export interface RbacBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  name: string;
+  namespace?: string;
+  anchor: Span;
+  /** `roleRef`: the role's kind (`Role`, `ClusterRole`) and its name, with where the name is written. */
+  roleRef: { kind: string; name: ValueAt };
+  subjects: RbacSubject[];
+}
+
+/** A Kubernetes `ServiceAccount` object. */
+export interface KubeServiceAccount {
+  name: string;
+  namespace?: string;
+  anchor: Span;
+  /** `automountServiceAccountToken` as written (`true`, `false`), when it is. */
+  automountToken?: ValueAt;
+  /** The annotations it carries that federate it with a cloud identity (`eks.amazonaws.com/role-arn`, …). */
+  workloadIdentity: string[];
+}
+
+/**
+ * The pod a Kubernetes workload runs (a Pod, or the pod template of a Deployment, StatefulSet,
+ * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or PodTemplate): which service
+ * account it runs as, and whether it mounts that account's token.
+ */
+export interface WorkloadPod {
+  /** `Deployment/web`. */
+  workload: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The pod spec's key on its line (`spec:` of a Pod, `template.spec`'s `spec:`): where findings about the pod start. */
+  anchor: Span;
+  /** `serviceAccountName`, else the deprecated `serviceAccount`; absent when the pod names none (it runs as `default`). */
+  serviceAccountName?: ValueAt;
+  /** `automountServiceAccountToken` of the pod spec as written, when it is. */
+  automountToken?: ValueAt;
+  /**
+   * What in the pod itself shows it uses its service-account token (a container that mounts the
+   * token's path, runs `kubectl`, a workload-identity label), in words; empty when nothing does.
+   */
+  tokenUses: string[];
+  /** The pod spec as read, for the dialect's fixers; opaque to rules. */
+  syntax?: unknown;
+}
+
+/**
  * An identity provider an IaC file declares for federation: an AWS IAM OIDC provider, or a GCP
  * workload identity pool. Fixes that write a trust reuse one rather than declare a second (AWS
  * allows one provider per issuer and account).
@@ -502,10 +592,18 @@ export interface Facts {
   secretUses: SecretUse[];
   /** GitHub Actions workflows: their GITHUB_TOKEN permissions (`workflow-permissions`, the hover). */
   githubTokenPermissions: WorkflowTokenPermissions[];
+  /** Kubernetes RBAC: Roles and ClusterRoles, their bindings, ServiceAccounts, and the pods workloads run. */
+  rbacRoles: RbacRole[];
+  rbacBindings: RbacBinding[];
+  kubeServiceAccounts: KubeServiceAccount[];
+  workloadPods: WorkloadPod[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [], githubTokenPermissions: [] };
+  return {
+    authentications: [], credentials: [], policies: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [],
+    declarations: [], ciJobs: [], secretUses: [], githubTokenPermissions: [], rbacRoles: [], rbacBindings: [], kubeServiceAccounts: [], workloadPods: [],
+  };
 }
 
 /** Adds `more` to `facts`, list by list. */
