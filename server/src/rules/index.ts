@@ -1,3 +1,4 @@
+import { adminAccess } from './admin-access';
 import { hardcodedSecret } from './hardcoded-secret';
 import { longLivedKey } from './long-lived-key';
 import { longSession } from './long-session';
@@ -27,6 +28,7 @@ export const RULES: readonly Rule[] = [
   oidcTrustMissingAudience,
   longSession,
   unattributedSession,
+  adminAccess,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));
