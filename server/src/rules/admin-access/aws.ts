@@ -49,7 +49,7 @@ function judgeAttachment(attachment: PolicyAttachment): RuleFinding<AwsAdminSubj
   const policy = managedPolicy(attachment.managedPolicy.name, attachment.managedPolicy.path);
   const consequence = policy.grant ? ADMIN_GRANTS.get(policy.grant) : undefined;
   if (!consequence) return undefined;
-  const via = attachment.via ? ` (the one \`${attachment.via.value}\` looks up)` : '';
+  const via = attachment.via ? ` (which \`${attachment.policyArn.value.replace(/\.arn$/, '')}\` looks up)` : '';
   return {
     span: attachment.policyArn.span,
     message: `${attachmentLead(attachment.owner)} the AWS managed policy ${policy.name}${via}: ${policy.summary}, so ${consequence.so}. ${consequence.instead}`,
@@ -121,8 +121,9 @@ function ownIdentity(owner: PolicyOwner): IdentityRef | undefined {
   return identities.length === 1 && !identities[0]!.value ? identities[0] : undefined;
 }
 
+/** `aws_iam_role "ci"`, `AWS::IAM::Role "CiRole"`; a Terraform data source by its address, `data.aws_iam_policy_document.admin`. */
 function resourceName(owner: PolicyOwner): string {
-  return `${owner.resourceType} "${owner.name}"`;
+  return owner.resourceType === 'aws_iam_policy_document' ? `data.${owner.resourceType}.${owner.name}` : `${owner.resourceType} "${owner.name}"`;
 }
 
 /** `role aws_iam_role.ci`, `user "deploy"`, `permission set aws_ssoadmin_permission_set.admins`: the identities an owner names. */
@@ -140,7 +141,7 @@ function identityNames(owner: PolicyOwner): string {
 function policySubject(owner: PolicyOwner): string {
   if (owner.resourceType === 'policy file') return 'This policy';
   const own = ownIdentity(owner);
-  if (own) return own.kind === 'sam-function' ? `The \`Policies\` of ${resourceName(owner)}` : `The inline policy of ${resourceName(owner)}`;
+  if (own) return own.kind === 'sam-function' ? `An inline policy in the \`Policies\` of ${resourceName(owner)}` : `The inline policy of ${resourceName(owner)}`;
   return (owner.identities ?? []).length > 0 ? `${resourceName(owner)} (for ${identityNames(owner)})` : resourceName(owner);
 }
 
