@@ -101,6 +101,7 @@ resource "aws_iam_role" "bounded" {
       ['aws_iam_group_policy_attachments_exclusive', 'arn:${data.aws_partition.current.partition}:iam::aws:policy/job-function/SystemAdministrator', true, 'job-function/', 'SystemAdministrator', undefined],
     ]);
     assert.equal(at(text, facts.policyAttachments[0]!.policyArn), '"arn:aws:iam::aws:policy/ReadOnlyAccess"');
+    assert.deepEqual(facts.policyAttachments.map((a) => a.policyResource), [undefined, 'aws_iam_policy.custom', undefined, undefined]);
     assert.deepEqual(facts.policyAttachments[0]!.owner.identities, [{ kind: 'role', resource: 'aws_iam_role.r' }]);
     assert.deepEqual(facts.policyAttachments[2]!.owner.identities?.map((i) => [i.kind, i.resource ?? i.value?.value]), [['role', 'aws_iam_role.r'], ['user', 'alice'], ['group', 'aws_iam_group.g']]);
     assert.deepEqual(facts.policyLookups.map((l) => [l.address, l.policy.value, l.managedPolicy?.name]), [['data.aws_iam_policy.admin', 'AdministratorAccess', 'AdministratorAccess']]);
@@ -153,6 +154,36 @@ data "aws_iam_policy_document" "ci" {
       ['Queue', [], ['sqs:DeleteQueue']],
     ]);
     assert.deepEqual(document.statements[1]!.notPrincipals.map((p) => [p.type, values(p.values)]), [['AWS', ['arn:aws:iam::123456789012:root']]]);
+  });
+
+  test('documents the file uses only as caps: permissions boundaries and service control policies, unless also attached', () => {
+    const text = `resource "aws_iam_policy" "boundary" {
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_iam_policy" "both" {
+  policy = jsonencode({ Statement = [] })
+}
+resource "aws_iam_role" "r" {
+  permissions_boundary = aws_iam_policy.boundary.arn
+}
+resource "aws_iam_user" "u" {
+  permissions_boundary = aws_iam_policy.both.arn
+}
+resource "aws_iam_user_policy_attachment" "u" {
+  user       = aws_iam_user.u.name
+  policy_arn = aws_iam_policy.both.arn
+}
+data "aws_iam_policy_document" "scp" {}
+resource "aws_organizations_policy" "scp" {
+  content = data.aws_iam_policy_document.scp.json
+}
+`;
+    const facts = factsOf('caps.tf', text);
+    assert.deepEqual(facts.policies.map((p) => [p.owner.name, p.owner.caps]), [
+      ['boundary', 'permissions-boundary'],
+      ['both', undefined],
+      ['scp', 'service-control-policy'],
+    ]);
   });
 
   test('resource policies: their principals, and the resource they govern; a Lambda permission as its statement', () => {
@@ -208,10 +239,10 @@ Resources:
             NotPrincipal: { AWS: !GetAtt Role.Arn }
 `;
     const facts = factsOf('template.yaml', text);
-    assert.deepEqual(facts.policyAttachments.map((a) => [a.policyArn.value, a.policyArn.computed ?? false, a.managedPolicy?.name]), [
-      ['arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess', true, 'AdministratorAccess'],
-      ['arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess', true, 'ReadOnlyAccess'],
-      ['LocalPolicy', true, undefined],
+    assert.deepEqual(facts.policyAttachments.map((a) => [a.policyArn.value, a.policyArn.computed ?? false, a.managedPolicy?.name, a.policyResource]), [
+      ['arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess', true, 'AdministratorAccess', undefined],
+      ['arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess', true, 'ReadOnlyAccess', undefined],
+      ['LocalPolicy', true, undefined, 'LocalPolicy'],
     ]);
     assert.deepEqual(facts.policyAttachments[0]!.owner.identities, [{ kind: 'role', resource: 'Role' }]);
     const policy = owned(facts, 'LocalPolicy');

@@ -210,6 +210,14 @@ export interface PolicyOwner {
   identities?: IdentityRef[];
   /** For resource policies: the resource it governs, as written (`bucket = aws_s3_bucket.logs.id`, `Bucket: !Ref Logs`). */
   target?: ValueAt;
+  /**
+   * Set when the same file uses the document only to cap what identities may do, and attaches it
+   * to no one: as a permissions boundary (`permissions_boundary = aws_iam_policy.x.arn`,
+   * `PermissionsBoundary: !Ref X`) or as an Organizations service control policy
+   * (`aws_organizations_policy`'s `content = data.aws_iam_policy_document.x.json`). A cap grants
+   * nothing: its Allow of `*` is the usual way to write one.
+   */
+  caps?: 'permissions-boundary' | 'service-control-policy';
 }
 
 /** What kind of IAM identity a policy is granted to. */
@@ -291,6 +299,12 @@ export interface PolicyAttachment {
    * same file by name or ARN. What it grants is `iam/managed-policies.ts`'s.
    */
   managedPolicy?: { name: string; path: string };
+  /**
+   * The policy resource of the workspace `policyArn` names, to join with the `PolicyDocument` it
+   * owns: a Terraform address (`aws_iam_policy.ci`, whose document's owner is `aws_iam_policy`
+   * `ci`) or a CloudFormation logical id (`CiPolicy`). Absent for literal ARNs and other values.
+   */
+  policyResource?: string;
   /** When `managedPolicy` was found through a `data "aws_iam_policy"` lookup: the lookup's `name` or `arn` value. */
   via?: ValueAt;
   /** A SAM policy template (`S3ReadPolicy: { BucketName: … }`), by name: `policyArn` is its key. */

@@ -150,6 +150,7 @@ export function cloudFormationFacts(template: Template, text: string): Partial<F
       for (const arn of listOrOne(get(resource.properties, 'ManagedPolicyArns'))) policyAttachments.push(attachment(self, arn, text));
     }
   }
+  markBoundaries(template, policies, policyAttachments);
   // A principal written `!Ref GithubOidc` or `!GetAtt GithubOidc.Arn` names a provider of this template.
   const resolve = (reference: string): string | undefined => providerHosts.get(reference.split('.')[0]!);
   const trusts: Trust[] = policies.flatMap((policy) => webIdentityTrusts(policy, resolve));
@@ -185,7 +186,23 @@ function samPolicies(resource: TemplateResource, text: string, read: (node: Data
 function attachment(policyOwner: PolicyOwner, node: DataNode, text: string): PolicyAttachment {
   const policyArn = valueOf(node, text);
   const managedPolicy = parseManagedPolicyArn(policyArn.value);
-  return { owner: policyOwner, policyArn, ...(managedPolicy ? { managedPolicy } : {}), span: node.span };
+  const policyResource = referencedResource(node);
+  return { owner: policyOwner, policyArn, ...(managedPolicy ? { managedPolicy } : {}), ...(policyResource ? { policyResource } : {}), span: node.span };
+}
+
+/**
+ * The managed policies of this template that its roles and users name only as
+ * `PermissionsBoundary` (`!Ref Boundary`): caps, which grant nothing.
+ */
+function markBoundaries(template: Template, policies: readonly PolicyDocument[], attachments: readonly PolicyAttachment[]): void {
+  const boundaries = new Set<string>();
+  for (const resource of template.resources) {
+    if (resource.type !== 'AWS::IAM::Role' && resource.type !== 'AWS::IAM::User') continue;
+    const id = referencedResource(get(resource.properties, 'PermissionsBoundary'));
+    if (id) boundaries.add(id);
+  }
+  for (const attachment of attachments) if (attachment.policyResource) boundaries.delete(attachment.policyResource);
+  for (const policy of policies) if (policy.owner.resourceType === 'AWS::IAM::ManagedPolicy' && boundaries.has(policy.owner.name)) policy.owner.caps = 'permissions-boundary';
 }
 
 /** A value as text: literal, or what an intrinsic reads as (computed); the source text when it cannot be told. */

@@ -197,9 +197,37 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
     const names = identities.filter((i) => i.trustPolicyRef === reference && i.roleName).map((i) => i.roleName!);
     if (names.length > 0) policy.owner.roleNames = names;
   }
+  markCaps(file, policies, policyAttachments);
   for (const policy of policies) trusts.push(...webIdentityTrusts(policy, resolveProviderHost));
   for (const block of file.blocks) TERRAFORM_FILES.set(block, file);
   return { policies, policyAttachments, policyLookups, identities, trusts, oidcProviders };
+}
+
+/**
+ * The documents this file uses only as caps: the policies its roles and users name as
+ * `permissions_boundary`, the data sources its `aws_organizations_policy` blocks take `content`
+ * from; not those it also attaches.
+ */
+function markCaps(file: TerraformFile, policies: readonly PolicyDocument[], attachments: readonly PolicyAttachment[]): void {
+  const caps = new Map<string, NonNullable<PolicyOwner['caps']>>();
+  for (const block of file.blocks) {
+    if (block.type !== 'resource') continue;
+    const [type] = block.labels;
+    const boundary = type === 'aws_iam_role' || type === 'aws_iam_user' ? block.attribute('permissions_boundary')?.value : undefined;
+    const boundaryAddress = boundary ? resourceAddress(boundary) : undefined;
+    if (boundaryAddress) caps.set(boundaryAddress, 'permissions-boundary');
+    const content = type === 'aws_organizations_policy' ? block.attribute('content')?.value : undefined;
+    const source = content ? policyReference(content) : undefined;
+    const scp = source?.kind === 'expression' ? /^(data\.aws_iam_policy_document\.[\w-]+)\.json$/.exec(source.text)?.[1] : undefined;
+    if (scp) caps.set(scp, 'service-control-policy');
+  }
+  if (caps.size === 0) return;
+  for (const attachment of attachments) if (attachment.policyResource) caps.delete(attachment.policyResource);
+  for (const policy of policies) {
+    const address = policy.owner.kind === 'policy-document' ? `data.${policy.owner.resourceType}.${policy.owner.name}` : `${policy.owner.resourceType}.${policy.owner.name}`;
+    const cap = caps.get(address);
+    if (cap) policy.owner.caps = cap;
+  }
 }
 
 /** A policy attribute's document: read in place, or where its statements are (`data.….json`, `file(…)`). */
@@ -243,7 +271,14 @@ function attachment(owner: PolicyOwner, expr: TfExpr, span: Span, lookups: Reado
   const lookup = address ? lookups.get(address) : undefined;
   const named = expr.kind === 'string' ? parseManagedPolicyArn(expr.value) : undefined;
   const managedPolicy = named ?? lookup?.managedPolicy;
-  return { owner, policyArn, ...(managedPolicy ? { managedPolicy } : {}), ...(!named && lookup?.managedPolicy ? { via: lookup.policy } : {}), span };
+  return {
+    owner,
+    policyArn,
+    ...(managedPolicy ? { managedPolicy } : {}),
+    ...(address && !lookup ? { policyResource: address } : {}),
+    ...(!named && lookup?.managedPolicy ? { via: lookup.policy } : {}),
+    span,
+  };
 }
 
 /** `data "aws_iam_policy" "x" { name = "…" }` or `{ arn = "…" }`: which policy `data.aws_iam_policy.x.arn` is. */

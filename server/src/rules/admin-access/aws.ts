@@ -12,7 +12,8 @@ import type { RuleFinding } from '../rule';
  *   `NotResource`: every resource but a few) in an identity policy. Anchor: the `*` action value.
  *   A condition that pins the resources or principals (`iam/condition.ts` `pinsScope`) lowers it to
  *   a warning, the condition named.
- * Never: trust policies (who may assume a role grants the role nothing), resource policies (they
+ * Never: trust policies (who may assume a role grants the role nothing), permissions boundaries and
+ * service control policies the file uses as such (they cap, and grant nothing), resource policies (they
  * grant on one resource; `Principal: "*"` is the wildcard rules' to judge), statements that name a
  * principal (a trust or resource statement in a data source or a bare file), Deny, and `NotAction`
  * (a `wildcard-action` per RULES.md, however much it leaves).
@@ -35,7 +36,7 @@ export function awsAdminAccess(facts: Facts): RuleFinding<AwsAdminSubject>[] {
     if (finding) findings.push(finding);
   }
   for (const document of facts.policies) {
-    if (document.owner.kind !== 'identity-policy' && document.owner.kind !== 'policy-document') continue;
+    if ((document.owner.kind !== 'identity-policy' && document.owner.kind !== 'policy-document') || document.owner.caps) continue;
     for (const statement of document.statements) {
       const finding = judgeStatement(document, statement);
       if (finding) findings.push(finding);
