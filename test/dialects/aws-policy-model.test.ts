@@ -177,12 +177,21 @@ data "aws_iam_policy_document" "scp" {}
 resource "aws_organizations_policy" "scp" {
   content = data.aws_iam_policy_document.scp.json
 }
+resource "aws_iam_policy" "boundary_from_data" {
+  policy = data.aws_iam_policy_document.boundary.json
+}
+data "aws_iam_policy_document" "boundary" {}
+resource "aws_iam_user" "v" {
+  permissions_boundary = aws_iam_policy.boundary_from_data.arn
+}
 `;
     const facts = factsOf('caps.tf', text);
     assert.deepEqual(facts.policies.map((p) => [p.owner.name, p.owner.caps]), [
       ['boundary', 'permissions-boundary'],
       ['both', undefined],
       ['scp', 'service-control-policy'],
+      ['boundary_from_data', 'permissions-boundary'],
+      ['boundary', 'permissions-boundary'],
     ]);
   });
 

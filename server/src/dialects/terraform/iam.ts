@@ -1,4 +1,4 @@
-import type { Declaration, Facts, GcpProviderTrust, IdentityKind, IdentityRef, Identity, OidcProvider, PolicyAttachment, PolicyDocument, PolicyLookup, PolicyOwner, Trust, ValueAt } from '../../facts/model';
+import type { Declaration, Facts, GcpProviderTrust, IdentityKind, IdentityRef, Identity, OidcProvider, PolicyAttachment, PolicyDocument, PolicyLookup, PolicyOwner, PolicyReference, Trust, ValueAt } from '../../facts/model';
 import { parseManagedPolicyArn } from '../../iam/managed-policies';
 import { issuerOf, webIdentityTrusts } from '../../iam/trust';
 import { LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionStatement, policyReference, readPolicyDocument, readPolicyDocumentBlock } from '../iam-policy/policy-document';
@@ -206,7 +206,8 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
 /**
  * The documents this file uses only as caps: the policies its roles and users name as
  * `permissions_boundary`, the data sources its `aws_organizations_policy` blocks take `content`
- * from; not those it also attaches.
+ * from, and the data source a capped policy takes its `policy` from when nothing else of the file
+ * uses it; never those it also attaches.
  */
 function markCaps(file: TerraformFile, policies: readonly PolicyDocument[], attachments: readonly PolicyAttachment[]): void {
   const caps = new Map<string, NonNullable<PolicyOwner['caps']>>();
@@ -215,19 +216,34 @@ function markCaps(file: TerraformFile, policies: readonly PolicyDocument[], atta
     const [type] = block.labels;
     const boundary = type === 'aws_iam_role' || type === 'aws_iam_user' ? block.attribute('permissions_boundary')?.value : undefined;
     const boundaryAddress = boundary ? resourceAddress(boundary) : undefined;
-    if (boundaryAddress) caps.set(boundaryAddress, 'permissions-boundary');
+    if (boundaryAddress?.startsWith('aws_iam_policy.')) caps.set(boundaryAddress, 'permissions-boundary');
     const content = type === 'aws_organizations_policy' ? block.attribute('content')?.value : undefined;
-    const source = content ? policyReference(content) : undefined;
-    const scp = source?.kind === 'expression' ? /^(data\.aws_iam_policy_document\.[\w-]+)\.json$/.exec(source.text)?.[1] : undefined;
+    const scp = content ? dataDocumentOf(policyReference(content)) : undefined;
     if (scp) caps.set(scp, 'service-control-policy');
   }
   if (caps.size === 0) return;
   for (const attachment of attachments) if (attachment.policyResource) caps.delete(attachment.policyResource);
+  const addressOf = (policy: PolicyDocument): string => (policy.owner.kind === 'policy-document' ? `data.${policy.owner.resourceType}.${policy.owner.name}` : `${policy.owner.resourceType}.${policy.owner.name}`);
+  // A capped policy's data source is a cap too, unless a document that is no cap uses it as well.
+  const users = new Map<string, PolicyDocument[]>();
   for (const policy of policies) {
-    const address = policy.owner.kind === 'policy-document' ? `data.${policy.owner.resourceType}.${policy.owner.name}` : `${policy.owner.resourceType}.${policy.owner.name}`;
-    const cap = caps.get(address);
+    const source = dataDocumentOf(policy.source);
+    if (source) users.set(source, [...(users.get(source) ?? []), policy]);
+  }
+  for (const [source, using] of users) {
+    const cap = caps.get(addressOf(using[0]!));
+    if (cap && !caps.has(source) && using.every((p) => caps.get(addressOf(p)) === cap)) caps.set(source, cap);
+  }
+  for (const policy of policies) {
+    if (policy.owner.resourceType !== 'aws_iam_policy' && policy.owner.resourceType !== 'aws_iam_policy_document') continue;
+    const cap = caps.get(addressOf(policy));
     if (cap) policy.owner.caps = cap;
   }
+}
+
+/** `data.aws_iam_policy_document.x` when a reference is that data source's `json`. */
+function dataDocumentOf(reference: PolicyReference | undefined): string | undefined {
+  return reference?.kind === 'expression' ? /^(data\.aws_iam_policy_document\.[\w-]+)\.json$/.exec(reference.text)?.[1] : undefined;
 }
 
 /** A policy attribute's document: read in place, or where its statements are (`data.….json`, `file(…)`). */
