@@ -1,6 +1,7 @@
 import type { Authentication, Credential, Facts } from '../facts/model';
 import { CLOUD_NAMES, isCloud, REGISTRY_NAMES } from '../rules/wording';
 import type { Span } from '../core/text';
+import { describeRolesAt } from './describe-roles';
 
 /**
  * The identity facts at a place, in words: what a hover says about the line under the cursor.
@@ -17,6 +18,7 @@ export function describeAt(facts: Facts, offset: number): { span: Span; lines: s
     const span = spansOf(credential).find((s) => covers(s, offset));
     if (span) hits.push({ span, line: describeCredential(credential) });
   }
+  hits.push(...describeRolesAt(facts, offset));
   if (hits.length === 0) return undefined;
   hits.sort((a, b) => bySize(a.span, b.span));
   return { span: hits[0]!.span, lines: [...new Set(hits.map((h) => h.line))] };

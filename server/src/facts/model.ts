@@ -396,6 +396,83 @@ export interface Identity {
 }
 
 /**
+ * Where a GCP or Azure role is granted or assignable. GCP: the resource hierarchy (organization,
+ * folder, project) or one resource (a service account, a bucket…); Azure: the management-group,
+ * subscription, resource-group or resource scope of an ARM id (`/` is the tenant root management
+ * group). `unknown` when the file does not say: a variable or module input (`var.scope`), or an
+ * IAM policy document the file does not apply.
+ */
+export interface GrantScope {
+  kind: 'organization' | 'folder' | 'project' | 'service-account' | 'resource' | 'management-group' | 'subscription' | 'resource-group' | 'unknown';
+  /**
+   * The scope as written (`project = "acme-prod"`, `scope = data.azurerm_subscription.primary.id`),
+   * absent when the argument is (the provider's default project).
+   */
+  value?: ValueAt;
+  /**
+   * For a single resource, its type: the Terraform type whose IAM it is (`google_storage_bucket`
+   * for `google_storage_bucket_iam_member`), or the provider type of an ARM id
+   * (`Microsoft.KeyVault/vaults`) or of a reference (`azurerm_key_vault`).
+   */
+  resourceType?: string;
+}
+
+/**
+ * A role granted to members at a scope: a GCP IAM member, binding or policy binding
+ * (`google_project_iam_member`, a `binding {}` of `data "google_iam_policy"`), an Azure role
+ * assignment. Read by the over-privilege rules of both clouds.
+ */
+export interface RoleGrant {
+  cloud: 'gcp' | 'azure';
+  /** The block that grants: `google_project_iam_binding`, `azurerm_role_assignment`, `google_iam_policy` (a data source). */
+  resourceType: string;
+  name: string;
+  /** The block's first line. */
+  anchor: Span;
+  scope: GrantScope;
+  /**
+   * The role as written: `roles/owner`; Azure's `role_definition_name`, else its
+   * `role_definition_id`. Where a finding about the role starts.
+   */
+  role: ValueAt;
+  /**
+   * The role's name when the file says it another way: an Azure built-in role named by its
+   * definition id (`…/roleDefinitions/8e3af657-…` is Owner) or through a
+   * `data "azurerm_role_definition"` with a literal `name`.
+   */
+  roleName?: string;
+  /** The custom role of this file the grant refers to: its Terraform name (`google_project_iam_custom_role.deployer.id` → `deployer`). */
+  customRole?: string;
+  /** GCP `member` / `members`, Azure `principal_id`. */
+  members: ValueAt[];
+  /** An IAM condition (GCP `condition {}`) or an Azure role-assignment `condition`. */
+  condition?: { expression?: ValueAt; title?: string };
+}
+
+/** One `permissions {}` block of an Azure role definition, or a GCP custom role's permission list (as `actions`). */
+export interface RolePermissions {
+  actions: ValueAt[];
+  notActions: ValueAt[];
+  dataActions: ValueAt[];
+  notDataActions: ValueAt[];
+}
+
+/** A custom role the file defines: `google_project_iam_custom_role`, `google_organization_iam_custom_role`, `azurerm_role_definition`. */
+export interface CustomRole {
+  cloud: 'gcp' | 'azure';
+  resourceType: string;
+  name: string;
+  anchor: Span;
+  /** GCP `role_id`, Azure `name`, when literal. */
+  roleName?: string;
+  /** Where it is defined: a GCP project or organization, an Azure `scope`. */
+  scope: GrantScope;
+  permissions: RolePermissions[];
+  /** Azure `assignable_scopes`, or the definition's `scope` when it lists none (as azurerm does); empty for GCP. */
+  assignableScopes: GrantScope[];
+}
+
+/**
  * Which of its repository's OIDC tokens a CI job's runs carry: the deployment environment the
  * token's `sub` names, or the one branch the job runs on; `unknown` when the file does not pin one
  * (several branches or events, tags, an environment chosen at run time). The repository is not in
@@ -513,6 +590,10 @@ export interface Facts {
   policyLookups: PolicyLookup[];
   trusts: Trust[];
   identities: Identity[];
+  /** GCP IAM grants and Azure role assignments. */
+  roleGrants: RoleGrant[];
+  /** GCP custom roles and Azure role definitions. */
+  customRoles: CustomRole[];
   projectedTokens: ProjectedToken[];
   oidcProviders: OidcProvider[];
   declarations: Declaration[];
@@ -521,7 +602,7 @@ export interface Facts {
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], policyAttachments: [], policyLookups: [], trusts: [], identities: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [] };
+  return { authentications: [], credentials: [], policies: [], policyAttachments: [], policyLookups: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [] };
 }
 
 /** Adds `more` to `facts`, list by list. */

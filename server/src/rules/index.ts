@@ -6,6 +6,7 @@ import { oidcMissingIdTokenPermission } from './oidc-missing-id-token-permission
 import { oidcTrustMissingAudience } from './oidc-trust-missing-audience';
 import { oidcTrustUnscoped } from './oidc-trust-unscoped';
 import { podStaticCloudCredentials } from './pod-static-cloud-credentials';
+import { privilegeEscalation } from './privilege-escalation';
 import { providerStaticCredentials } from './provider-static-credentials';
 import type { Rule } from './rule';
 import { staticCloudCredentials } from './static-cloud-credentials';
@@ -29,6 +30,7 @@ export const RULES: readonly Rule[] = [
   longSession,
   unattributedSession,
   adminAccess,
+  privilegeEscalation,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

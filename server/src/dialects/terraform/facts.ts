@@ -1,4 +1,5 @@
 import type { Authentication, Cloud, Credential, Facts, ReferencedCredential, SecretKind } from '../../facts/model';
+import { terraformCloudRoleFacts } from './cloud-roles';
 import { terraformDeclarations } from './declarations';
 import { terraformIamFacts } from './iam';
 import { moduleMintedKey } from './key-modules';
@@ -73,7 +74,7 @@ export function terraformFacts(file: TerraformFile, text: string, withDeclaratio
       if (key) credentials.push(key);
     }
   }
-  return { authentications, credentials, ...terraformIamFacts(file, text), ...(withDeclarations ? { declarations: terraformDeclarations(file, text) } : {}) };
+  return { authentications, credentials, ...terraformIamFacts(file, text), ...terraformCloudRoleFacts(file), ...(withDeclarations ? { declarations: terraformDeclarations(file, text) } : {}) };
 }
 
 /**

@@ -358,7 +358,7 @@ function owner(kind: PolicyOwner['kind'], resourceType: string, name: string, bl
   return { kind, resourceType, name, anchor: block.headerSpan };
 }
 
-function valueAt(expr: TfExpr): ValueAt {
+export function valueAt(expr: TfExpr): ValueAt {
   switch (expr.kind) {
     case 'string':
       return { value: expr.value, span: expr.span, ...(expr.template ? { computed: true } : {}) };

@@ -1,19 +1,24 @@
 import type { Rule } from '../rule';
 import { awsAdminAccess, type AwsAdminSubject } from './aws';
+import { azureAdminAccess, type AzureAdminAccess } from './azure';
+import { gcpAdminAccess, type GcpAdminAccess } from './gcp';
+
+/** What an admin-access finding is about, by platform: each platform's file declares its own. */
+export type AdminAccessSubject = AwsAdminSubject | GcpAdminAccess | AzureAdminAccess;
 
 /**
- * admin-access: an identity granted full administrator access. One rule over every platform: each
- * platform's check lives in its own file (`aws.ts`, …) with the subject type of its findings; the
- * rule's check concatenates them.
+ * admin-access: an identity granted full administrator access — AWS managed admin policies and
+ * `*` on `*`, GCP `roles/owner` / `roles/editor`, Azure Owner / Contributor / User Access
+ * Administrator at subscription or management-group scope, Kubernetes `cluster-admin`. The check
+ * is the platform checks, one file each, concatenated (on this branch: AWS, Google Cloud and Azure). No fix: what to grant instead depends on
+ * what the identity does, which its page explains how to find; the finding offers suppression.
  */
-export type AdminAccessSubject = AwsAdminSubject;
-
 export const adminAccess: Rule<AdminAccessSubject> = {
   id: 'admin-access',
   severity: 'error',
   title: 'An identity is granted full administrator access',
   dialects: ['terraform', 'cloudformation', 'iam-policy'],
   check({ facts }) {
-    return [...awsAdminAccess(facts)];
+    return [...awsAdminAccess(facts), ...gcpAdminAccess(facts), ...azureAdminAccess(facts)];
   },
 };
