@@ -47,13 +47,16 @@ describe('WorkspaceIndex', () => {
       'cloudformation/github-deploy-role.yaml',
       'kubernetes/uploader.yaml',
       'kubernetes/vault-agent.yaml',
+      'policies/break-glass.policy.json',
       'policies/gitlab-deploy-trust.json',
       'policies/reports-reader.policy.json',
+      'terraform/azure-deployer.tf',
+      'terraform/gcp-deployer.tf',
       'terraform/github-oidc.tf',
       'terraform/main.tf',
     ]);
-    assert.equal(stats.walked, 13, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 12);
+    assert.equal(stats.walked, 16, 'package.json is read, and not kept: it has no dialect');
+    assert.equal(stats.indexed, 15);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');

@@ -1,10 +1,11 @@
 import type { Rule } from '../rule';
+import { awsAdminAccess, type AwsAdminSubject } from './aws';
 import { azureAdminAccess, type AzureAdminAccess } from './azure';
 import { gcpAdminAccess, type GcpAdminAccess } from './gcp';
 import { kubernetesAdminAccess, type KubernetesAdminBinding } from './kubernetes';
 
 /** What an admin-access finding is about, by platform: each platform's file declares its own. */
-export type AdminAccessSubject = GcpAdminAccess | AzureAdminAccess | KubernetesAdminBinding;
+export type AdminAccessSubject = AwsAdminSubject | GcpAdminAccess | AzureAdminAccess | KubernetesAdminBinding;
 
 /**
  * admin-access: an identity granted full administrator access — AWS managed admin policies and
@@ -17,8 +18,8 @@ export const adminAccess: Rule<AdminAccessSubject> = {
   id: 'admin-access',
   severity: 'error',
   title: 'An identity is granted full administrator access',
-  dialects: ['terraform', 'kubernetes'],
+  dialects: ['terraform', 'cloudformation', 'iam-policy', 'kubernetes'],
   check(context) {
-    return [...gcpAdminAccess(context.facts), ...azureAdminAccess(context.facts), ...kubernetesAdminAccess(context)];
+    return [...awsAdminAccess(context.facts), ...gcpAdminAccess(context.facts), ...azureAdminAccess(context.facts), ...kubernetesAdminAccess(context)];
   },
 };
