@@ -45,6 +45,8 @@ describe('WorkspaceIndex', () => {
       '.gitlab/ci/release.gitlab-ci.yml',
       'cloudformation/ci-user.yaml',
       'cloudformation/github-deploy-role.yaml',
+      'kubernetes/deployer-rbac.yaml',
+      'kubernetes/storefront.yaml',
       'kubernetes/uploader.yaml',
       'kubernetes/vault-agent.yaml',
       'policies/break-glass.policy.json',
