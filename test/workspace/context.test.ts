@@ -58,7 +58,7 @@ describe('WorkspaceIndex', () => {
       'terraform/main.tf',
     ]);
     assert.equal(stats.walked, 18, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 15);
+    assert.equal(stats.indexed, 17);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');
