@@ -9,7 +9,7 @@ import { proveNarrower } from '../../server/src/iam/narrowing';
 import { narrowingOf } from '../../server/src/fixes/scope-down';
 import { createEngine } from '../../server/src/workspace/grammar';
 import { offered, withFacts, type Offered } from '../fixes/scope-down/drive';
-import { WORKSPACES } from '../fixes/scope-down/inputs';
+import { scopeDownCases } from '../fixes/scope-down/cases';
 import { widening } from '../iam/narrowing-oracle';
 import { seedSets } from './seeds';
 
@@ -88,15 +88,16 @@ function checkOne(path: string, files: Readonly<Record<string, string>>, source:
 }
 
 describe('scope-downs are narrower, re-parse, keep every other byte and are idempotent', () => {
-  test('the scope-down workspaces (every syntax a statement is written in)', () => {
+  test('the scope-down fix cases (every syntax a statement is written in)', () => {
     let count = 0;
-    for (const [name, files] of Object.entries(WORKSPACES)) {
-      const path = Object.keys(files)[0]!;
-      const found = check(path, files, `workspace ${name}`);
-      assert.ok(found > 0, `workspace ${name}: no scope-down offered`);
-      count += found;
+    for (const fixCase of scopeDownCases()) {
+      for (const path of Object.keys(fixCase.files)) {
+        const found = check(path, fixCase.files, `${fixCase.rule}/${fixCase.name}/${path}`);
+        if (path === fixCase.config.file) assert.ok(fixCase.config.noFix || found > 0, `${fixCase.rule}/${fixCase.name}: no scope-down offered`);
+        count += found;
+      }
     }
-    console.log(`scope-down workspaces: ${count} proposals checked`);
+    console.log(`scope-down fix cases: ${count} proposals checked`);
   });
   for (const set of seedSets('the scope-down property')) {
     test(set.label, { skip: set.skip }, () => {

@@ -83,9 +83,9 @@ export const scopeDownResources: Fixer<ScopeDownSubject> = (context) => {
   }
 
   const policies = context.workspace.files.get(context.path)?.facts.policies ?? [context.about.document];
-  const arns = namedArns(policies.includes(context.about.document) ? policies : [...policies, context.about.document], services, context.about.statement);
-  const arnServices = new Set(arns.map((arn) => arn.split(':')[2]!));
-  if (arns.length > 0 && [...services].every((s) => arnServices.has(s))) {
+  // Only the ARNs some granted action can act on (a bucket's ARN is no place for s3:PutObject), and only when every action has one.
+  const arns = namedArns(policies.includes(context.about.document) ? policies : [...policies, context.about.document], services, context.about.statement).filter((arn) => granted.some((a) => context.catalog.resourceScope(a, arn) !== 'none'));
+  if (arns.length > 0 && granted.every((a) => arns.some((arn) => context.catalog.resourceScope(a, arn) !== 'none'))) {
     const title = arns.length === 1 ? `Scope Resource to ${arns[0]}` : `Scope Resource to the ${arns.length} ARNs this file names for ${[...services].join(' and ')}`;
     const proposal = resourceProposal(context, target, [...kept, ...arns.map((value): ListItem => ({ kind: 'literal', value }))], title);
     if (proposal) proposals.push(proposal);

@@ -1,0 +1,12 @@
+resource "aws_sqs_queue" "jobs" {}
+
+data "aws_iam_policy_document" "worker" {
+  statement {
+    actions   = ["sqs:*"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["sqs:SendMessage", "sqs:ReceiveMessage"] # the worker loop
+    resources = ["*"]
+  }
+}

@@ -1,0 +1,18 @@
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+}
+resource "aws_iam_role_policy" "p" {
+  role = "r"
+  policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["dynamodb:PutItem", "dynamodb:Query"],
+      "Resource": "*"
+    }
+  ]
+}
+EOF
+}

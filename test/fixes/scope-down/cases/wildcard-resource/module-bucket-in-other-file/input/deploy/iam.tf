@@ -1,0 +1,12 @@
+# The site deploy role's permissions; the bucket is in site.tf.
+resource "aws_iam_role_policy" "deploy" {
+  role = aws_iam_role.deploy.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
+      Resource = "*" # TODO scope
+    }]
+  })
+}
