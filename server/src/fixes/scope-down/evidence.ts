@@ -2,6 +2,7 @@ import type { Dialect } from '../../core/dialect';
 import { readTemplate } from '../../dialects/cloudformation/model';
 import type { PolicyDocument } from '../../facts/model';
 import type { WorkspaceContext } from '../../facts/workspace';
+import { folderOf } from '../../graph/paths';
 import { actionPattern } from '../../iam/catalog';
 import { CLOUDFORMATION_RESOURCE_ARNS, TERRAFORM_RESOURCE_ARNS } from '../../iam/resource-arns';
 import { parseJson } from '../../syntax/json';
@@ -30,11 +31,6 @@ export function definedResources(path: string, text: string, dialect: Dialect, w
   return [];
 }
 
-/** The folder of a path, as the workspace writes paths (`/` or `\`). */
-function folderOf(path: string): string {
-  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-  return slash === -1 ? '' : path.slice(0, slash);
-}
 
 /** The resources of the module (the `.tf` files of the folder): a policy in `iam.tf` names the bucket of `s3.tf`. */
 function terraformResources(path: string, workspace: WorkspaceContext): DefinedResource[] {

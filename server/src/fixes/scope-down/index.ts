@@ -1,15 +1,17 @@
 import { isStatementSyntax, type StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import type { PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
-import { actionPattern, type CatalogAction } from '../../iam/catalog';
+import { actionPattern, actionsCovered, type CatalogAction } from '../../iam/catalog';
 import { proveNarrower, type NarrowingStatement, type NarrowingValue } from '../../iam/narrowing';
 import type { FixContext, Fixer, FixProposal } from '../fixer';
+import { ciEvidence } from './ci-evidence';
 import { definedResources, namedArns, servicesOf, type DefinedResource } from './evidence';
 import { itemValue, replaceStatementList, type ListItem, type ListKey } from './statement-lists';
 
 /**
  * Scope-down fixes for AWS policy statements: `Action` wildcards replaced by named actions, and
- * `Resource: "*"` by the resources the workspace shows. Evidence first (the resources the module
- * or template defines for the statement's services, the ARNs the file already names); without it,
+ * `Resource: "*"` by the resources the workspace shows. Evidence first (the actions the CI jobs
+ * that assume the role run, the resources the module or template defines for the statement's
+ * services, the ARNs the file already names); without it,
  * the catalog's split of a wildcard — the actions it grants today, or only its read ones — as
  * alternatives whose titles say what they are, never a silent default. Every proposal is proven
  * to grant nothing new (`iam/narrowing.ts`) before it is offered, and none is `safe`: a narrower
@@ -39,6 +41,16 @@ export const scopeDownActions: Fixer<ScopeDownSubject> = (context) => {
   if (wildcards.length === 0 || !servicesOf(wildcards)) return [];
   const named = actions.filter((a) => !wildcards.includes(a));
   const proposals: FixProposal[] = [];
+  // Evidence first: what the CI jobs that assume the role run, of what this statement grants.
+  const ci = ciEvidence(context.about.document.owner, context.path, context.workspace);
+  if (ci) {
+    const needed = ci.actions.filter((a) => actionsCovered({ actions }, { actions: [a] }));
+    const listed = [...named, ...needed.filter((a) => !named.some((n) => n.toLowerCase() === a.toLowerCase()))];
+    if (needed.length > 0) {
+      const proposal = actionProposal(context, target, listed, `Only the ${listed.length} actions ${ci.who} uses`, [`Read from what ${ci.who} runs: anything else that uses the role loses the other actions.`]);
+      if (proposal) proposals.push(proposal);
+    }
+  }
   const today = wildcards.map((w) => context.catalog.expand(w).actions);
   if (today.some((list) => list.length === 0)) return []; // a typo or unknown service: the finding says so
   const partialOnly = wildcards.every((w) => actionPattern(w).action !== '*');
