@@ -2,6 +2,7 @@ import type { Dialect } from '../../core/dialect';
 import type { Span } from '../../core/text';
 import type { StatementSyntax } from '../../dialects/iam-policy/policy-document';
 import type { PolicyValue } from '../../dialects/iam-policy/policy-value';
+import type { TfExpr } from '../../dialects/terraform/model';
 import { hclString } from '../federation/render';
 import type { ProposedEdit } from '../fixer';
 import { isHclBlock } from '../iac/statement-edit';
@@ -47,14 +48,14 @@ export function replaceStatementList(text: string, dialect: Dialect, syntax: Sta
   if (syntax.form === 'policy-document') {
     if (!isHclBlock(text, syntax.block)) return undefined;
     const attribute = syntax.block.attribute(HCL_ATTRIBUTE[key]) ?? (key === 'Action' ? syntax.block.attribute('action') : undefined);
-    if (!attribute || hasComment(text, attribute.value.span)) return undefined;
+    if (!attribute || hasComment(text, attribute.value.span) || !literalHclList(attribute.value)) return undefined;
     const rendered = renderAll(items, 'hcl');
     return rendered && { span: attribute.value.span, newText: flowList(text, rendered, attribute.value.span, attribute.nameSpan.start) };
   }
   const entry = syntax.statement.entries.find((e) => e.key === key);
   if (!entry) return undefined;
   const value = entry.value;
-  if ((value.kind !== 'string' && value.kind !== 'array') || hasComment(text, value.span)) return undefined;
+  if (!literalList(text, value, entry.keySpan.end) || hasComment(text, value.span)) return undefined;
   const style = styleOf(syntax.form, dialect);
   if (!style) return undefined;
   const rendered = renderAll(items, style);
@@ -155,6 +156,24 @@ function yamlBlockList(text: string, items: readonly string[], value: PolicyValu
   const between = text.slice(keySpan.end, value.span.start);
   if (!/^\s*:[ \t]*$/.test(between)) return undefined;
   return { span: { start: keySpan.end, end: trimmedEnd(text, value.span) }, newText: `:${items.map((item) => `${eol}${keyColumn}  - ${item}`).join('')}` };
+}
+
+/**
+ * Whether a value is written as literal strings only — a string, or a list (`[…]`, a YAML block
+ * sequence) of them: a reference, a function (`concat`), an intrinsic (`!If`, read as the list of
+ * its branches) is more than its strings, and rewriting it whole would drop what it says.
+ */
+function literalList(text: string, value: PolicyValue, keyEnd: number): boolean {
+  // A YAML tag between the key and the value (`!If [IsProd, …]`, `!If` over lines) makes it an intrinsic, whatever its node reads as.
+  if (text.slice(keyEnd, value.span.start).includes('!')) return false;
+  if (value.kind === 'string') return !value.computed;
+  if (value.kind !== 'array') return false;
+  return /^[[-]/.test(text[value.span.start] ?? '') && value.items.every((item) => item.kind === 'string' && !item.computed);
+}
+
+function literalHclList(value: TfExpr): boolean {
+  if (value.kind === 'string') return !value.template;
+  return value.kind === 'tuple' && value.items.every((item) => item.kind === 'string' && !item.template);
 }
 
 /** The end of a span with the white space (a YAML node's trailing line break) left out. */
