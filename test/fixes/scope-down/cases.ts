@@ -4,10 +4,10 @@ import * as path from 'node:path';
 /**
  * The scope-down fix cases, in the layout of the rules' fix goldens (test/rules/fix-harness.ts):
  * `cases/<rule>/<case>/` with `case.json` (`description`, `rule`, `file`, and `fix` — a substring
- * of the title of the fix to apply — or `noFix`), `input/` (the workspace) and `expected/` (the
- * files the fix changes, as they must read). They sit here until the rules wildcard-action and
- * wildcard-resource list these fixers; then they move to `test/rules/<rule>/fixes/<case>/`, where
- * the harness also writes their `applied.json`.
+ * of the title of the fix to apply — or `noFix`), `input/` (the workspace), `expected/` (the files
+ * the fix changes, as they must read) and `applied.json` (what the rules' harness wrote when the
+ * rules of wip/awsrules listed these fixers). They sit here until those rules are on main; then
+ * they move to `test/rules/<rule>/fixes/<case>/` as they are.
  */
 
 export interface ScopeDownCase {
@@ -18,7 +18,12 @@ export interface ScopeDownCase {
   files: Record<string, string>;
 }
 
-const CASES = path.join(__dirname, 'cases');
+/**
+ * `cases/`: the goldens that move to the rules' folders. `declines/`: statement shapes the rules do
+ * not report (an action list built by `concat()`), which the fixers must still leave alone: the
+ * rules' harness would reject them (a `noFix` case needs a finding), so they stay here.
+ */
+const ROOTS = [path.join(__dirname, 'cases'), path.join(__dirname, 'declines')];
 
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
@@ -26,9 +31,9 @@ function walk(dir: string): string[] {
 
 export function scopeDownCases(): ScopeDownCase[] {
   const cases: ScopeDownCase[] = [];
-  for (const rule of fs.readdirSync(CASES).sort()) {
-    for (const name of fs.readdirSync(path.join(CASES, rule)).sort()) {
-      const dir = path.join(CASES, rule, name);
+  for (const root of ROOTS) for (const rule of fs.readdirSync(root).sort()) {
+    for (const name of fs.readdirSync(path.join(root, rule)).sort()) {
+      const dir = path.join(root, rule, name);
       const config = JSON.parse(fs.readFileSync(path.join(dir, 'case.json'), 'utf8')) as ScopeDownCase['config'];
       const input = path.join(dir, 'input');
       const files: Record<string, string> = {};
