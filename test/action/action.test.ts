@@ -161,7 +161,7 @@ describe('the action entry in a simulated runner', { concurrency: true }, () => 
   });
 
   test('a wrong input is an error annotation and exit 2, with no outputs', async () => {
-    for (const inputs of [{ 'fail-on': 'critical' }, { format: 'xml' }, { annotations: 'yes' }]) {
+    for (const inputs of [{ 'fail-on': 'critical' }, { format: 'xml' }, { annotations: 'yes' }] as Record<string, string>[]) {
       const r = runner(inputs);
       const run = await runEntry(r);
       assert.equal(run.code, 2, JSON.stringify(inputs));

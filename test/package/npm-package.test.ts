@@ -24,6 +24,20 @@ let work: string;
 let tarball: string;
 let entries: string[];
 
+interface Exit {
+  code?: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command's exit: resolved with code 0, or the error execFile rejects with (code, stdout, stderr). */
+function exitOf(promise: Promise<{ stdout: string; stderr: string }>): Promise<Exit> {
+  return promise.then(
+    (done) => ({ code: 0, ...done }),
+    (error: Exit) => error,
+  );
+}
+
 /** npm with nothing to fall back on: an empty cache, and a registry on a closed port. */
 function offlineEnv(cache: string): NodeJS.ProcessEnv {
   return { ...process.env, npm_config_cache: cache, npm_config_registry: 'http://127.0.0.1:9/', npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
@@ -87,8 +101,8 @@ describe('the npm package', () => {
     const prefix = mkdtempSync(path.join(work, 'install-'));
     await run('npm', ['install', '--prefix', prefix, tarball], { cwd: prefix, env: offlineEnv(path.join(work, 'cache-install')), timeout: INSTALL_TIMEOUT_MS });
     const cwd = project();
-    const scan = await run(path.join(prefix, 'node_modules', '.bin', 'keyless'), ['scan', '--format', 'sarif', '.'], { cwd, timeout: INSTALL_TIMEOUT_MS }).catch((error: { code: number; stdout: string }) => error);
-    assert.equal(scan.code ?? 0, 1);
+    const scan = await exitOf(run(path.join(prefix, 'node_modules', '.bin', 'keyless'), ['scan', '--format', 'sarif', '.'], { cwd, timeout: INSTALL_TIMEOUT_MS }));
+    assert.equal(scan.code, 1, scan.stderr);
     const log = JSON.parse(scan.stdout) as { runs: { results: { ruleId: string }[]; tool: { driver: { rules: { id: string; help: { markdown?: string } }[] } } }[] };
     assert.deepEqual(log.runs[0]!.results.map((r) => r.ruleId).sort(), ['hardcoded-secret', 'provider-static-credentials']);
     // The rule pages shipped and were found beside the bundle: SARIF carries them as help.
@@ -98,8 +112,8 @@ describe('the npm package', () => {
   test('npx runs it from the tarball, offline', { timeout: INSTALL_TIMEOUT_MS }, async () => {
     const cwd = project();
     cpSync(tarball, path.join(cwd, path.basename(tarball)));
-    const scan = await run('npx', ['--yes', `./${path.basename(tarball)}`, 'scan', '--format', 'json', 'infra'], { cwd, env: offlineEnv(path.join(work, 'cache-npx')), timeout: INSTALL_TIMEOUT_MS }).catch((error: { code: number; stdout: string; stderr: string }) => error);
-    assert.equal(scan.code ?? 0, 1, scan.stderr);
+    const scan = await exitOf(run('npx', ['--yes', `./${path.basename(tarball)}`, 'scan', '--format', 'json', 'infra'], { cwd, env: offlineEnv(path.join(work, 'cache-npx')), timeout: INSTALL_TIMEOUT_MS }));
+    assert.equal(scan.code, 1, scan.stderr);
     assert.equal((JSON.parse(scan.stdout) as { findings: unknown[] }).findings.length, 2);
   });
 });
