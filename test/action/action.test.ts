@@ -234,3 +234,22 @@ describe('action.yml', () => {
     assert.equal(upload.with?.sarif_file, '${{ steps.scan.outputs.sarif-file }}');
   });
 });
+
+describe('docs/ci/keyless-workflow.yml', () => {
+  interface Workflow {
+    permissions: Record<string, string>;
+    jobs: Record<string, { permissions?: Record<string, string>; steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+  }
+  const workflow = parse(fs.readFileSync(path.join(REPO_ROOT, 'docs', 'ci', 'keyless-workflow.yml'), 'utf8')) as Workflow;
+
+  test('least permissions: contents read, security-events write only in the job that uploads', () => {
+    assert.deepEqual(workflow.permissions, { contents: 'read' });
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      const keyless = job.steps.find((s) => s.uses?.startsWith('keyless-dev/keyless@'));
+      const uploads = keyless?.with?.['upload-sarif'] === true;
+      const granted = job.permissions ?? workflow.permissions;
+      assert.deepEqual(granted, uploads ? { contents: 'read', 'security-events': 'write' } : { contents: 'read' }, name);
+      for (const input of Object.keys(keyless?.with ?? {})) assert.ok((INPUT_NAMES as readonly string[]).includes(input), `${name}: unknown input ${input}`);
+    }
+  });
+});
