@@ -97,6 +97,14 @@ describe('the npm package', () => {
     for (const field of ['main', 'scripts', 'dependencies', 'devDependencies', 'contributes', 'activationEvents']) assert.ok(!(field in manifest), `${field} should not be in the npm manifest`);
   });
 
+  test('npm pack in the repository (how pre-commit installs the hook) packs the same files as the release', () => {
+    // The repository's dist/ is the development build, with source maps: .npmignore leaves them out.
+    assert.ok(statSync(path.join(ROOT, 'dist', 'cli.js')).isFile(), 'run `npm run build` first');
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { files: { path: string }[] }[];
+    const fromRepository = packed!.files.map((f) => f.path).sort();
+    assert.deepEqual(fromRepository, entries.map((e) => e.slice('package/'.length)).sort());
+  });
+
   test('installs from the tarball alone, offline, into a clean folder, and its bin scans', { timeout: INSTALL_TIMEOUT_MS }, async () => {
     const prefix = mkdtempSync(path.join(work, 'install-'));
     await run('npm', ['install', '--prefix', prefix, tarball], { cwd: prefix, env: offlineEnv(path.join(work, 'cache-install')), timeout: INSTALL_TIMEOUT_MS });
