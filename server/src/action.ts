@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { FORMATS, InputError, oneOf, THRESHOLDS, UsageError, type Format } from './cli/args';
+import { FORMATS, InputError, oneOf, THRESHOLDS, UsageError, type Format, type Threshold } from './cli/args';
 import { workerPlan } from './cli/pool';
 import { parseScanArguments, scan } from './cli/scan';
 import { errorName } from './cli/scan-file';
@@ -32,7 +32,7 @@ export interface ActionIo {
 export interface ActionInputs {
   paths: string[];
   format: Format;
-  failOn: string;
+  failOn: Threshold;
   baseline: string | undefined;
   config: string | undefined;
   uploadSarif: boolean;
