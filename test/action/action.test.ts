@@ -247,7 +247,7 @@ describe('docs/ci/keyless-workflow.yml', () => {
     for (const [name, job] of Object.entries(workflow.jobs)) {
       const keyless = job.steps.find((s) => s.uses?.startsWith('keyless-dev/keyless@'));
       const uploads = keyless?.with?.['upload-sarif'] === true;
-      const granted = job.permissions ?? workflow.permissions;
+      const granted: Record<string, string> = job.permissions ?? workflow.permissions;
       assert.deepEqual(granted, uploads ? { contents: 'read', 'security-events': 'write' } : { contents: 'read' }, name);
       for (const input of Object.keys(keyless?.with ?? {})) assert.ok((INPUT_NAMES as readonly string[]).includes(input), `${name}: unknown input ${input}`);
     }
