@@ -20,6 +20,7 @@ import { propose } from '../fixes/propose';
 import { EMPTY_WORKSPACE, type WorkspaceContext } from '../facts/workspace';
 import { parseFile, unparsedFile, type ParsedFile } from './parse';
 import { ALIAS_BUDGET, withAliasBudget } from '../syntax/tree';
+import { fingerprintFindings } from './fingerprint';
 import { isSuppressed, suppressionInsertion } from './suppressions';
 import { redactContextOf, redactText, type RedactContext } from '../secrets/redact';
 
@@ -234,6 +235,8 @@ export class Engine {
         }
       }
       report.findings.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
+      // While the tree lives: a fingerprint names the blocks around each finding (engine/fingerprint.ts).
+      if (report.findings.length > 0) fingerprintFindings(report.findings, parsed, text, redactContextOf(text));
       return { report, facts, index };
     } finally {
       parsed.dispose();
