@@ -13,7 +13,7 @@ import type { ParsedFile } from './parse';
  * - the block path of the finding's start (block-path.ts: the enclosing keys and blocks, list items
  *   named by their identity key, never by position),
  * - the anchored text: the first line of the finding's span, a trailing comment dropped, runs of
- *   white space made one space,
+ *   white space made one space (and a `uses:` without its `@ref`),
  * - the occurrence: 1 for the first finding with the same rule, path and text in the file, 2 for
  *   the next, and so on in the order of the file,
  *
@@ -80,8 +80,16 @@ function maskedText(text: string, span: Span, secretSpans: readonly Span[], cont
   return out + redactText(text.slice(at, span.end), context);
 }
 
+/**
+ * White space collapsed; and a GitHub Actions `uses:` without its ref: a Dependabot bump of
+ * `actions/x@v3` to `@v4` (or to a pinned SHA) is the same step, the one edit a workflow gets most.
+ */
 function normalized(anchored: string): string {
-  return anchored.replace(/\s+/g, ' ').trim().slice(0, MAX_ANCHORED_TEXT);
+  return anchored
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^((?:- )?uses: ?["']?[^@\s"']+)@[^\s"']+/, '$1')
+    .slice(0, MAX_ANCHORED_TEXT);
 }
 
 /** The finding's span up to its first line break, or to a comment on that line. */
