@@ -169,11 +169,11 @@ export class Engine {
    */
   private inspect(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
     const inspected = withAliasBudget(ALIAS_BUDGET, () => this.inspectWithinBudget(file, options));
-    redactReport(inspected.report, file.text);
+    redactReport(inspected.report, file.text, inspected.redactContext);
     return inspected;
   }
 
-  private inspectWithinBudget(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex } {
+  private inspectWithinBudget(file: SourceFile, options: AnalyzeOptions): { report: FileReport; facts?: Facts; index?: LineIndex; redactContext?: RedactContext } {
     const config = options.config ?? DEFAULT_CONFIG;
     const report: FileReport = { path: file.path, dialect: null, findings: [], errors: [], notes: [] };
     const syntax = file.syntax ?? syntaxOf(file.path, file.text);
@@ -236,8 +236,10 @@ export class Engine {
       }
       report.findings.sort((a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule));
       // While the tree lives: a fingerprint names the blocks around each finding (engine/fingerprint.ts).
-      if (report.findings.length > 0) fingerprintFindings(report.findings, parsed, text, redactContextOf(text));
-      return { report, facts, index };
+      if (report.findings.length === 0) return { report, facts, index };
+      const redactContext = redactContextOf(text);
+      fingerprintFindings(report.findings, parsed, text, redactContext);
+      return { report, facts, index, redactContext };
     } finally {
       parsed.dispose();
     }
@@ -323,9 +325,9 @@ const MAX_ERROR_MESSAGE = 300;
  * message when the file holds an access key id, even where the message quotes only the run.
  * Edits are left alone: they are the file's text, applied, never printed unmasked.
  */
-function redactReport(report: FileReport, text: string): void {
+function redactReport(report: FileReport, text: string, known?: RedactContext): void {
   if (report.findings.length === 0 && report.errors.length === 0 && report.notes.length === 0) return;
-  const context = redactContextOf(text);
+  const context = known ?? redactContextOf(text);
   const redacted = (message: string): string => redactText(message, context);
   for (const finding of report.findings) {
     finding.message = redacted(finding.message);
