@@ -192,3 +192,9 @@ describe('finding fingerprints', () => {
     for (const p of broken) assert.match(p.hash, /^[0-9a-f]{20}$/);
   });
 });
+
+test('an analysis that asks for no fingerprints (the editor) gets none', () => {
+  const report = engine.analyze({ path: 'main.tf', text: TERRAFORM }, { fingerprints: false });
+  assert.ok(report.findings.length > 0);
+  assert.ok(report.findings.every((f) => f.fingerprint === undefined));
+});
