@@ -225,7 +225,7 @@ describe('keyless baseline and scan --baseline', { concurrency: true }, () => {
       ['hardcoded-secret'],
     );
     for (const r of after.filter((r) => r.suppressions)) assert.deepEqual(r.suppressions, [{ kind: 'external', status: 'accepted', justification: 'in the baseline keyless-baseline.json' }]);
-    assert.equal(log.runs[0]!.properties?.['keyless/baselineMatched'], results.length - 1);
+    assert.deepEqual(log.runs[0]!.properties?.keylessBaseline, { file: 'keyless-baseline.json', matched: results.length - 1 });
     const jsonAfter = JSON.parse((await runCli(['scan', '--format', 'json', '--baseline', 'keyless-baseline.json'], { cwd })).stdout) as JsonReport;
     assert.deepEqual(jsonAfter.baseline, { file: 'keyless-baseline.json', matched: results.length - 1 });
   });

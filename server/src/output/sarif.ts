@@ -83,7 +83,8 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(result.cwd) } },
         columnKind: 'utf16CodeUnits',
         results,
-        ...(result.baseline ? { properties: { 'keyless/baseline': result.baseline.file, 'keyless/baselineMatched': result.baseline.matched } } : {}),
+        // `--baseline`: which file, and how many results it holds (those marked suppressed).
+        ...(result.baseline ? { properties: { keylessBaseline: { file: result.baseline.file, matched: result.baseline.matched } } } : {}),
       },
     ],
   };
