@@ -83,9 +83,9 @@ export interface ScanIo {
 export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rule[] | undefined, plan: WorkerPlan): Promise<number> {
   const cwd = path.resolve(io.cwd);
   // Read before the scan: a baseline that cannot be used is a usage error, found in a moment.
-  const baseline = options.baseline === undefined ? undefined : await readBaseline(options.baseline, cwd);
+  const baseline = options.baseline === undefined ? undefined : { file: options.baseline, held: await readBaseline(options.baseline, cwd) };
   const result = await scanResult(options, io, rules, plan);
-  if (baseline && options.baseline !== undefined) result.baseline = { file: options.baseline, matched: applyBaseline(result, baseline) };
+  if (baseline) result.baseline = { file: baseline.file, matched: applyBaseline(result, baseline.held) };
   await writeReport(result, options, { cwd, env: io.env }, io.stdout);
   for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
   if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
