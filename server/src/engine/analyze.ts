@@ -78,7 +78,7 @@ export interface AnalyzeOptions {
   evidence?: readonly AccessEvidence[];
   /**
    * Whether findings get their `fingerprint` (engine/fingerprint.ts): yes by default; an editor's
-   * diagnostics, which never show it, save its cost (a tenth to a half of a millisecond a finding).
+   * diagnostics, which never show it, save its cost (up to a tenth of a millisecond a finding).
    */
   fingerprints?: boolean;
 }
