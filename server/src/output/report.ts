@@ -23,6 +23,10 @@ export interface ScannedFile {
   problem: FileProblem | undefined;
   /** Why the file was skipped or only partly read. */
   notes: string[];
+  /** Relative to its workspace root (the repository), `/` separators: how a baseline names it. */
+  workspacePath?: string;
+  /** `--baseline`: the findings the baseline holds, taken out of `findings` (output/baseline.ts). */
+  baselined?: Finding[];
 }
 
 export type FileProblem =
@@ -59,6 +63,8 @@ export interface ScanResult {
   startedAt?: Date;
   /** `keyless fix` only: what the applied fixes leave for a person, in order (output/next-steps.ts). */
   followUps?: string[];
+  /** `keyless scan --baseline FILE`: the file as named, and how many findings it held out of the report. */
+  baseline?: { file: string; matched: number };
 }
 
 export interface Tool {
@@ -82,7 +88,7 @@ export function scannedFile(file: string, report: FileReport, text: string): Sca
       related: f.related.map((r) => ({ ...r, path: r.path === report.path ? file : r.path })),
     }))
     .sort(compareFindings);
-  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes };
+  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes, workspacePath: report.path };
 }
 
 export function unanalyzedFile(file: string, problem: FileProblem | undefined, notes: string[] = []): ScannedFile {
