@@ -12,6 +12,8 @@ import type { Rule } from './rule';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
+import { wildcardAction } from './wildcard-action';
+import { wildcardResource } from './wildcard-resource';
 import { workflowPermissions } from './workflow-permissions';
 
 /**
@@ -31,6 +33,8 @@ export const RULES: readonly Rule[] = [
   longSession,
   unattributedSession,
   adminAccess,
+  wildcardAction,
+  wildcardResource,
   privilegeEscalation,
   workflowPermissions,
 ];

@@ -1,0 +1,100 @@
+import type { Facts, PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
+import type { AwsCatalog, CatalogAction } from '../../iam/catalog';
+import { pinsScope } from '../../iam/condition';
+import { statementsReportedElsewhere } from '../aws-reported';
+import { actionSpec, identityAllows, listNames, listValues, policySubject, resourceName, statementFinding, statementReach, type AwsStatementSubject } from '../aws-statement';
+import type { Rule, RuleFinding } from '../rule';
+
+/**
+ * wildcard-resource, two ways a policy reaches everything instead of what it names:
+ * - An Allow in an identity's policy of write, tagging or permissions-management actions on
+ *   `Resource: "*"` (or an ARN of wildcards only, or `NotResource`) where the action can be
+ *   scoped to resources. Never for actions with no resource types (they accept `*` alone:
+ *   `ecr:GetAuthorizationToken`, `xray:PutTraceSegments`, `ec2:DescribeInstances` — the most common
+ *   false positive of other scanners), never for read and list actions (RULES.md's decisions).
+ *   Anchor: the `*` resource value.
+ * - A resource policy (bucket, key, queue, topic, repository, Lambda permission) whose Allow
+ *   names `Principal: "*"` without a condition that narrows who: anyone, any account, anonymous
+ *   callers. The message names the class, a public resource policy; the wildcard is in the
+ *   principal, not the resource, but the question is the same — everyone instead of the ones that
+ *   need it — and admin-access leaves it to the wildcard rules. Anchor: the `*` principal.
+ * Not reported: statements `admin-access` or `privilege-escalation` report (one problem, one
+ * finding), Deny, trust policies, caps. A condition that pins resources or principals lowers an
+ * identity statement to info.
+ */
+export const wildcardResource: Rule<AwsStatementSubject> = {
+  id: 'wildcard-resource',
+  severity: 'warning',
+  title: 'A policy grants write access on every resource, or to everyone',
+  dialects: ['terraform', 'cloudformation', 'iam-policy'],
+  check({ facts, catalog }) {
+    return [...identityWildcards(facts, catalog), ...publicResourcePolicies(facts)];
+  },
+};
+
+/** The access levels that change something: what `Resource: "*"` should not hand out when it can be named. */
+const CHANGING = new Set(['Write', 'Tagging', 'Permissions management']);
+
+function identityWildcards(facts: Facts, catalog: AwsCatalog): RuleFinding<AwsStatementSubject>[] {
+  const findings: RuleFinding<AwsStatementSubject>[] = [];
+  const reported = statementsReportedElsewhere(facts, catalog);
+  for (const { document, statement } of identityAllows(facts)) {
+    if (reported.has(statement)) continue;
+    const found = judgeStatement(document, statement, catalog);
+    if (found) findings.push(found);
+  }
+  return findings;
+}
+
+function judgeStatement(document: PolicyDocument, statement: PolicyStatement, catalog: AwsCatalog): RuleFinding<AwsStatementSubject> | undefined {
+  const { reach, resource } = statementReach(statement);
+  if (reach !== 'every') return undefined;
+  const anchor = resource ?? statement.notResources.find((r) => !r.computed);
+  const spec = actionSpec(statement);
+  if (!anchor || !spec) return undefined;
+  const scopable: CatalogAction[] = catalog.granted(spec).filter((a) => CHANGING.has(a.accessLevel) && !a.wildcardResourceOnly);
+  if (scopable.length === 0) return undefined;
+  const levels = [...new Set(scopable.map((a) => a.accessLevel.toLowerCase()))];
+  const where = resource ? `on every resource (\`${resource.value}\`)` : `on every resource but ${listValues(statement.notResources)} (\`NotResource\`)`;
+  const what = `${policySubject(document.owner)} allows ${scopable.length === 1 ? `${scopable[0]!.name}, a ${levels[0]} action` : `${scopable.length} ${joinWords(levels)} actions`} ${where}, where ${scopable.length === 1 ? 'it' : 'they'} could name the resources: ${listNames(scopable.map((a) => a.name))}.`;
+  return statementFinding('info', document, statement, anchor, [], what, 'Narrow `Resource` to the ARNs it changes.');
+}
+
+function joinWords(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+/** Actions only a trust policy grants: a statement of these, whatever holds it, is who may assume a role. */
+const TRUST_ACTION = /^sts:(?:AssumeRole\w*|TagSession|SetSourceIdentity|SetContext)$/i;
+
+/** Conditions that narrow who may call, beyond those that pin resources or principals: the network a request must come from. */
+const NETWORK_KEYS = /^aws:(?:sourcevpce?|sourceip|vpcsourceip)$/i;
+
+function publicResourcePolicies(facts: Facts): RuleFinding<AwsStatementSubject>[] {
+  const findings: RuleFinding<AwsStatementSubject>[] = [];
+  for (const document of facts.policies) {
+    const kind = document.owner.kind;
+    if (kind !== 'resource-policy' && kind !== 'policy-document') continue;
+    for (const statement of document.statements) {
+      if (statement.effect !== 'Allow') continue;
+      const everyone = statement.principals.flatMap((p) => (p.type === '*' || p.type === 'AWS' ? p.values : [])).find((v) => !v.computed && v.value.trim() === '*');
+      if (!everyone) continue;
+      const actions = statement.actions.filter((a) => !a.computed);
+      if (kind === 'policy-document' && actions.length > 0 && actions.every((a) => TRUST_ACTION.test(a.value))) continue;
+      if (statement.conditions.some((c) => pinsScope(c) !== undefined || (NETWORK_KEYS.test(c.key) && !/^Not/.test(c.operator)))) continue;
+      findings.push(publicFinding(document, statement, everyone));
+    }
+  }
+  return findings;
+}
+
+function publicFinding(document: PolicyDocument, statement: PolicyStatement, everyone: ValueAt): RuleFinding<AwsStatementSubject> {
+  const target = document.owner.target && !document.owner.target.computed ? ` of \`${document.owner.target.value}\`` : document.owner.target ? ` of ${document.owner.target.value}` : '';
+  const owner = document.owner.kind === 'resource-policy' ? `The resource policy ${resourceName(document.owner)}${target}` : policySubject(document.owner);
+  const granted = statement.notActions.length > 0 ? `every action but ${listValues(statement.notActions)}` : statement.actions.length > 0 ? listValues(statement.actions) : 'its actions';
+  return {
+    span: everyone.span,
+    message: `Public resource policy: ${owner} allows ${granted} to \`Principal: "*"\` — any AWS account, and anonymous callers where the service allows them — with no condition that narrows who. Name the accounts, roles or services that need it, or add a condition such as \`aws:PrincipalOrgID\` or \`aws:SourceArn\`.`,
+    about: { document, statement, value: everyone },
+  };
+}
