@@ -400,7 +400,7 @@ export function generateTerraform(options: GenerateOptions = {}): Generated {
 
 /**
  * A multi-document manifest: Deployments (some given AWS keys through `env`, literally or from a
- * Secret), Services and ConfigMaps.
+ * Secret, some leaving their service-account token mounted), Services and ConfigMaps.
  */
 export function generateKubernetes(options: GenerateOptions = {}): Generated {
   const rand = random(options.seed ?? 3);
@@ -450,8 +450,12 @@ export function generateKubernetes(options: GenerateOptions = {}): Generated {
       '    metadata:',
       '      labels:',
       `        app: app-${n}`,
-      '    spec:',
-      `      serviceAccountName: sa-${n}`,
+    );
+    // Every fifth Deployment (planting) leaves its token mounted: sa-token-automount, on `spec:`.
+    const podSpec = b.add('    spec:', `      serviceAccountName: sa-${n}`);
+    if (options.plant !== false && n % 5 === 2) b.expect('sa-token-automount', podSpec);
+    else b.add('      automountServiceAccountToken: false');
+    b.add(
       '      containers:',
       `        - name: app-${n}`,
       `          image: registry.example.com/app:${n}.0.0`,

@@ -70,3 +70,42 @@ jobs:
   assert.deepEqual(at(path, workflow, 14, 6), ['The GITHUB_TOKEN of job `b` gets no scope at all: the token can read only public data.']);
   assert.equal(at(path, workflow, 11, 8), undefined, 'a step says nothing of permissions');
 });
+
+test('an RBAC rule: what it grants and where, then the escalations the risk models name', () => {
+  const role = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: debugger
+rules:
+  - apiGroups: [""]
+    resources: ["pods", "pods/exec"]
+    verbs: ["get", "create"]
+  - apiGroups: ["rbac.authorization.k8s.io"]
+    resources: ["roles"]
+    verbs: ["*"]
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["get"]
+`;
+  assert.deepEqual(at('rbac.yaml', role, 6, 20), [
+    'This rule of ClusterRole `debugger` grants `get` and `create` on `pods` and `pods/exec` of the core API group cluster-wide.',
+    'Privilege escalation: `create` on `pods/exec` lets the holder run commands in other pods, and use their service-account tokens.',
+  ]);
+  assert.deepEqual(at('rbac.yaml', role, 10, 14), [
+    'This rule of ClusterRole `debugger` grants every verb on `roles` of the API group `rbac.authorization.k8s.io` cluster-wide.',
+    'Privilege escalation: `escalate`, through `*`, lets the holder write roles with permissions it does not hold itself, up to cluster-admin; also `bind`, through `*`.',
+  ]);
+  assert.deepEqual(at('rbac.yaml', role, 12, 20), ['This rule of ClusterRole `debugger` grants `list` on `secrets` of the core API group cluster-wide.', 'It reads every Secret cluster-wide.']);
+  assert.deepEqual(at('rbac.yaml', role, 22, 20), ['This rule of Role `reader` grants `get` on `pods` of the core API group in namespace shop.']);
+  assert.equal(at('rbac.yaml', role, 3, 8), undefined, 'the role name itself: nothing');
+});

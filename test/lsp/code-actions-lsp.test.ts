@@ -150,7 +150,7 @@ describe('code actions for a client without documentChanges', () => {
     );
     const [action] = (actions ?? []).filter(isCodeAction);
     assert.deepEqual(action!.edit, {
-      changes: { [uri]: [{ range: { start: { line: 9, character: 0 }, end: { line: 9, character: 0 } }, newText: '        # keyless-ignore pod-static-cloud-credentials\n' }] },
+      changes: { [uri]: [{ range: { start: { line: 11, character: 0 }, end: { line: 11, character: 0 } }, newText: '        # keyless-ignore pod-static-cloud-credentials\n' }] },
     });
   });
 });

@@ -32,7 +32,7 @@ const FORMATS: FormatCase[] = [
       { rule: 'hardcoded-secret', range: range(2, 16, 2, 36) },
     ],
   },
-  { format: 'Kubernetes', file: 'pod.yaml', expected: [{ rule: 'pod-static-cloud-credentials', range: range(9, 10, 9, 37) }] },
+  { format: 'Kubernetes', file: 'pod.yaml', expected: [{ rule: 'pod-static-cloud-credentials', range: range(11, 10, 11, 37) }] },
   { format: 'CloudFormation', file: 'template.yaml', expected: [{ rule: 'long-lived-key', range: range(4, 2, 4, 12) }] },
   { format: 'GitLab CI', file: '.gitlab-ci.yml', expected: [{ rule: 'static-cloud-credentials', range: range(5, 4, 5, 27) }] },
 ];

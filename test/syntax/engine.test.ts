@@ -46,12 +46,14 @@ const SLOW = { timeout: 120_000 };
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
-const POD = `# A pod handed an AWS key.
+const POD = `# A pod handed an AWS key (its own service account, no token mounted: that one problem only).
 apiVersion: v1
 kind: Pod
 metadata:
   name: uploader
 spec:
+  serviceAccountName: uploader
+  automountServiceAccountToken: false
   containers:
     - name: app
       image: nginx
@@ -59,7 +61,7 @@ spec:
         - name: AWS_ACCESS_KEY_ID
           value: ${KEY}
 `;
-const POD_FINDINGS = ['pod-static-cloud-credentials@10:10', 'hardcoded-secret@11:17'];
+const POD_FINDINGS = ['pod-static-cloud-credentials@12:10', 'hardcoded-secret@13:17'];
 
 const WORKFLOW = `name: deploy
 on: push

@@ -45,15 +45,20 @@ describe('WorkspaceIndex', () => {
       '.gitlab/ci/release.gitlab-ci.yml',
       'cloudformation/ci-user.yaml',
       'cloudformation/github-deploy-role.yaml',
+      'kubernetes/deployer-rbac.yaml',
+      'kubernetes/storefront.yaml',
       'kubernetes/uploader.yaml',
       'kubernetes/vault-agent.yaml',
+      'policies/break-glass.policy.json',
       'policies/gitlab-deploy-trust.json',
       'policies/reports-reader.policy.json',
+      'terraform/azure-deployer.tf',
+      'terraform/gcp-deployer.tf',
       'terraform/github-oidc.tf',
       'terraform/main.tf',
     ]);
-    assert.equal(stats.walked, 13, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 12);
+    assert.equal(stats.walked, 18, 'package.json is read, and not kept: it has no dialect');
+    assert.equal(stats.indexed, 17);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');

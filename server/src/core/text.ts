@@ -21,3 +21,8 @@ export interface Range {
   start: Position;
   end: Position;
 }
+
+/** Whether `offset` lies within `span`, its ends included (a cursor just after a value still hovers it). */
+export function spanCovers(span: Span, offset: number): boolean {
+  return span.start <= offset && offset <= span.end;
+}

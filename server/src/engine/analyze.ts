@@ -356,6 +356,7 @@ function withoutSyntax(facts: Facts): Facts {
     policies: facts.policies.map((p) => ({ ...p, statements: p.statements.map(strip) })),
     trusts: facts.trusts.map((t) => (t.kind === 'aws-web-identity' ? { ...t, statement: strip(t.statement) } : t)),
     githubTokenPermissions: facts.githubTokenPermissions.map(strip),
+    workloadPods: facts.workloadPods.map(strip),
   };
 }
 

@@ -1,8 +1,9 @@
-import type { Authentication, Credential, Facts, TokenPermissionsBlock } from '../facts/model';
-import { scopeLevels, TOKEN_SCOPES, TOKEN_SHORTHANDS } from '../iam/github-token';
+import type { Authentication, Credential, Facts } from '../facts/model';
 import { CLOUD_NAMES, isCloud, REGISTRY_NAMES } from '../rules/wording';
-import type { Span } from '../core/text';
+import { spanCovers, type Span } from '../core/text';
+import { describeRbacRuleAt } from './describe-rbac';
 import { describeRolesAt } from './describe-roles';
+import { describeTokenPermissionsAt } from './describe-token-permissions';
 
 /**
  * The identity facts at a place, in words: what a hover says about the line under the cursor.
@@ -12,33 +13,19 @@ import { describeRolesAt } from './describe-roles';
 export function describeAt(facts: Facts, offset: number): { span: Span; lines: string[] } | undefined {
   const hits: { span: Span; line: string }[] = [];
   for (const auth of facts.authentications) {
-    const span = [auth.anchor, ...auth.credentials.flatMap(spansOf)].filter((s) => covers(s, offset)).sort(bySize)[0];
+    const span = [auth.anchor, ...auth.credentials.flatMap(spansOf)].filter((s) => spanCovers(s, offset)).sort(bySize)[0];
     if (span) hits.push({ span, line: describeAuthentication(auth) });
   }
   for (const credential of facts.credentials) {
-    const span = spansOf(credential).find((s) => covers(s, offset));
+    const span = spansOf(credential).find((s) => spanCovers(s, offset));
     if (span) hits.push({ span, line: describeCredential(credential) });
   }
   hits.push(...describeRolesAt(facts, offset));
-  for (const workflow of facts.githubTokenPermissions) {
-    const blocks: [TokenPermissionsBlock | undefined, string][] = [
-      [workflow.workflow, 'every job without its own `permissions:`'],
-      ...workflow.jobs.map((job): [TokenPermissionsBlock | undefined, string] => [job.permissions, `job ${code(job.job)}`]),
-    ];
-    for (const [block, whose] of blocks) {
-      if (!block || !covers(block.span, offset)) continue;
-      const scope = block.scopes.find((s) => covers(s.span, offset));
-      if (scope) hits.push({ span: scope.span, line: describeScope(scope.scope, scope.level) });
-      else if (covers(block.keySpan, offset) || block.kind !== 'scopes') hits.push({ span: block.kind === 'scopes' ? block.keySpan : block.span, line: describePermissions(block, whose) });
-    }
-  }
+  hits.push(...describeTokenPermissionsAt(facts, offset));
+  hits.push(...describeRbacRuleAt(facts, offset));
   if (hits.length === 0) return undefined;
   hits.sort((a, b) => bySize(a.span, b.span));
   return { span: hits[0]!.span, lines: [...new Set(hits.map((h) => h.line))] };
-}
-
-function covers(span: Span, offset: number): boolean {
-  return span.start <= offset && offset <= span.end;
 }
 
 function bySize(a: Span, b: Span): number {
@@ -111,29 +98,3 @@ function describeCredential(credential: Credential): string {
   }
 }
 
-/** What a `permissions:` entry gives the GITHUB_TOKEN, and whose token it is. */
-function describePermissions(block: TokenPermissionsBlock, whose: string): string {
-  switch (block.kind) {
-    case 'write-all':
-    case 'read-all':
-      return `The GITHUB_TOKEN of ${whose} gets ${TOKEN_SHORTHANDS[block.kind]}.`;
-    case 'none':
-      return `The GITHUB_TOKEN of ${whose} gets ${TOKEN_SHORTHANDS['{}']}.`;
-    case 'scopes': {
-      const granted = block.scopes.filter((s) => TOKEN_SCOPES[s.scope] && (scopeLevels(TOKEN_SCOPES[s.scope]!) as string[]).includes(s.level)).map((s) => `${s.scope}: ${s.level}`);
-      return `The GITHUB_TOKEN of ${whose} gets ${granted.length > 0 ? code(granted.join(', ')) : 'no scope'}; every scope not named is none.`;
-    }
-    case 'other':
-      return `GitHub reads this \`permissions:\` when the run starts: it is not a scope map, \`read-all\`, \`write-all\` or \`{}\`.`;
-  }
-}
-
-/** What one scope at one level lets the token do. */
-function describeScope(scope: string, level: string): string {
-  const known = TOKEN_SCOPES[scope];
-  if (!known) return `${code(scope)} is not a scope of the GITHUB_TOKEN.`;
-  if (level === 'none') return `${code(`${scope}: none`)}: no access to ${known.subject}.`;
-  const levels: string[] = scopeLevels(known);
-  if (!levels.includes(level)) return `${code(scope)} takes ${[...levels, 'none'].join(' or ')}, not ${code(level)}.`;
-  return `${code(`${scope}: ${level}`)}: ${level === 'write' ? `${known.write}${known.read ? ' (write includes read)' : ''}` : known.read}.`;
-}

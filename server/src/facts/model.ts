@@ -164,17 +164,33 @@ export interface PolicyStatement {
   notActions: ValueAt[];
   resources: ValueAt[];
   notResources: ValueAt[];
-  /** `Principal` / `principals {}`: by type (`AWS`, `Service`, `Federated`, `*`). */
+  /** `Sid` / `sid`, when written literally. */
+  sid?: string;
+  /** `Principal` / `principals {}`: by type (`AWS`, `Service`, `Federated`, `*`). Only trust and resource policies name principals. */
   principals: { type: string; values: ValueAt[] }[];
+  /** `NotPrincipal` / `not_principals {}`: every principal but these. */
+  notPrincipals: { type: string; values: ValueAt[] }[];
   conditions: PolicyCondition[];
   /** The line that opens the statement: `{`, `statement {`, `- Effect:`. */
   anchor: Span;
 }
 
-/** Who a policy document belongs to, and where that owner is declared. */
+/**
+ * Who a policy document (or a managed-policy attachment) belongs to, and where that owner is
+ * declared. The kinds:
+ * - `role-trust`: a role's trust policy (who may assume it): never a grant to the role.
+ * - `identity-policy`: what an identity may do: a role's, user's or group's inline policy, a
+ *   managed policy (`aws_iam_policy`, `AWS::IAM::ManagedPolicy`, attached or not), an IAM Identity
+ *   Center permission set's policy, a SAM function's `Policies`.
+ * - `resource-policy`: who may use a resource (S3 bucket, KMS key, SQS queue, SNS topic, ECR
+ *   repository, Lambda permission, …): its statements name principals.
+ * - `policy-document`: a document that is not yet anyone's (`data "aws_iam_policy_document"`, a
+ *   bare policy file): what it is depends on where it is used. A statement with a `Principal` is
+ *   a trust or resource policy statement, one without is an identity grant.
+ */
 export interface PolicyOwner {
-  kind: 'role-trust' | 'identity-policy' | 'policy-document';
-  /** `aws_iam_role`, `AWS::IAM::Role`, `aws_iam_policy_document`, `policy file`. */
+  kind: 'role-trust' | 'identity-policy' | 'resource-policy' | 'policy-document';
+  /** `aws_iam_role`, `AWS::IAM::Role`, `aws_iam_policy_document`, `aws_s3_bucket_policy`, `policy file`. */
   resourceType: string;
   name: string;
   /** The owner's first line: `resource "aws_iam_role" "x" {`, the logical id, `data "…" "x" {`. */
@@ -185,11 +201,130 @@ export interface PolicyOwner {
    * document data source's `json`).
    */
   roleNames?: string[];
+  /**
+   * For identity policies and attachments: the identities it grants to, as the file names them
+   * (`role = aws_iam_role.ci.name`, `Roles: [!Ref CiRole]`, the role whose `inline_policy` it is).
+   * Empty for a managed policy no attribute of its own attaches (`aws_iam_policy`: attachments,
+   * `PolicyAttachment`, name it by its ARN).
+   */
+  identities?: IdentityRef[];
+  /** For resource policies: the resource it governs, as written (`bucket = aws_s3_bucket.logs.id`, `Bucket: !Ref Logs`). */
+  target?: ValueAt;
+  /**
+   * Set when the same file uses the document only to cap what identities may do, and attaches it
+   * to no one: as a permissions boundary (`permissions_boundary = aws_iam_policy.x.arn`,
+   * `PermissionsBoundary: !Ref X`) or as an Organizations service control policy
+   * (`aws_organizations_policy`'s `content = data.aws_iam_policy_document.x.json`). A cap grants
+   * nothing: its Allow of `*` is the usual way to write one.
+   */
+  caps?: 'permissions-boundary' | 'service-control-policy';
 }
+
+/** What kind of IAM identity a policy is granted to. */
+export type IdentityKind =
+  | 'role'
+  | 'user'
+  | 'group'
+  /** An IAM Identity Center permission set (`aws_ssoadmin_permission_set`, `AWS::SSO::PermissionSet`). */
+  | 'permission-set'
+  /** The execution role SAM creates for a function or state machine (`<LogicalId>Role`). */
+  | 'sam-function';
+
+/**
+ * An identity as a policy or an attachment names it. At least one of `resource` and `value` is set.
+ */
+export interface IdentityRef {
+  kind: IdentityKind;
+  /**
+   * The identity's resource as the workspace addresses it: a Terraform address (`aws_iam_role.ci`)
+   * or a CloudFormation logical id (`CiRole`); absent when the file names it only by a literal IAM
+   * name (`"deploy"`) or an expression that is no resource (`var.role_name`).
+   */
+  resource?: string;
+  /** What the file writes (`aws_iam_role.ci.name`, `"deploy"`, `!Ref CiRole`); absent when the policy is written inside the identity itself. */
+  value?: ValueAt;
+}
+
+/**
+ * Where a document's statements are when they are not written where it is used: Terraform's
+ * `policy = data.aws_iam_policy_document.x.json`, `local.policy`, `file("policy.json")`. A file's
+ * analysis cannot read another file: the workspace graph follows these (a JSON file a `file()` names is
+ * analysed on its own as a bare policy, owner `policy-document`).
+ */
+export type PolicyReference =
+  /** An expression: `data.aws_iam_policy_document.x.json`, `aws_iam_policy.x.policy`, `var.policy`, `module.x.json`. */
+  | { kind: 'expression'; text: string; span: Span }
+  /**
+   * `file(PATH)` or `templatefile(PATH, vars)`. `path` is as written; `relativePath` is the path
+   * from the file's own folder when it can be told (`"${path.module}/policies/ci.json"` and
+   * `"./policies/ci.json"` both give `policies/ci.json`), absent when it is computed otherwise.
+   */
+  | { kind: 'file'; function: 'file' | 'templatefile'; path: string; relativePath?: string; span: Span };
 
 export interface PolicyDocument {
   owner: PolicyOwner;
   statements: PolicyStatement[];
+  /** Where its statements are when they are not written in place (then `statements` holds none of them). */
+  source?: PolicyReference;
+  /**
+   * `data "aws_iam_policy_document"`'s `source_policy_documents` (statements merged in, this
+   * document's own win on a shared `sid`) and `override_policy_documents` (theirs win), and the
+   * older `source_json` / `override_json`: documents merged into this one, in order. Literal ones
+   * (`jsonencode({...})`) have their statements read into `statements` too.
+   */
+  merges?: { how: 'source' | 'override'; from: PolicyReference }[];
+}
+
+/**
+ * A managed policy attached to an identity by ARN: Terraform's `aws_iam_role_policy_attachment`
+ * (and `_user_`, `_group_`), `aws_iam_policy_attachment`, `aws_iam_*_policy_attachments_exclusive`,
+ * a role's `managed_policy_arns`, `aws_ssoadmin_managed_policy_attachment`; CloudFormation's
+ * `ManagedPolicyArns` of a role, user or group and a permission set's `ManagedPolicies`; SAM's
+ * `Policies` (a managed policy name, or a SAM policy template).
+ */
+export interface PolicyAttachment {
+  /** The attaching resource (the attachment, or the identity whose attribute lists the ARN) and whom it grants to. */
+  owner: PolicyOwner;
+  /**
+   * The policy as written: a literal ARN, `arn:${AWS::Partition}:iam::aws:policy/X`,
+   * `aws_iam_policy.x.arn`, `data.aws_iam_policy.x.arn`, `!Ref CiPolicy`, a SAM managed policy
+   * name (`AmazonS3FullAccess`) or policy template name (`S3ReadPolicy`). `computed` when it is
+   * not a literal. Its span is where a finding about the attachment starts.
+   */
+  policyArn: ValueAt;
+  /**
+   * The AWS managed policy it attaches, when the file says which: the ARN's path and name
+   * (`arn:aws:iam::aws:policy/job-function/ViewOnlyAccess` → `{ path: 'job-function/', name:
+   * 'ViewOnlyAccess' }`), a SAM managed policy name, or a `data "aws_iam_policy"` lookup of the
+   * same file by name or ARN. What it grants is `iam/managed-policies.ts`'s.
+   */
+  managedPolicy?: { name: string; path: string };
+  /**
+   * The policy resource of the workspace `policyArn` names, to join with the `PolicyDocument` it
+   * owns: a Terraform address (`aws_iam_policy.ci`, whose document's owner is `aws_iam_policy`
+   * `ci`) or a CloudFormation logical id (`CiPolicy`). Absent for literal ARNs and other values.
+   */
+  policyResource?: string;
+  /** When `managedPolicy` was found through a `data "aws_iam_policy"` lookup: the lookup's `name` or `arn` value. */
+  via?: ValueAt;
+  /** A SAM policy template (`S3ReadPolicy: { BucketName: … }`), by name: `policyArn` is its key. */
+  samPolicyTemplate?: string;
+  /** The attachment resource, or the list item. */
+  span: Span;
+}
+
+/**
+ * `data "aws_iam_policy" "x"`: a lookup of an existing policy by `name` or `arn`. It grants nothing
+ * by itself; an attachment that names `data.aws_iam_policy.x.arn` in another file is resolved with
+ * it by the workspace graph (in the same file, by the reader: `PolicyAttachment.managedPolicy`).
+ */
+export interface PolicyLookup {
+  /** The data source's address: `data.aws_iam_policy.x`. */
+  address: string;
+  /** Its `name` or `arn` (or `path_prefix` aside), as written. */
+  policy: ValueAt;
+  managedPolicy?: { name: string; path: string };
+  anchor: Span;
 }
 
 /** OIDC issuers Keyless knows the subject format of. */
@@ -381,6 +516,96 @@ export interface ProjectedToken {
 }
 
 /**
+ * One rule of a Kubernetes Role or ClusterRole, every list with the span of each value as written
+ * (`"*"` quotes included): a finding about a wildcard or a risky verb lands on that value.
+ */
+export interface RbacRule {
+  apiGroups: ValueAt[];
+  /** Resources as written, subresources included (`pods/exec`). */
+  resources: ValueAt[];
+  resourceNames: ValueAt[];
+  verbs: ValueAt[];
+  nonResourceURLs: ValueAt[];
+  /** The rule's first line (`- apiGroups: [""]`), where a statement about the whole rule starts. */
+  anchor: Span;
+  /** The whole rule, for hovers. */
+  span: Span;
+}
+
+/** A Kubernetes `Role` (namespaced) or `ClusterRole` (cluster-wide, or per namespace through a RoleBinding). */
+export interface RbacRole {
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+  /** `metadata.namespace`; absent when the manifest leaves it to `kubectl apply -n`. */
+  namespace?: string;
+  /** The object's first line. */
+  anchor: Span;
+  /** `metadata.labels` written as literal strings: what aggregation selects on. */
+  labels: Record<string, string>;
+  rules: RbacRule[];
+  /**
+   * A ClusterRole's `aggregationRule.clusterRoleSelectors[].matchLabels`: the controller fills its
+   * rules with those of every ClusterRole whose labels match one selector. Absent when it has none.
+   */
+  aggregationSelectors?: Record<string, string>[];
+}
+
+/** Who a binding grants its role to: `User`, `Group` or `ServiceAccount`, by name. */
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** A Kubernetes `RoleBinding` or `ClusterRoleBinding`. */
+export interface RbacBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  name: string;
+  namespace?: string;
+  anchor: Span;
+  /** `roleRef`: the role's kind (`Role`, `ClusterRole`) and its name, with where the name is written. */
+  roleRef: { kind: string; name: ValueAt };
+  subjects: RbacSubject[];
+}
+
+/** A Kubernetes `ServiceAccount` object. */
+export interface KubeServiceAccount {
+  name: string;
+  namespace?: string;
+  anchor: Span;
+  /** `automountServiceAccountToken` as written (`true`, `false`), when it is. */
+  automountToken?: ValueAt;
+  /** The annotations it carries that federate it with a cloud identity (`eks.amazonaws.com/role-arn`, …). */
+  workloadIdentity: string[];
+}
+
+/**
+ * The pod a Kubernetes workload runs (a Pod, or the pod template of a Deployment, StatefulSet,
+ * DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or PodTemplate): which service
+ * account it runs as, and whether it mounts that account's token.
+ */
+export interface WorkloadPod {
+  /** `Deployment/web`. */
+  workload: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+  /** The pod spec's key on its line (`spec:` of a Pod, `template.spec`'s `spec:`): where findings about the pod start. */
+  anchor: Span;
+  /** `serviceAccountName`, else the deprecated `serviceAccount`; absent when the pod names none (it runs as `default`). */
+  serviceAccountName?: ValueAt;
+  /** `automountServiceAccountToken` of the pod spec as written, when it is. */
+  automountToken?: ValueAt;
+  /**
+   * What in the pod itself shows it uses its service-account token (a container that mounts the
+   * token's path, runs `kubectl`, a workload-identity label), in words; empty when nothing does.
+   */
+  tokenUses: string[];
+  /** The pod spec as read, for the dialect's fixers; opaque to rules. */
+  syntax?: unknown;
+}
+
+/**
  * An identity provider an IaC file declares for federation: an AWS IAM OIDC provider, or a GCP
  * workload identity pool. Fixes that write a trust reuse one rather than declare a second (AWS
  * allows one provider per issuer and account).
@@ -489,6 +714,10 @@ export interface Facts {
   /** Literal and minted credentials; referenced ones live on their Authentication. */
   credentials: Credential[];
   policies: PolicyDocument[];
+  /** Managed policies attached by ARN (AWS): `policies` holds the documents written in the file. */
+  policyAttachments: PolicyAttachment[];
+  /** `data "aws_iam_policy"` lookups (Terraform), to resolve attachments across files. */
+  policyLookups: PolicyLookup[];
   trusts: Trust[];
   identities: Identity[];
   /** GCP IAM grants and Azure role assignments. */
@@ -502,10 +731,18 @@ export interface Facts {
   secretUses: SecretUse[];
   /** GitHub Actions workflows: their GITHUB_TOKEN permissions (`workflow-permissions`, the hover). */
   githubTokenPermissions: WorkflowTokenPermissions[];
+  /** Kubernetes RBAC: Roles and ClusterRoles, their bindings, ServiceAccounts, and the pods workloads run. */
+  rbacRoles: RbacRole[];
+  rbacBindings: RbacBinding[];
+  kubeServiceAccounts: KubeServiceAccount[];
+  workloadPods: WorkloadPod[];
 }
 
 export function emptyFacts(): Facts {
-  return { authentications: [], credentials: [], policies: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [], oidcProviders: [], declarations: [], ciJobs: [], secretUses: [], githubTokenPermissions: [] };
+  return {
+    authentications: [], credentials: [], policies: [], policyAttachments: [], policyLookups: [], trusts: [], identities: [], roleGrants: [], customRoles: [], projectedTokens: [],
+    oidcProviders: [], declarations: [], ciJobs: [], secretUses: [], githubTokenPermissions: [], rbacRoles: [], rbacBindings: [], kubeServiceAccounts: [], workloadPods: [],
+  };
 }
 
 /** Adds `more` to `facts`, list by list. */

@@ -1,4 +1,5 @@
 import { adminAccess } from './admin-access';
+import { defaultServiceAccount } from './default-service-account';
 import { hardcodedSecret } from './hardcoded-secret';
 import { longLivedKey } from './long-lived-key';
 import { longSession } from './long-session';
@@ -8,7 +9,9 @@ import { oidcTrustUnscoped } from './oidc-trust-unscoped';
 import { podStaticCloudCredentials } from './pod-static-cloud-credentials';
 import { privilegeEscalation } from './privilege-escalation';
 import { providerStaticCredentials } from './provider-static-credentials';
+import { rbacWildcard } from './rbac-wildcard';
 import type { Rule } from './rule';
+import { saTokenAutomount } from './sa-token-automount';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
@@ -36,7 +39,10 @@ export const RULES: readonly Rule[] = [
   wildcardAction,
   wildcardResource,
   privilegeEscalation,
+  rbacWildcard,
   workflowPermissions,
+  saTokenAutomount,
+  defaultServiceAccount,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -26,3 +26,8 @@ export function credentialList(credentials: readonly Credential[]): string {
   const names = credentials.map((c) => (c.origin === 'reference' ? c.name : c.origin === 'minted' ? c.resourceType : c.label));
   return [...new Set(names)].join(', ');
 }
+
+/** Text set as code in Markdown messages and hovers. */
+export function code(text: string): string {
+  return `\`${text}\``;
+}

@@ -1,8 +1,23 @@
-import type { Authentication, Cloud, Credential, Facts, ProjectedToken, ReferencedCredential, SecretKind, SecretUse } from '../../facts/model';
+import type {
+  Authentication,
+  Cloud,
+  Credential,
+  Facts,
+  KubeServiceAccount,
+  ProjectedToken,
+  RbacBinding,
+  RbacRole,
+  ReferencedCredential,
+  SecretKind,
+  SecretUse,
+  ValueAt,
+  WorkloadPod,
+} from '../../facts/model';
 import { scanDecodedValue } from '../../secrets/scan';
-import { deref, get, isMap, isScalar, itemsOf, pairsOf, str, type DataNode } from '../../syntax/tree';
+import { deref, get, getPair, getPath, isMap, isScalar, itemsOf, pairsOf, str, type DataNode, type MapNode, type Pair } from '../../syntax/tree';
 import { pairAnchor } from '../locate';
 import { readSecret, readWorkload, type Container, type KubeObject, type SecretObject, type Workload } from './model';
+import { readRbacBinding, readRbacRole } from './rbac';
 
 /**
  * Environment variables that hand a workload long-lived cloud keys. Unlike in CI, a literal value
@@ -38,13 +53,100 @@ export function kubernetesFacts(objects: readonly KubeObject[], text: string): P
   }
   const authentications: Authentication[] = [];
   const projectedTokens: ProjectedToken[] = [];
+  const workloadPods: WorkloadPod[] = [];
+  const rbacRoles: RbacRole[] = [];
+  const rbacBindings: RbacBinding[] = [];
+  const kubeServiceAccounts: KubeServiceAccount[] = [];
   for (const object of objects) {
+    const role = readRbacRole(object, text);
+    if (role) rbacRoles.push(role);
+    const binding = readRbacBinding(object);
+    if (binding) rbacBindings.push(binding);
+    const account = readServiceAccount(object);
+    if (account) kubeServiceAccounts.push(account);
     const workload = readWorkload(object, text);
     if (!workload) continue;
     for (const container of workload.containers) authentications.push(...containerAuthentications(workload, container, secrets, text));
     for (const expiration of workload.projectedTokenExpirations) projectedTokens.push({ workload: `${workload.kind}/${workload.name}`, expirationSeconds: expiration });
+    workloadPods.push(workloadPod(workload, text));
   }
-  return { authentications, credentials, projectedTokens };
+  return { authentications, credentials, projectedTokens, workloadPods, rbacRoles, rbacBindings, kubeServiceAccounts };
+}
+
+/** Annotations that federate a service account with a cloud identity: IRSA, GKE Workload Identity, Azure Workload Identity. */
+const WORKLOAD_IDENTITY_ANNOTATIONS = ['eks.amazonaws.com/role-arn', 'iam.gke.io/gcp-service-account', 'azure.workload.identity/client-id'];
+
+function readServiceAccount(object: KubeObject): KubeServiceAccount | null {
+  if (object.kind !== 'ServiceAccount' || object.apiVersion !== 'v1') return null;
+  const annotations = getPath(object.node, ['metadata', 'annotations']);
+  const automountToken = scalarAt(getPair(object.node, 'automountServiceAccountToken'));
+  return {
+    name: object.name,
+    ...(object.namespace !== undefined ? { namespace: object.namespace } : {}),
+    anchor: object.firstLine,
+    ...(automountToken ? { automountToken } : {}),
+    workloadIdentity: WORKLOAD_IDENTITY_ANNOTATIONS.filter((key) => getPair(annotations, key) !== undefined),
+  };
+}
+
+/** Where a pod finds its service-account token when it is mounted. */
+const TOKEN_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * Images whose whole job is to call the Kubernetes API with the pod's token: kubectl and Helm
+ * images (`bitnami/kubectl`, `registry.k8s.io/kubectl`, `rancher/kubectl`, `alpine/k8s`,
+ * `alpine/helm`, `dtzar/helm-kubectl`, `lachlanevenson/k8s-kubectl`), by the image's last path
+ * segment without its tag or digest.
+ */
+const API_CLIENT_IMAGES = new Set(['kubectl', 'k8s-kubectl', 'helm-kubectl', 'helm', 'k8s']);
+/** `kubectl` or `helm` as a command word, also inside a `sh -c` script. */
+const API_CLIENT_COMMAND = /(?:^|[\s;&|(/'"`])(?:kubectl|helm)(?=\s|$|;)/;
+
+/** The pod of a workload: its service account, its token mount, and what shows it uses the token. */
+function workloadPod(workload: Workload, text: string): WorkloadPod {
+  const serviceAccountName = scalarAt(getPair(workload.podSpec, 'serviceAccountName')) ?? scalarAt(getPair(workload.podSpec, 'serviceAccount'));
+  const automountToken = scalarAt(getPair(workload.podSpec, 'automountServiceAccountToken'));
+  const tokenUses: string[] = [];
+  for (const container of workload.containers) {
+    const who = `container "${container.name}"`;
+    if (container.volumeMounts.some((mount) => mount.mountPath.replace(/\/+$/, '') === TOKEN_MOUNT_PATH)) tokenUses.push(`${who} mounts the token's path itself`);
+    const image = container.image?.split('@')[0]?.split('/').pop()?.split(':')[0];
+    if (image && API_CLIENT_IMAGES.has(image)) tokenUses.push(`${who} runs ${image === 'k8s' || image.includes('kubectl') ? 'a kubectl' : 'a Helm'} image`);
+    else if (container.commandWords.some((word) => API_CLIENT_COMMAND.test(word))) tokenUses.push(`${who} runs kubectl or helm`);
+  }
+  if (str(getPath(workload.podMetadata, ['labels', 'azure.workload.identity/use'])) === 'true') tokenUses.push('it uses Azure Workload Identity (`azure.workload.identity/use`)');
+  return {
+    workload: `${workload.kind}/${workload.name}`,
+    kind: workload.kind,
+    name: workload.name,
+    ...(workload.namespace !== undefined ? { namespace: workload.namespace } : {}),
+    anchor: pairAnchor(workload.podSpecPair, text),
+    ...(serviceAccountName ? { serviceAccountName } : {}),
+    ...(automountToken ? { automountToken } : {}),
+    tokenUses,
+    syntax: { kind: 'kubernetes-pod', object: workload.node, podSpec: workload.podSpec, podSpecPair: workload.podSpecPair } satisfies PodSite,
+  };
+}
+
+/**
+ * A pod spec as the dialect read it, for the fixers that edit it: the object it belongs to (a
+ * document's root, or an item of a `kind: List`), the PodSpec map and its `spec:` pair.
+ */
+export interface PodSite {
+  kind: 'kubernetes-pod';
+  object: MapNode;
+  podSpec: MapNode;
+  podSpecPair: Pair;
+}
+
+export function isPodSite(value: unknown): value is PodSite {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'kubernetes-pod';
+}
+
+/** A scalar pair's value with its span, its text as the data tree reads it (`true`, `default`). */
+function scalarAt(pair: Pair | undefined): ValueAt | undefined {
+  const value = deref(pair?.value);
+  return isScalar(value) && value.value !== null ? { value: String(value.value), span: value.span } : undefined;
 }
 
 function containerAuthentications(workload: Workload, container: Container, secrets: Map<string, SecretObject>, text: string): Authentication[] {

@@ -22,6 +22,8 @@ export interface Workload extends KubeObject {
   /** The `spec:` pair whose value is the PodSpec. */
   podSpecPair: Pair;
   podSpec: MapNode;
+  /** The pod's `metadata:` (the object's own for a Pod, its template's otherwise), when written. */
+  podMetadata: DataNode | null;
   containers: Container[];
   volumes: Volume[];
   /** `expirationSeconds` of projected service-account tokens in its volumes. */
@@ -31,6 +33,9 @@ export interface Workload extends KubeObject {
 export interface Container {
   node: MapNode;
   name: string;
+  image: string | undefined;
+  /** The words of its `command:` and `args:`, as written. */
+  commandWords: string[];
   env: EnvVar[];
   envFrom: EnvFromSource[];
   volumeMounts: VolumeMount[];
@@ -116,7 +121,8 @@ export function readWorkload(object: KubeObject, text: string): Workload | null 
       if (isScalar(expiration) && expiration.value !== null) projectedTokenExpirations.push({ value: String(expiration.value), span: expiration.span });
     }
   }
-  return { ...object, podSpecPair, podSpec, containers, volumes, projectedTokenExpirations };
+  const podMetadata = path.length === 1 ? get(object.node, 'metadata') : get(parent, 'metadata');
+  return { ...object, podSpecPair, podSpec, podMetadata, containers, volumes, projectedTokenExpirations };
 }
 
 function readContainer(node: DataNode, text: string): Container | null {
@@ -149,7 +155,8 @@ function readContainer(node: DataNode, text: string): Container | null {
     const mountPath = str(get(item, 'mountPath'));
     if (namePair && name && mountPath) volumeMounts.push({ name, mountPath, namePair });
   }
-  return { node: map, name: str(get(map, 'name')) ?? '', env, envFrom, volumeMounts };
+  const commandWords = ['command', 'args'].flatMap((key) => itemsOf(get(map, key)).map((word) => str(word)).filter((word): word is string => word !== undefined));
+  return { node: map, name: str(get(map, 'name')) ?? '', image: str(get(map, 'image')), commandWords, env, envFrom, volumeMounts };
 }
 
 function readVolume(node: DataNode): Volume | null {

@@ -1,18 +1,89 @@
-import type { Declaration, Facts, GcpProviderTrust, Identity, OidcProvider, PolicyDocument, PolicyOwner, Trust, ValueAt } from '../../facts/model';
+import type { Declaration, Facts, GcpProviderTrust, IdentityKind, IdentityRef, Identity, OidcProvider, PolicyAttachment, PolicyDocument, PolicyLookup, PolicyOwner, PolicyReference, Trust, ValueAt } from '../../facts/model';
+import { parseManagedPolicyArn } from '../../iam/managed-policies';
 import { issuerOf, webIdentityTrusts } from '../../iam/trust';
-import { readPolicyDocument, readPolicyDocumentBlock } from '../iam-policy/policy-document';
+import { LAMBDA_PERMISSION_CONDITIONS, lambdaPermissionStatement, policyReference, readPolicyDocument, readPolicyDocumentBlock } from '../iam-policy/policy-document';
 import { fromTfExpr } from '../iam-policy/policy-value';
+import type { Span } from '../../core/text';
 import { literalString, type TerraformFile, type TfBlock, type TfExpr } from './model';
 import { terraformDeclarations } from './declarations';
 
 /**
  * IAM in Terraform: roles with their trust policies and session limits, policy documents (inline
- * `jsonencode`, heredocs, `aws_iam_policy_document` data sources), and the federation resources
- * of Google Cloud and Azure.
+ * `jsonencode`, heredocs, `aws_iam_policy_document` data sources, `file()`), who each belongs to,
+ * managed policies attached by ARN, resource policies, and the federation resources of Google
+ * Cloud and Azure.
  */
 
-/** Resources whose `policy` attribute is an identity policy. */
-const POLICY_RESOURCES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy']);
+/** Resources whose attribute is an identity policy, and the attribute that names whom it grants to. */
+const IDENTITY_POLICY_RESOURCES: ReadonlyMap<string, { policy: string; identity?: IdentityAttribute }> = tableOf({
+  aws_iam_policy: { policy: 'policy' },
+  aws_iam_role_policy: { policy: 'policy', identity: { attribute: 'role', kind: 'role' } },
+  aws_iam_user_policy: { policy: 'policy', identity: { attribute: 'user', kind: 'user' } },
+  aws_iam_group_policy: { policy: 'policy', identity: { attribute: 'group', kind: 'group' } },
+  aws_ssoadmin_permission_set_inline_policy: { policy: 'inline_policy', identity: { attribute: 'permission_set_arn', kind: 'permission-set' } },
+});
+
+/** A table keyed by resource type, as a Map: a type named `constructor` finds nothing. */
+function tableOf<T>(rows: Record<string, T>): ReadonlyMap<string, T> {
+  return new Map(Object.entries(rows));
+}
+
+interface IdentityAttribute {
+  attribute: string;
+  kind: IdentityKind;
+}
+
+/** Resources that attach managed policies by ARN: the attribute holding the ARN (or a list of them), and those naming whom. */
+const ATTACHMENT_RESOURCES: ReadonlyMap<string, { arns: string; identities: readonly IdentityAttribute[] }> = tableOf({
+  aws_iam_role_policy_attachment: { arns: 'policy_arn', identities: [{ attribute: 'role', kind: 'role' }] },
+  aws_iam_user_policy_attachment: { arns: 'policy_arn', identities: [{ attribute: 'user', kind: 'user' }] },
+  aws_iam_group_policy_attachment: { arns: 'policy_arn', identities: [{ attribute: 'group', kind: 'group' }] },
+  aws_iam_policy_attachment: {
+    arns: 'policy_arn',
+    identities: [
+      { attribute: 'roles', kind: 'role' },
+      { attribute: 'users', kind: 'user' },
+      { attribute: 'groups', kind: 'group' },
+    ],
+  },
+  aws_iam_role_policy_attachments_exclusive: { arns: 'policy_arns', identities: [{ attribute: 'role_name', kind: 'role' }] },
+  aws_iam_user_policy_attachments_exclusive: { arns: 'policy_arns', identities: [{ attribute: 'user_name', kind: 'user' }] },
+  aws_iam_group_policy_attachments_exclusive: { arns: 'policy_arns', identities: [{ attribute: 'group_name', kind: 'group' }] },
+  aws_ssoadmin_managed_policy_attachment: { arns: 'managed_policy_arn', identities: [{ attribute: 'permission_set_arn', kind: 'permission-set' }] },
+});
+
+/**
+ * Resources that carry a resource policy: the attribute holding it, and the one naming the
+ * resource it governs (absent when the policy is an attribute of the resource itself). From the
+ * AWS provider's documentation of each resource.
+ */
+const RESOURCE_POLICY_RESOURCES: ReadonlyMap<string, { policy: string; target?: string }> = tableOf({
+  aws_s3_bucket_policy: { policy: 'policy', target: 'bucket' },
+  aws_s3_bucket: { policy: 'policy' },
+  aws_s3control_bucket_policy: { policy: 'policy', target: 'bucket' },
+  aws_s3_access_point: { policy: 'policy' },
+  aws_kms_key: { policy: 'policy' },
+  aws_kms_key_policy: { policy: 'policy', target: 'key_id' },
+  aws_sqs_queue: { policy: 'policy' },
+  aws_sqs_queue_policy: { policy: 'policy', target: 'queue_url' },
+  aws_sns_topic: { policy: 'policy' },
+  aws_sns_topic_policy: { policy: 'policy', target: 'arn' },
+  aws_ecr_repository_policy: { policy: 'policy', target: 'repository' },
+  aws_ecr_registry_policy: { policy: 'policy' },
+  aws_secretsmanager_secret: { policy: 'policy' },
+  aws_secretsmanager_secret_policy: { policy: 'policy', target: 'secret_arn' },
+  aws_glacier_vault: { policy: 'access_policy' },
+  aws_elasticsearch_domain: { policy: 'access_policies' },
+  aws_elasticsearch_domain_policy: { policy: 'access_policies', target: 'domain_name' },
+  aws_opensearch_domain: { policy: 'access_policies' },
+  aws_opensearch_domain_policy: { policy: 'access_policies', target: 'domain_name' },
+  aws_efs_file_system_policy: { policy: 'policy', target: 'file_system_id' },
+  aws_backup_vault_policy: { policy: 'policy', target: 'backup_vault_name' },
+  aws_cloudwatch_log_resource_policy: { policy: 'policy_document' },
+  aws_api_gateway_rest_api: { policy: 'policy' },
+  aws_api_gateway_rest_api_policy: { policy: 'policy', target: 'rest_api_id' },
+  aws_glue_resource_policy: { policy: 'policy' },
+});
 
 const AZURE_FEDERATED_CREDENTIALS = new Set([
   'azuread_application_federated_identity_credential',
@@ -21,6 +92,12 @@ const AZURE_FEDERATED_CREDENTIALS = new Set([
 
 export function terraformIamFacts(file: TerraformFile, text: string): Partial<Facts> {
   const policies: PolicyDocument[] = [];
+  const policyAttachments: PolicyAttachment[] = [];
+  const policyLookups = managedPolicyLookups(file);
+  const lookupsByAddress = new Map(policyLookups.map((l) => [l.address, l]));
+  const attach = (owner: PolicyOwner, expr: TfExpr, span: Span): void => {
+    for (const item of expr.kind === 'tuple' ? expr.items : [expr]) policyAttachments.push(attachment(owner, item, item === expr ? span : item.span, lookupsByAddress));
+  };
   const identities: Identity[] = [];
   const trusts: Trust[] = [];
   const oidcProviders: OidcProvider[] = [];
@@ -34,18 +111,21 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
   for (const block of file.blocks) {
     const [type = '', name = ''] = block.labels;
     if (block.type === 'data' && type === 'aws_iam_policy_document') {
-      policies.push(readPolicyDocumentBlock(block, owner('policy-document', type, name, block)));
+      policies.push(readPolicyDocumentBlock(block, owner('policy-document', type, name, block), text));
       continue;
     }
     if (block.type !== 'resource') continue;
     if (type === 'aws_iam_role') {
       const trustPolicy = block.attribute('assume_role_policy')?.value;
       const literalName = literalString(block.attribute('name')?.value);
-      if (trustPolicy) policies.push(readPolicyDocument(fromTfExpr(trustPolicy), { ...owner('role-trust', type, name, block), ...(literalName ? { roleNames: [literalName] } : {}) }, text, policyForm(trustPolicy)));
+      if (trustPolicy) policies.push(documentOf(trustPolicy, { ...owner('role-trust', type, name, block), ...(literalName ? { roleNames: [literalName] } : {}) }, text));
+      const self = { ...owner('identity-policy', type, name, block), identities: [{ kind: 'role', resource: `${type}.${name}` } satisfies IdentityRef] };
       for (const inline of block.blocks('inline_policy')) {
         const policy = inline.attribute('policy')?.value;
-        if (policy) policies.push(readPolicyDocument(fromTfExpr(policy), owner('identity-policy', type, name, block), text, policyForm(policy)));
+        if (policy) policies.push(documentOf(policy, self, text));
       }
+      const managed = block.attribute('managed_policy_arns');
+      if (managed) attach(self, managed.value, managed.span);
       const duration = block.attribute('max_session_duration')?.value;
       const roleName = literalString(block.attribute('name')?.value);
       const rolePath = literalString(block.attribute('path')?.value);
@@ -60,9 +140,21 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
         ...(rolePath && rolePath !== '/' ? { rolePath } : {}),
         ...(trustPolicy?.kind === 'reference' ? { trustPolicyRef: trustPolicy.text } : {}),
       });
-    } else if (POLICY_RESOURCES.has(type)) {
-      const policy = block.attribute('policy')?.value;
-      if (policy) policies.push(readPolicyDocument(fromTfExpr(policy), owner('identity-policy', type, name, block), text, policyForm(policy)));
+    } else if (IDENTITY_POLICY_RESOURCES.has(type)) {
+      const { policy: attribute, identity } = IDENTITY_POLICY_RESOURCES.get(type)!;
+      const policy = block.attribute(attribute)?.value;
+      if (policy) policies.push(documentOf(policy, { ...owner('identity-policy', type, name, block), identities: identity ? identityRefs(block, [identity]) : [] }, text));
+    } else if (ATTACHMENT_RESOURCES.has(type)) {
+      const { arns, identities } = ATTACHMENT_RESOURCES.get(type)!;
+      const value = block.attribute(arns)?.value;
+      if (value) attach({ ...owner('identity-policy', type, name, block), identities: identityRefs(block, identities) }, value, block.span);
+    } else if (RESOURCE_POLICY_RESOURCES.has(type)) {
+      const { policy: attribute, target } = RESOURCE_POLICY_RESOURCES.get(type)!;
+      const policy = block.attribute(attribute)?.value;
+      const targetValue = target ? block.attribute(target)?.value : undefined;
+      if (policy) policies.push(documentOf(policy, { ...owner('resource-policy', type, name, block), ...(targetValue ? { target: valueAt(targetValue) } : {}) }, text));
+    } else if (type === 'aws_lambda_permission') {
+      policies.push(lambdaPermission(block, name));
     } else if (type === 'aws_iam_openid_connect_provider') {
       const url = literalString(block.attribute('url')?.value);
       const clients = block.attribute('client_id_list')?.value;
@@ -105,9 +197,135 @@ export function terraformIamFacts(file: TerraformFile, text: string): Partial<Fa
     const names = identities.filter((i) => i.trustPolicyRef === reference && i.roleName).map((i) => i.roleName!);
     if (names.length > 0) policy.owner.roleNames = names;
   }
+  markCaps(file, policies, policyAttachments);
   for (const policy of policies) trusts.push(...webIdentityTrusts(policy, resolveProviderHost));
   for (const block of file.blocks) TERRAFORM_FILES.set(block, file);
-  return { policies, identities, trusts, oidcProviders };
+  return { policies, policyAttachments, policyLookups, identities, trusts, oidcProviders };
+}
+
+/**
+ * The documents this file uses only as caps: the policies its roles and users name as
+ * `permissions_boundary`, the data sources its `aws_organizations_policy` blocks take `content`
+ * from, and the data source a capped policy takes its `policy` from when nothing else of the file
+ * uses it; never those it also attaches.
+ */
+function markCaps(file: TerraformFile, policies: readonly PolicyDocument[], attachments: readonly PolicyAttachment[]): void {
+  const caps = new Map<string, NonNullable<PolicyOwner['caps']>>();
+  for (const block of file.blocks) {
+    if (block.type !== 'resource') continue;
+    const [type] = block.labels;
+    const boundary = type === 'aws_iam_role' || type === 'aws_iam_user' ? block.attribute('permissions_boundary')?.value : undefined;
+    const boundaryAddress = boundary ? resourceAddress(boundary) : undefined;
+    if (boundaryAddress?.startsWith('aws_iam_policy.')) caps.set(boundaryAddress, 'permissions-boundary');
+    const content = type === 'aws_organizations_policy' ? block.attribute('content')?.value : undefined;
+    const scp = content ? dataDocumentOf(policyReference(content)) : undefined;
+    if (scp) caps.set(scp, 'service-control-policy');
+  }
+  if (caps.size === 0) return;
+  for (const attachment of attachments) if (attachment.policyResource) caps.delete(attachment.policyResource);
+  const addressOf = (policy: PolicyDocument): string => (policy.owner.kind === 'policy-document' ? `data.${policy.owner.resourceType}.${policy.owner.name}` : `${policy.owner.resourceType}.${policy.owner.name}`);
+  // A capped policy's data source is a cap too, unless a document that is no cap uses it as well.
+  const users = new Map<string, PolicyDocument[]>();
+  for (const policy of policies) {
+    const source = dataDocumentOf(policy.source);
+    if (source) users.set(source, [...(users.get(source) ?? []), policy]);
+  }
+  for (const [source, using] of users) {
+    const cap = caps.get(addressOf(using[0]!));
+    if (cap && !caps.has(source) && using.every((p) => caps.get(addressOf(p)) === cap)) caps.set(source, cap);
+  }
+  for (const policy of policies) {
+    if (policy.owner.resourceType !== 'aws_iam_policy' && policy.owner.resourceType !== 'aws_iam_policy_document') continue;
+    const cap = caps.get(addressOf(policy));
+    if (cap) policy.owner.caps = cap;
+  }
+}
+
+/** `data.aws_iam_policy_document.x` when a reference is that data source's `json`. */
+function dataDocumentOf(reference: PolicyReference | undefined): string | undefined {
+  return reference?.kind === 'expression' ? /^(data\.aws_iam_policy_document\.[\w-]+)\.json$/.exec(reference.text)?.[1] : undefined;
+}
+
+/** A policy attribute's document: read in place, or where its statements are (`data.….json`, `file(…)`). */
+function documentOf(expr: TfExpr, owner: PolicyOwner, text: string): PolicyDocument {
+  const source = policyReference(expr);
+  return source ? { owner, statements: [], source } : readPolicyDocument(fromTfExpr(expr), owner, text, policyForm(expr));
+}
+
+/** The identities the attributes of a block name (`role = aws_iam_role.ci.name`, `roles = [...]`). */
+function identityRefs(block: TfBlock, attributes: readonly IdentityAttribute[]): IdentityRef[] {
+  const refs: IdentityRef[] = [];
+  for (const { attribute, kind } of attributes) {
+    const value = block.attribute(attribute)?.value;
+    for (const item of value?.kind === 'tuple' ? value.items : value ? [value] : []) {
+      const resource = resourceAddress(item);
+      refs.push({ kind, value: valueAt(item), ...(resource ? { resource } : {}) });
+    }
+  }
+  return refs;
+}
+
+/**
+ * The resource an expression names: `aws_iam_role.ci.name` and `"${aws_iam_role.ci.name}"` →
+ * `aws_iam_role.ci`, `data.aws_iam_role.ci.arn` → `data.aws_iam_role.ci`; undefined for
+ * variables, locals, module outputs and literals.
+ */
+export function resourceAddress(expr: TfExpr): string | undefined {
+  const text = expr.kind === 'reference' ? expr.text : expr.kind === 'string' && expr.template ? /^\$\{([^{}]*)\}$/.exec(expr.value.trim())?.[1]?.trim() : undefined;
+  const match = text ? /^(data\.)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?(?:\.|$)/.exec(text) : null;
+  if (!match || (!match[1] && RESERVED_ROOTS.has(match[2]!))) return undefined;
+  return `${match[1] ?? ''}${match[2]}.${match[3]}`;
+}
+
+/** Roots of a Terraform reference that are no resource. */
+const RESERVED_ROOTS = new Set(['var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self']);
+
+/** One ARN of an attachment, with the AWS managed policy it names when the file says which. */
+function attachment(owner: PolicyOwner, expr: TfExpr, span: Span, lookups: ReadonlyMap<string, PolicyLookup>): PolicyAttachment {
+  const policyArn = valueAt(expr);
+  const address = resourceAddress(expr);
+  const lookup = address ? lookups.get(address) : undefined;
+  const named = expr.kind === 'string' ? parseManagedPolicyArn(expr.value) : undefined;
+  const managedPolicy = named ?? lookup?.managedPolicy;
+  return {
+    owner,
+    policyArn,
+    ...(managedPolicy ? { managedPolicy } : {}),
+    ...(address && !lookup ? { policyResource: address } : {}),
+    ...(!named && lookup?.managedPolicy ? { via: lookup.policy } : {}),
+    span,
+  };
+}
+
+/** `data "aws_iam_policy" "x" { name = "…" }` or `{ arn = "…" }`: which policy `data.aws_iam_policy.x.arn` is. */
+function managedPolicyLookups(file: TerraformFile): PolicyLookup[] {
+  const lookups: PolicyLookup[] = [];
+  for (const block of file.blocks) {
+    if (block.type !== 'data' || block.labels[0] !== 'aws_iam_policy') continue;
+    const arn = block.attribute('arn')?.value;
+    const name = block.attribute('name')?.value;
+    const policy = arn ?? name;
+    if (!policy) continue;
+    const literal = literalString(policy);
+    const managedPolicy = literal === undefined ? undefined : policy === arn ? parseManagedPolicyArn(literal) : { name: literal, path: '' };
+    lookups.push({ address: `data.aws_iam_policy.${block.labels[1] ?? ''}`, policy: valueAt(policy), ...(managedPolicy ? { managedPolicy } : {}), anchor: block.headerSpan });
+  }
+  return lookups;
+}
+
+/** `aws_lambda_permission`: one statement of the function's resource policy. */
+function lambdaPermission(block: TfBlock, name: string): PolicyDocument {
+  const attribute = (n: string): ValueAt | undefined => {
+    const value = block.attribute(n)?.value;
+    return value ? valueAt(value) : undefined;
+  };
+  const conditions = LAMBDA_PERMISSION_CONDITIONS.flatMap(({ terraform, operator, key }) => {
+    const found = block.attribute(terraform);
+    return found ? [{ operator, ifExists: false, key, keySpan: found.nameSpan, values: [valueAt(found.value)] }] : [];
+  });
+  const functionName = attribute('function_name');
+  const statement = lambdaPermissionStatement({ principal: attribute('principal'), action: attribute('action'), functionName, conditions, anchor: block.headerSpan });
+  return { owner: { ...owner('resource-policy', 'aws_lambda_permission', name, block), ...(functionName ? { target: functionName } : {}) }, statements: [statement] };
 }
 
 /**
