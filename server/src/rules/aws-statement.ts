@@ -36,19 +36,31 @@ export interface IdentityGrant {
  * anyone's (a `data "aws_iam_policy_document"`, a bare policy file) — never a trust policy, a
  * resource policy, a permissions boundary or service control policy the file uses as a cap (they
  * grant nothing), nor a statement that names principals (a trust or resource statement, whatever
- * holds it).
+ * holds it) unless the file uses its document as an identity's policy (`policy =
+ * data.aws_iam_policy_document.x.json` in an `aws_iam_role_policy`): there IAM grants it, whatever
+ * principal it names.
  */
 export function identityAllows(facts: Facts): IdentityGrant[] {
   const grants: IdentityGrant[] = [];
+  const usedAsIdentityPolicy = new Set<string>();
+  for (const document of facts.policies) {
+    const source = document.owner.kind === 'identity-policy' && document.source?.kind === 'expression' ? DATA_DOCUMENT.exec(document.source.text.trim()) : null;
+    if (source) usedAsIdentityPolicy.add(source[1]!);
+  }
   for (const document of facts.policies) {
     if ((document.owner.kind !== 'identity-policy' && document.owner.kind !== 'policy-document') || document.owner.caps) continue;
+    const identity = document.owner.kind === 'policy-document' && document.owner.resourceType === 'aws_iam_policy_document' && usedAsIdentityPolicy.has(document.owner.name);
     for (const statement of document.statements) {
-      if (statement.effect !== 'Allow' || statement.principals.length > 0 || statement.notPrincipals.length > 0) continue;
+      if (statement.effect !== 'Allow') continue;
+      if (!identity && (statement.principals.length > 0 || statement.notPrincipals.length > 0)) continue;
       grants.push({ document, statement });
     }
   }
   return grants;
 }
+
+/** `data.aws_iam_policy_document.NAME.json`: a policy document data source's JSON, by its name. */
+const DATA_DOCUMENT = /^data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.(?:json|minified_json)$/;
 
 /**
  * The statement's `Action` or `NotAction` as the catalog takes it, written values only (a
@@ -160,7 +172,7 @@ export function policySubject(owner: PolicyOwner): string {
 export function describeGrant(catalog: AwsCatalog, summary: Readonly<GrantSummary>): { count: string; risks: string; unknown: string } {
   const levels = ACCESS_LEVELS.filter((l) => summary.byLevel[l] > 0).map((l) => `${summary.byLevel[l]} ${l}`);
   const service = summary.services.length === 1 ? (catalog.serviceName(summary.services[0]!) ?? summary.services[0]!) : `${summary.services.length} services`;
-  const count = summary.total === 0 ? 'no action' : `${summary.total} action${summary.total === 1 ? '' : 's'} of ${service} today${levels.length > 0 ? ` (${levels.join(', ')})` : ''}${summary.growsWithAws ? ', and those AWS adds later' : ''}`;
+  const count = summary.total === 0 ? 'no action today' : `${summary.total} action${summary.total === 1 ? '' : 's'} of ${service} today${levels.length > 0 ? ` (${levels.join(', ')})` : ''}${summary.growsWithAws ? ', and those AWS adds later' : ''}`;
   const risks: string[] = [];
   if (summary.escalation.length > 0) risks.push(`it can escalate its privileges (${listNames(summary.escalation.map((m) => m.id), 2)})`);
   if (summary.credentials.length > 0) risks.push(`returns credentials (${listNames(summary.credentials, 2)})`);

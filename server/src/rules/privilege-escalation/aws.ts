@@ -1,6 +1,7 @@
 import type { Facts, PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
 import { actionPattern, ESCALATION_METHODS, specAllows, statementsAllow, type ActionSpec, type AwsCatalog, type EscalationMethod } from '../../iam/catalog';
 import { actionSpec, identityAllows, isEveryResource, listNames, listValues, policySubject, statementFinding, statementReach, type AwsStatementSubject } from '../aws-statement';
+import { awsAdminAccess } from '../admin-access/aws';
 import type { RuleFinding } from '../rule';
 
 /**
@@ -22,7 +23,7 @@ import type { RuleFinding } from '../rule';
  * One finding per statement, on the action value that grants the first method (the others as
  * related locations); a Deny of the same document without a condition, on every resource, takes a
  * method away. A condition that pins resources or principals lowers it to a warning, named. Never:
- * trust and resource policies, caps (permissions boundaries, SCPs), statements naming principals.
+ * statements admin-access reports (`*` on `*`: one problem, one finding), trust and resource policies, caps (permissions boundaries, SCPs), statements naming principals.
  */
 export type AwsPrivilegeEscalation = AwsStatementSubject;
 
@@ -34,7 +35,9 @@ const IAM_METHODS: readonly { method: EscalationMethod; key: string; passRole: b
 
 export function awsPrivilegeEscalation(facts: Facts, catalog: AwsCatalog): RuleFinding<AwsPrivilegeEscalation>[] {
   const findings: RuleFinding<AwsPrivilegeEscalation>[] = [];
-  const grants = identityAllows(facts);
+  // `*` on every resource is admin-access: one problem, one finding (RULES.md).
+  const admin = new Set(awsAdminAccess(facts).flatMap((f) => (f.about.kind === 'statement' ? [f.about.statement] : [])));
+  const grants = identityAllows(facts).filter((g) => !admin.has(g.statement));
   const allowedIn = new Map<PolicyDocument, (action: string) => boolean>();
   for (const { document, statement } of grants) {
     let allowed = allowedIn.get(document);

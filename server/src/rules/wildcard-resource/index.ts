@@ -8,7 +8,8 @@ import type { Rule, RuleFinding } from '../rule';
 /**
  * wildcard-resource, two ways a policy reaches everything instead of what it names:
  * - An Allow in an identity's policy of write, tagging or permissions-management actions on
- *   `Resource: "*"` (or an ARN of wildcards only, or `NotResource`) where the action can be
+ *   `Resource: "*"` (or an ARN of wildcards only, `NotResource`, or an ARN that names every
+ *   resource of the action's types: `arn:aws:kms:*:*:*`) where the action can be
  *   scoped to resources. Never for actions with no resource types (they accept `*` alone:
  *   `ecr:GetAuthorizationToken`, `xray:PutTraceSegments`, `ec2:DescribeInstances` — the most common
  *   false positive of other scanners), never for read and list actions (RULES.md's decisions).
@@ -34,6 +35,7 @@ export const wildcardResource: Rule<AwsStatementSubject> = {
 
 /** The access levels that change something: what `Resource: "*"` should not hand out when it can be named. */
 const CHANGING = new Set(['Write', 'Tagging', 'Permissions management']);
+const LEVEL_ORDER = ['Permissions management', 'Write', 'Tagging'];
 
 function identityWildcards(facts: Facts, catalog: AwsCatalog): RuleFinding<AwsStatementSubject>[] {
   const findings: RuleFinding<AwsStatementSubject>[] = [];
@@ -47,16 +49,42 @@ function identityWildcards(facts: Facts, catalog: AwsCatalog): RuleFinding<AwsSt
 }
 
 function judgeStatement(document: PolicyDocument, statement: PolicyStatement, catalog: AwsCatalog): RuleFinding<AwsStatementSubject> | undefined {
-  const { reach, resource } = statementReach(statement);
-  if (reach !== 'every') return undefined;
-  const anchor = resource ?? statement.notResources.find((r) => !r.computed);
   const spec = actionSpec(statement);
-  if (!anchor || !spec) return undefined;
-  const scopable: CatalogAction[] = catalog.granted(spec).filter((a) => CHANGING.has(a.accessLevel) && !a.wildcardResourceOnly);
-  if (scopable.length === 0) return undefined;
+  if (!spec) return undefined;
+  const { reach, resource } = statementReach(statement);
+  // Permissions management first: the actions a reviewer most needs to see named.
+  const changing = (): CatalogAction[] =>
+    catalog
+      .granted(spec)
+      .filter((a) => CHANGING.has(a.accessLevel) && !a.wildcardResourceOnly)
+      .sort((a, b) => LEVEL_ORDER.indexOf(a.accessLevel) - LEVEL_ORDER.indexOf(b.accessLevel));
+  let anchor: ValueAt | undefined;
+  let scopable: CatalogAction[] = [];
+  let where: string;
+  if (reach === 'every') {
+    anchor = resource ?? statement.notResources.find((r) => !r.computed);
+    scopable = changing();
+    where = resource ? `on every resource (\`${resource.value}\`)` : `on every resource but ${listValues(statement.notResources)} (\`NotResource\`)`;
+  } else {
+    // An ARN that names every resource of the action's types (`arn:aws:kms:*:*:*`, `arn:aws:s3:::*`).
+    const actions = reach === 'named' ? changing() : [];
+    for (const value of statement.resources) {
+      if (value.computed || actions.length === 0) continue;
+      const every = actions.filter((a) => catalog.resourceScope(a, value.value) === 'every');
+      if (every.length > 0) {
+        anchor = value;
+        scopable = every;
+        break;
+      }
+    }
+    where = anchor ? `on every resource of ${scopable.length === 1 ? 'its type' : 'their types'} (\`${anchor.value}\`)` : '';
+  }
+  if (!anchor || scopable.length === 0) return undefined;
   const levels = [...new Set(scopable.map((a) => a.accessLevel.toLowerCase()))];
-  const where = resource ? `on every resource (\`${resource.value}\`)` : `on every resource but ${listValues(statement.notResources)} (\`NotResource\`)`;
-  const what = `${policySubject(document.owner)} allows ${scopable.length === 1 ? `${scopable[0]!.name}, a ${levels[0]} action` : `${scopable.length} ${joinWords(levels)} actions`} ${where}, where ${scopable.length === 1 ? 'it' : 'they'} could name the resources: ${listNames(scopable.map((a) => a.name))}.`;
+  const what =
+    scopable.length === 1
+      ? `${policySubject(document.owner)} allows ${scopable[0]!.name}, a ${levels[0]} action, ${where}, where it could name the resources it changes.`
+      : `${policySubject(document.owner)} allows ${scopable.length} ${joinWords(levels)} actions ${where}, where they could name the resources they change: ${listNames(scopable.map((a) => a.name))}.`;
   return statementFinding('info', document, statement, anchor, [], what, 'Narrow `Resource` to the ARNs it changes.');
 }
 
@@ -94,7 +122,7 @@ function publicFinding(document: PolicyDocument, statement: PolicyStatement, eve
   const granted = statement.notActions.length > 0 ? `every action but ${listValues(statement.notActions)}` : statement.actions.length > 0 ? listValues(statement.actions) : 'its actions';
   return {
     span: everyone.span,
-    message: `Public resource policy: ${owner} allows ${granted} to \`Principal: "*"\` — any AWS account, and anonymous callers where the service allows them — with no condition that narrows who. Name the accounts, roles or services that need it, or add a condition such as \`aws:PrincipalOrgID\` or \`aws:SourceArn\`.`,
+    message: `Public resource policy: ${owner.charAt(0).toLowerCase()}${owner.slice(1)} allows ${granted} to \`Principal: "*"\` — any AWS account, and anonymous callers where the service allows them — with no condition that narrows who. Name the accounts, roles or services that need it, or add a condition such as \`aws:PrincipalOrgID\` or \`aws:SourceArn\`.`,
     about: { document, statement, value: everyone },
   };
 }
