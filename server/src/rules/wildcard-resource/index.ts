@@ -1,5 +1,5 @@
 import type { Facts, PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
-import type { AwsCatalog, CatalogAction } from '../../iam/catalog';
+import { specAllows, type AwsCatalog, type CatalogAction } from '../../iam/catalog';
 import { pinsScope } from '../../iam/condition';
 import { statementsReportedElsewhere } from '../aws-reported';
 import { actionSpec, identityAllows, listNames, listValues, policySubject, resourceName, statementFinding, statementReach, type AwsStatementSubject } from '../aws-statement';
@@ -37,6 +37,11 @@ export const wildcardResource: Rule<AwsStatementSubject> = {
 const CHANGING = new Set(['Write', 'Tagging', 'Permissions management']);
 const LEVEL_ORDER = ['Permissions management', 'Write', 'Tagging'];
 
+const isScopableChange = (action: CatalogAction): boolean => CHANGING.has(action.accessLevel) && !action.wildcardResourceOnly;
+
+/** Permissions management first: the actions a reviewer most needs to see named. */
+const byLevel = (a: CatalogAction, b: CatalogAction): number => LEVEL_ORDER.indexOf(a.accessLevel) - LEVEL_ORDER.indexOf(b.accessLevel);
+
 function identityWildcards(facts: Facts, catalog: AwsCatalog): RuleFinding<AwsStatementSubject>[] {
   const findings: RuleFinding<AwsStatementSubject>[] = [];
   const reported = statementsReportedElsewhere(facts, catalog);
@@ -52,28 +57,29 @@ function judgeStatement(document: PolicyDocument, statement: PolicyStatement, ca
   const spec = actionSpec(statement);
   if (!spec) return undefined;
   const { reach, resource } = statementReach(statement);
-  // Permissions management first: the actions a reviewer most needs to see named.
-  const changing = (): CatalogAction[] =>
-    catalog
-      .granted(spec)
-      .filter((a) => CHANGING.has(a.accessLevel) && !a.wildcardResourceOnly)
-      .sort((a, b) => LEVEL_ORDER.indexOf(a.accessLevel) - LEVEL_ORDER.indexOf(b.accessLevel));
   let anchor: ValueAt | undefined;
   let scopable: CatalogAction[] = [];
-  let where: string;
+  let where = '';
   if (reach === 'every') {
     anchor = resource ?? statement.notResources.find((r) => !r.computed);
-    scopable = changing();
+    scopable = catalog.granted(spec).filter(isScopableChange).sort(byLevel);
     where = resource ? `on every resource (\`${resource.value}\`)` : `on every resource but ${listValues(statement.notResources)} (\`NotResource\`)`;
-  } else {
-    // An ARN that names every resource of the action's types (`arn:aws:kms:*:*:*`, `arn:aws:s3:::*`).
-    const actions = reach === 'named' ? changing() : [];
+  } else if (reach === 'named') {
+    // An ARN that names every resource of the action's types (`arn:aws:kms:*:111122223333:key/*`,
+    // `arn:aws:s3:::*`). Only a wildcard can, and an ARN whose service is written reaches that
+    // service's actions alone: those are the ones asked (a NotAction grant holds thousands).
     for (const value of statement.resources) {
-      if (value.computed || actions.length === 0) continue;
-      const every = actions.filter((a) => catalog.resourceScope(a, value.value) === 'every');
+      if (value.computed || !/[*?]/.test(value.value)) continue;
+      const service = /^arn:[^:]*:([^:*?]+):/.exec(value.value)?.[1];
+      // (An ARN of its service names actions of that prefix; the few services whose ARNs carry
+      // another name are missed, never wrongly reported. Without a service and with NotAction, the
+      // question would take every action of AWS against the pattern: left unasked.)
+      if (service === undefined && spec.notActions) continue;
+      const candidates = (service !== undefined ? catalog.actionsOf(service).filter((a) => specAllows(spec, a.name)) : catalog.granted(spec)).filter(isScopableChange);
+      const every = candidates.filter((a) => catalog.resourceScope(a, value.value) === 'every');
       if (every.length > 0) {
         anchor = value;
-        scopable = every;
+        scopable = every.sort(byLevel);
         break;
       }
     }
