@@ -71,11 +71,12 @@ function judgeStatement(document: PolicyDocument, statement: PolicyStatement, ca
     for (const value of statement.resources) {
       if (value.computed || !/[*?]/.test(value.value)) continue;
       const service = /^arn:[^:]*:([^:*?]+):/.exec(value.value)?.[1];
-      // (An ARN of its service names actions of that prefix; the few services whose ARNs carry
-      // another name are missed, never wrongly reported. Without a service and with NotAction, the
-      // question would take every action of AWS against the pattern: left unasked.)
-      if (service === undefined && spec.notActions) continue;
-      const candidates = (service !== undefined ? catalog.actionsOf(service).filter((a) => specAllows(spec, a.name)) : catalog.granted(spec)).filter(isScopableChange);
+      // An ARN of its service names actions of that prefix (the few services whose ARNs carry
+      // another name are missed, never wrongly reported). A value with no written service (`*?`,
+      // `arn:aws:*:eu-west-1:*:*`) would take every action of AWS through ARN matching, per
+      // keystroke: left unasked.
+      if (service === undefined) continue;
+      const candidates = catalog.actionsOf(service).filter((a) => specAllows(spec, a.name) && isScopableChange(a));
       const every = candidates.filter((a) => catalog.resourceScope(a, value.value) === 'every');
       if (every.length > 0) {
         anchor = value;
