@@ -28,8 +28,12 @@ PATH itself). Settings come from that root's ${CONFIG_FILE_NAME} (rules: off,
 error, warning or info per rule id; ignore: globs relative to the root).
 
 Options:
-  -f, --format FORMAT   report format: text (default), json or sarif
+  -f, --format FORMAT   report format: text (default), json, sarif, github
+                        (workflow-command annotations) or gitlab (a GitLab
+                        SAST report)
   -o, --output FILE     write the report to FILE instead of standard output
+  -q, --quiet           only the report: no summary line and no notes on
+                        standard error (warnings and errors still print)
       --fail-on LEVEL   exit 1 when a finding is at or above LEVEL:
                         error (default), warning, info, or never
   -c, --config FILE     read settings from FILE instead of the root's
@@ -71,7 +75,18 @@ export interface ScanIo {
   stderr: { write(text: string): unknown };
 }
 
-export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rule[] | undefined, plan: WorkerPlan): Promise<number> {
+/**
+ * `report` sees the result as the report is written from it: the GitHub Action's entry (action.ts)
+ * writes its summary and outputs from the same result, with no second scan.
+ */
+export async function scan(
+  options: ScanOptions,
+  io: ScanIo,
+  rules: readonly Rule[] | undefined,
+  plan: WorkerPlan,
+  report?: (result: ScanResult) => void,
+): Promise<number> {
+  const startedAt = new Date();
   const cwd = path.resolve(io.cwd);
   const targets = await resolveTargets(options.paths, cwd);
   const workspaces = await workspacesOf(targets, cwd, options.config);
@@ -97,10 +112,12 @@ export async function scan(options: ScanOptions, io: ScanIo, rules: readonly Rul
     fileCount,
     ruleFailures: ruleFailures.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.rule, b.rule)),
     configMessages,
+    startedAt,
   };
   await writeReport(result, options, { cwd, env: io.env }, io.stdout);
-  for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
-  if (options.format === 'text') io.stderr.write(`${formatSummary(result)}\n`);
+  report?.(result);
+  for (const line of runMessageLines(result)) if (!(options.quiet && line.startsWith('note: '))) io.stderr.write(`${line}\n`);
+  if (options.format === 'text' && !options.quiet) io.stderr.write(`${formatSummary(result)}\n`);
   // An incomplete analysis is not a clean bill: 2, as when a path cannot be read, whatever --fail-on.
   if (hasIncompleteFiles(result)) return 2;
   return failsThreshold(result, options.failOn) ? 1 : 0;

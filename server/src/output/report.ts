@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { FileReport } from '../engine/analyze';
 import { SEVERITY_RANK, type Finding, type Severity } from '../core/finding';
 import type { Position } from '../core/text';
@@ -54,6 +55,8 @@ export interface ScanResult {
   fileCount: number;
   ruleFailures: RuleFailure[];
   configMessages: ConfigMessage[];
+  /** When the scan started, for the formats that say (GitLab's report); the time of writing when absent. */
+  startedAt?: Date;
   /** `keyless fix` only: what the applied fixes leave for a person, in order (output/next-steps.ts). */
   followUps?: string[];
 }
@@ -140,4 +143,16 @@ export function hasIncompleteFiles(result: ScanResult): boolean {
 export function failsThreshold(result: ScanResult, threshold: Severity | 'never'): boolean {
   if (threshold === 'never') return false;
   return allFindings(result).some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+}
+
+/**
+ * A file's path relative to the folder the scan ran in, with `/` separators: what CI hosts resolve
+ * against the checkout (GitHub's annotations, GitLab's reports). A file outside it keeps its
+ * absolute path, which no host can place but a person can read.
+ */
+export function pathFromCwd(cwd: string, file: string): string {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return absolute.split(path.sep).join('/');
+  return relative.split(path.sep).join('/');
 }
