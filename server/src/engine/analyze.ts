@@ -142,7 +142,7 @@ export class Engine {
       hoverAt: (position) => {
         if (!facts || !index) return undefined;
         const offset = index.offsetAt(position);
-        const described = describeAt(facts, offset);
+        const described = describeAt(facts, offset, this.catalog);
         const findings = report.findings.filter((f) => f.span.start <= offset && offset <= f.span.end);
         if (!described && findings.length === 0) return undefined;
         const span = described?.span ?? findings[0]!.span;
