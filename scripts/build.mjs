@@ -1,4 +1,5 @@
-// One esbuild script for the three bundles: the VS Code client, the language server and the CLI.
+// One esbuild script for the bundles: the VS Code client, the language server, the CLI and the
+// GitHub Action's entry.
 // The server and the CLI share the engine; both carry the tree-sitter runtime and HCL grammar
 // .wasm files, copied next to them so that `locateWasm` finds them in dist/, and the AWS action
 // catalog's data in dist/iam-catalog/ (see writeAwsCatalog). Next to the bundles it writes what
@@ -61,6 +62,8 @@ const results = await Promise.all([
   }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/server.ts')], outfile: join(dist, 'server.js') }),
   esbuild.build({ ...common, entryPoints: [join(root, 'server/src/cli.ts')], outfile: join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+  // The GitHub Action's entry (action.yml): the scan and the runner's files, in one process.
+  esbuild.build({ ...common, entryPoints: [join(root, 'server/src/action.ts')], outfile: join(dist, 'action.js') }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 

@@ -33,6 +33,12 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
     const run = await runCli(['scan', '--format', 'json'], { cwd });
     assert.equal(run.code, 1);
     const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    // The fingerprint's definition is test/engine/fingerprint.test.ts's: here, that it is there.
+    const fingerprintOf = (i: number): string => {
+      const fingerprint = (report.findings as { fingerprint: string }[])[i]!.fingerprint;
+      assert.match(fingerprint, /^[0-9a-f]{20}$/);
+      return fingerprint;
+    };
     assert.deepEqual(report, {
       version: 1,
       findings: [
@@ -49,6 +55,7 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
             { file: '.github/workflows/deploy.yml', line: 13, column: 11, message: 'aws-access-key-id: part of the same credential' },
             { file: '.github/workflows/deploy.yml', line: 14, column: 11, message: 'aws-secret-access-key: part of the same credential' },
           ],
+          fingerprint: fingerprintOf(0),
         },
         {
           rule: 'static-registry-token',
@@ -60,6 +67,7 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
           endColumn: 52,
           message: (report.findings as { message: string }[])[1]!.message,
           related: [],
+          fingerprint: fingerprintOf(1),
         },
         {
           rule: 'long-lived-key',
@@ -71,6 +79,7 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
           endColumn: 37,
           message: (report.findings as { message: string }[])[2]!.message,
           related: [],
+          fingerprint: fingerprintOf(2),
         },
         {
           rule: 'provider-static-credentials',
@@ -85,6 +94,7 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
             { file: 'infra/main.tf', line: 5, column: 3, message: 'access_key: a static credential argument' },
             { file: 'infra/main.tf', line: 6, column: 3, message: 'secret_key: a static credential argument' },
           ],
+          fingerprint: fingerprintOf(3),
         },
         {
           rule: 'hardcoded-secret',
@@ -96,6 +106,7 @@ describe('keyless scan: report formats', { concurrency: true }, () => {
           endColumn: 37,
           message: (report.findings as { message: string }[])[4]!.message,
           related: [{ file: 'infra/main.tf', line: 6, column: 17, message: 'AWS secret access key "wJal…EY"' }],
+          fingerprint: fingerprintOf(4),
         },
       ],
       errors: [{ file: 'infra/broken.tf', message: 'syntax error at 8:1: missing }' }],

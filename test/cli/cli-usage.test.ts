@@ -40,8 +40,8 @@ describe('keyless command line', { concurrency: true }, () => {
 
   test('an unknown format or threshold, or an option without its value, is a usage error', async () => {
     const cases: [string[], RegExp][] = [
-      [['scan', '--format', 'xml'], /--format must be one of text, json, sarif \(got "xml"\)/],
-      [['scan', '--format=yaml'], /--format must be one of text, json, sarif \(got "yaml"\)/],
+      [['scan', '--format', 'xml'], /--format must be one of text, json, sarif, github, gitlab \(got "xml"\)/],
+      [['scan', '--format=yaml'], /--format must be one of text, json, sarif, github, gitlab \(got "yaml"\)/],
       [['scan', '--fail-on', 'critical'], /--fail-on must be one of error, warning, info, never \(got "critical"\)/],
       [['scan', '--output'], /option --output needs a value/],
       [['scan', '--help=yes'], /option --help takes no value/],

@@ -143,7 +143,7 @@ before(
     // The development build (with source maps) into a folder of its own, for the second witness of
     // what the bundles carry; the repository's dist/ is left to whoever else is using it.
     const [, , listing] = await Promise.all([
-      run(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), '--out', vsix], { cwd: ROOT, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }),
+      run(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs'), '--out', vsix, '--npm-out', work], { cwd: ROOT, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }),
       run(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs'), '--outdir', devBuild], { cwd: ROOT, timeout: PACKAGE_TIMEOUT_MS }),
       run(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, timeout: PACKAGE_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 }),
     ]);

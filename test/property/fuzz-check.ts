@@ -2,7 +2,10 @@ import type { Engine } from '../../server/src/engine/analyze';
 import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { toHover } from '../../server/src/lsp/hover';
 import type { DocumentTarget } from '../../server/src/lsp/paths';
+import { formatGithub } from '../../server/src/output/github';
+import { gitlabReport } from '../../server/src/output/gitlab';
 import { formatJson } from '../../server/src/output/json';
+import { formatStepSummary } from '../../server/src/output/step-summary';
 import { runMessageLines } from '../../server/src/output/messages';
 import { scannedFile, type RuleFailure, type ScanResult } from '../../server/src/output/report';
 import { sarifLog } from '../../server/src/output/sarif';
@@ -13,7 +16,7 @@ import type { Mutant, Plant } from './hostile-mutants';
 /**
  * One mutant through everything that shows a person what Keyless found, in process: the engine as
  * `keyless scan` and the editor run it (no fixes), then every output format (text, JSON, SARIF,
- * the CLI's stderr lines, LSP diagnostics and what the server logs), and, when asked, the fixes'
+ * GitHub annotations, the GitLab report, the Action's step summary, the CLI's stderr lines, LSP diagnostics and what the server logs), and, when asked, the fixes'
  * titles and follow-ups and a hover. What it checks: nothing throws (a rule that throws is caught
  * by the engine, and counted here as a crash of that rule), the whole file takes under the time
  * bound, and no planted value appears in any of it.
@@ -94,6 +97,11 @@ export function checkMutant(engine: Engine, mutant: Mutant, options: { extras?: 
     const log = sarifLog(result, TOOL) as { runs: { tool: { driver: { rules?: unknown } } }[] };
     delete log.runs[0]!.tool.driver.rules;
     outputs.sarif = JSON.stringify(log, null, 2);
+    outputs.github = formatGithub(result);
+    const gitlab = gitlabReport(result, TOOL) as { scan: { primary_identifiers?: unknown } };
+    delete gitlab.scan.primary_identifiers;
+    outputs.gitlab = JSON.stringify(gitlab);
+    outputs.summary = formatStepSummary(result);
     outputs.stderr = runMessageLines(result).join('\n');
     const diagnostics = report.findings.map((f) => toDiagnostic(f, { target: target(mutant.path), version: 1, relatedInformation: true }));
     outputs.lsp = JSON.stringify(diagnostics);

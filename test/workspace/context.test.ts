@@ -43,6 +43,7 @@ describe('WorkspaceIndex', () => {
       '.github/workflows/release.yml',
       '.gitlab-ci.yml',
       '.gitlab/ci/release.gitlab-ci.yml',
+      'cloudformation/build-role.yaml',
       'cloudformation/ci-user.yaml',
       'cloudformation/github-deploy-role.yaml',
       'kubernetes/deployer-rbac.yaml',
@@ -51,14 +52,16 @@ describe('WorkspaceIndex', () => {
       'kubernetes/vault-agent.yaml',
       'policies/break-glass.policy.json',
       'policies/gitlab-deploy-trust.json',
+      'policies/ops-automation.policy.json',
       'policies/reports-reader.policy.json',
       'terraform/azure-deployer.tf',
+      'terraform/ci-deployer.tf',
       'terraform/gcp-deployer.tf',
       'terraform/github-oidc.tf',
       'terraform/main.tf',
     ]);
-    assert.equal(stats.walked, 18, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 17);
+    assert.equal(stats.walked, 21, 'package.json is read, and not kept: it has no dialect');
+    assert.equal(stats.indexed, 20);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');

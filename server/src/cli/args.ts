@@ -14,7 +14,7 @@ export interface OptionSpec {
   takesValue: boolean;
 }
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
 export const THRESHOLDS = ['error', 'warning', 'info', 'never'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
@@ -25,6 +25,7 @@ export const REPORT_OPTIONS: readonly OptionSpec[] = [
   { long: '--output', short: '-o', takesValue: true },
   { long: '--fail-on', takesValue: true },
   { long: '--config', short: '-c', takesValue: true },
+  { long: '--quiet', short: '-q', takesValue: false },
   { long: '--help', short: '-h', takesValue: false },
   { long: '--version', takesValue: false },
 ];
@@ -93,6 +94,8 @@ export interface ReportOptions {
   output: string | undefined;
   failOn: Threshold;
   config: string | undefined;
+  /** Only the report: no summary line and no notes on stderr (warnings and errors still go there). */
+  quiet: boolean;
 }
 
 export function reportOptions(parsed: ParsedArguments): ReportOptions {
@@ -102,5 +105,6 @@ export function reportOptions(parsed: ParsedArguments): ReportOptions {
     output: last('--output'),
     failOn: oneOf('--fail-on', last('--fail-on') ?? 'error', THRESHOLDS),
     config: last('--config'),
+    quiet: parsed.flags.has('--quiet'),
   };
 }

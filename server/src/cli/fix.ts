@@ -58,8 +58,10 @@ Options:
                          on standard output, for review (the report then goes
                          to standard error, or to --output); lines holding a
                          credential are masked, so such a diff does not apply
-  -f, --format FORMAT    report format: text (default), json or sarif
+  -f, --format FORMAT    report format: text (default), json, sarif, github
+                         or gitlab (see keyless scan --help)
   -o, --output FILE      write the report to FILE instead of standard output
+  -q, --quiet            no notes and no closing count on standard error
       --fail-on LEVEL    exit 1 when a finding left is at or above LEVEL:
                          error (default), warning, info, or never
   -c, --config FILE      read settings from FILE instead of the root's
@@ -437,8 +439,8 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
   };
   // A dry run's standard output is the diff: the report goes beside it, never into it.
   await writeReport(result, options, { cwd, env: io.env }, options.dryRun ? io.stderr : io.stdout);
-  for (const line of runMessageLines(result)) io.stderr.write(`${line}\n`);
-  if (masked.lines > 0) {
+  for (const line of runMessageLines(result)) if (!(options.quiet && line.startsWith('note: '))) io.stderr.write(`${line}\n`);
+  if (masked.lines > 0 && !options.quiet) {
     // A unified diff must quote the lines it removes for `git apply` to find them: one that removes a
     // credential cannot be both applicable and safe to print, so it says it is for reading only.
     io.stderr.write(
@@ -447,7 +449,7 @@ export async function runFix(options: FixOptions, io: FixIo, rules: readonly Rul
   }
   const left = result.files.reduce((n, f) => n + f.findings.length, 0);
   const createdCount = changed.filter((s) => s.original === undefined).length;
-  io.stderr.write(
+  if (!options.quiet) io.stderr.write(
     `${count(applied, 'fix', 'fixes')} applied in ${count(changed.length, 'file', 'files')} (${count(createdCount, 'file', 'files')} created); ` +
       `${count(left, 'finding', 'findings')} left${options.dryRun ? ' (dry run: nothing written)' : ''}\n`,
   );

@@ -41,10 +41,25 @@ export interface Fix {
   followUps?: string[];
 }
 
+/**
+ * What a baseline (and SARIF's `partialFingerprints`) matches a finding by across commits, with no
+ * line number in it: engine/fingerprint.ts defines it. No part of it holds a credential value.
+ */
+export interface Fingerprint {
+  /** 20 hex digits of SHA-256 over the rule, the block path, the anchored text (redacted) and the occurrence. */
+  hash: string;
+  /** The enclosing keys and blocks, for people: `jobs.deploy.steps[name=Configure AWS].with`. Redacted. */
+  block: string;
+  /** The anchored text as hashed: its first line, comments dropped, white space collapsed. Redacted. */
+  text: string;
+}
+
 export interface Finding extends Location {
   rule: string;
   severity: Severity;
   message: string;
   related: RelatedLocation[];
   fixes: Fix[];
+  /** Set by the engine on every finding it reports (optional for findings built by hand, in tests). */
+  fingerprint?: Fingerprint;
 }

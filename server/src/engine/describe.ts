@@ -1,6 +1,8 @@
 import type { Authentication, Credential, Facts } from '../facts/model';
+import type { AwsCatalog } from '../iam/catalog';
 import { CLOUD_NAMES, isCloud, REGISTRY_NAMES } from '../rules/wording';
 import { spanCovers, type Span } from '../core/text';
+import { describeAwsPolicyAt } from './describe-aws-policy';
 import { describeRbacRuleAt } from './describe-rbac';
 import { describeRolesAt } from './describe-roles';
 import { describeTokenPermissionsAt } from './describe-token-permissions';
@@ -10,7 +12,7 @@ import { describeTokenPermissionsAt } from './describe-token-permissions';
  * Each sentence names who authenticates, to what, and how; never a credential value (literal
  * credentials appear redacted).
  */
-export function describeAt(facts: Facts, offset: number): { span: Span; lines: string[] } | undefined {
+export function describeAt(facts: Facts, offset: number, catalog: AwsCatalog): { span: Span; lines: string[] } | undefined {
   const hits: { span: Span; line: string }[] = [];
   for (const auth of facts.authentications) {
     const span = [auth.anchor, ...auth.credentials.flatMap(spansOf)].filter((s) => spanCovers(s, offset)).sort(bySize)[0];
@@ -23,6 +25,7 @@ export function describeAt(facts: Facts, offset: number): { span: Span; lines: s
   hits.push(...describeRolesAt(facts, offset));
   hits.push(...describeTokenPermissionsAt(facts, offset));
   hits.push(...describeRbacRuleAt(facts, offset));
+  hits.push(...describeAwsPolicyAt(facts, offset, catalog));
   if (hits.length === 0) return undefined;
   hits.sort((a, b) => bySize(a.span, b.span));
   return { span: hits[0]!.span, lines: [...new Set(hits.map((h) => h.line))] };

@@ -11,6 +11,7 @@ import type { Span } from '../core/text';
 import { nodePathAt, type DataNode } from '../syntax/tree';
 import { parseYaml, type YamlDocument } from '../syntax/yaml';
 import { parseYamlIncremental, type YamlParseCache } from '../syntax/yaml-incremental';
+import { dataBlockPath, hclBlockPath, type BlockPath } from './block-path';
 import { dataLocator, dotenvLocator, hclLocator, textLocator, yamlTextLocator } from '../secrets/locators';
 import type { ValueLocator } from '../secrets/scan';
 
@@ -38,6 +39,8 @@ export interface ParsedFile {
    * "suppress" action go above it, since a line inside the string would change the string.
    */
   statementStartAt(offset: number): number | undefined;
+  /** The keys and blocks that enclose `offset`, outermost first (block-path.ts): what a fingerprint names. */
+  blockPathAt(offset: number): BlockPath;
   dispose(): void;
 }
 
@@ -85,6 +88,7 @@ function dataFile(syntax: 'yaml' | 'json', text: string, documents: YamlDocument
       if (parent?.kind === 'map') return parent.pairs.find((p) => p.value === leaf)?.keySpan.start ?? leaf.span.start;
       return leaf.span.start;
     },
+    blockPathAt: (offset) => dataBlockPath(documents, offset),
     dispose() {},
   };
 }
@@ -124,6 +128,7 @@ function parseHclFile(text: string, parser: Parser, deadline: number, terraform:
       if (!node || !spansLines(text, { start: node.startIndex, end: node.endIndex })) return undefined;
       return node.startIndex;
     },
+    blockPathAt: (offset) => (root ? hclBlockPath(root, text, offset) : []),
     dispose() {
       tree?.delete();
     },
@@ -150,6 +155,10 @@ function dotenvFile(text: string): ParsedFile {
       const entry = entryAt(entries, offset);
       return entry && spansLines(text, entry.valueSpan) ? entry.span.start : undefined;
     },
+    blockPathAt(offset) {
+      const entry = statement(offset);
+      return entry ? [entry.key] : [];
+    },
     dispose() {},
   };
 }
@@ -171,6 +180,7 @@ export function unparsedFile(path: string, text: string, syntax: Syntax, error: 
     locator: textLocator(text),
     isCommentAt: () => false,
     statementStartAt: () => undefined,
+    blockPathAt: () => [],
     dispose() {},
   };
 }

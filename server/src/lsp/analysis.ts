@@ -63,6 +63,8 @@ export function analyzeDocument(input: AnalysisInput): AnalysisOutput {
       ...(input.yamlCache ? { yamlCache: input.yamlCache } : {}),
       ...(input.workspace ? { workspace: input.workspace } : {}),
       fixes: input.fixes,
+      // Baselines and SARIF match findings by fingerprint; diagnostics never show one.
+      fingerprints: false,
     },
   );
   const options = { target: input.target, version: input.version, relatedInformation: input.relatedInformation };

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { FileReport } from '../engine/analyze';
 import { SEVERITY_RANK, type Finding, type Severity } from '../core/finding';
 import type { Position } from '../core/text';
@@ -22,6 +23,10 @@ export interface ScannedFile {
   problem: FileProblem | undefined;
   /** Why the file was skipped or only partly read. */
   notes: string[];
+  /** Relative to its workspace root (the repository), `/` separators: how a baseline names it. */
+  workspacePath?: string;
+  /** `--baseline`: the findings the baseline holds, taken out of `findings` (output/baseline.ts). */
+  baselined?: Finding[];
 }
 
 export type FileProblem =
@@ -54,8 +59,12 @@ export interface ScanResult {
   fileCount: number;
   ruleFailures: RuleFailure[];
   configMessages: ConfigMessage[];
+  /** When the scan started, for the formats that say (GitLab's report); the time of writing when absent. */
+  startedAt?: Date;
   /** `keyless fix` only: what the applied fixes leave for a person, in order (output/next-steps.ts). */
   followUps?: string[];
+  /** `keyless scan --baseline FILE`: the file as named, and how many findings it held out of the report. */
+  baseline?: { file: string; matched: number };
 }
 
 export interface Tool {
@@ -79,7 +88,7 @@ export function scannedFile(file: string, report: FileReport, text: string): Sca
       related: f.related.map((r) => ({ ...r, path: r.path === report.path ? file : r.path })),
     }))
     .sort(compareFindings);
-  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes };
+  return { file, findings, lines: masked, problem: syntaxProblem(report), notes: report.notes, workspacePath: report.path };
 }
 
 export function unanalyzedFile(file: string, problem: FileProblem | undefined, notes: string[] = []): ScannedFile {
@@ -140,4 +149,16 @@ export function hasIncompleteFiles(result: ScanResult): boolean {
 export function failsThreshold(result: ScanResult, threshold: Severity | 'never'): boolean {
   if (threshold === 'never') return false;
   return allFindings(result).some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+}
+
+/**
+ * A file's path relative to the folder the scan ran in, with `/` separators: what CI hosts resolve
+ * against the checkout (GitHub's annotations, GitLab's reports). A file outside it keeps its
+ * absolute path, which no host can place but a person can read.
+ */
+export function pathFromCwd(cwd: string, file: string): string {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return absolute.split(path.sep).join('/');
+  return relative.split(path.sep).join('/');
 }

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Severity } from '../core/finding';
+import { FINGERPRINT_VERSION } from '../engine/fingerprint';
 import { RULES } from '../rules';
 import { ruleDocsWebUrl } from '../rules/docs';
 import type { Range } from '../core/text';
 import { redactText } from '../secrets/redact';
-import { describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
+import { compareFindings, describeProblem, oneBased, type ScanResult, type ScannedFile, type Tool } from './report';
 
 /**
  * `--format sarif`: SARIF 2.1.0 for code-scanning services (GitHub, GitLab, Azure DevOps). Paths
@@ -54,7 +55,16 @@ interface Notification {
 export function sarifLog(result: ScanResult, tool: Tool): object {
   const ruleIndex = new Map(RULES.map((rule, i) => [rule.id, i]));
   const fingerprints = new FingerprintCounter();
-  const results = result.files.flatMap((scanned) => scanned.findings.map((f) => sarifResult(f, scanned, result.cwd, ruleIndex, fingerprints)));
+  const results = result.files.flatMap((scanned) => {
+    // Findings `--baseline` held out are there too, marked suppressed, so code scanning keeps
+    // tracking them as dismissed; in file order, so every result's line hash is as without it.
+    const baselined = new Set(scanned.baselined ?? []);
+    const findings = baselined.size === 0 ? scanned.findings : [...scanned.findings, ...baselined].sort(compareFindings);
+    return findings.map((f) => {
+      const sarif = sarifResult(f, scanned, result.cwd, ruleIndex, fingerprints);
+      return baselined.has(f) ? { ...sarif, suppressions: [baselineSuppression(result)] } : sarif;
+    });
+  });
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -73,6 +83,8 @@ export function sarifLog(result: ScanResult, tool: Tool): object {
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(result.cwd) } },
         columnKind: 'utf16CodeUnits',
         results,
+        // `--baseline`: which file, and how many results it holds (those marked suppressed).
+        ...(result.baseline ? { properties: { keylessBaseline: { file: result.baseline.file, matched: result.baseline.matched } } } : {}),
       },
     ],
   };
@@ -128,8 +140,16 @@ function sarifResult(f: Finding, scanned: ScannedFile, cwd: string, ruleIndex: R
           })),
         }
       : {}),
-    partialFingerprints: { primaryLocationLineHash: fingerprints.next(f.rule, artifact.uri, sourceLine) },
+    partialFingerprints: {
+      primaryLocationLineHash: fingerprints.next(f.rule, artifact.uri, sourceLine),
+      // The engine's, by blocks rather than lines (engine/fingerprint.ts): the one a baseline matches.
+      ...(f.fingerprint ? { [`keyless/${FINGERPRINT_VERSION}`]: f.fingerprint.hash } : {}),
+    },
   };
+}
+
+function baselineSuppression(result: ScanResult): object {
+  return { kind: 'external', status: 'accepted', justification: `in the baseline ${result.baseline?.file ?? ''}` };
 }
 
 /**

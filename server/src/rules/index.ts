@@ -15,6 +15,8 @@ import { saTokenAutomount } from './sa-token-automount';
 import { staticCloudCredentials } from './static-cloud-credentials';
 import { staticRegistryToken } from './static-registry-token';
 import { unattributedSession } from './unattributed-session';
+import { wildcardAction } from './wildcard-action';
+import { wildcardResource } from './wildcard-resource';
 import { workflowPermissions } from './workflow-permissions';
 
 /**
@@ -34,6 +36,8 @@ export const RULES: readonly Rule[] = [
   longSession,
   unattributedSession,
   adminAccess,
+  wildcardAction,
+  wildcardResource,
   privilegeEscalation,
   rbacWildcard,
   workflowPermissions,

@@ -1,6 +1,6 @@
-import type { Facts, IdentityRef, PolicyAttachment, PolicyCondition, PolicyDocument, PolicyOwner, PolicyStatement, ValueAt } from '../../facts/model';
-import { pinsScope } from '../../iam/condition';
+import type { Facts, PolicyAttachment, PolicyDocument, PolicyOwner, PolicyStatement } from '../../facts/model';
 import { managedPolicy, type ManagedPolicyGrant } from '../../iam/managed-policies';
+import { describeCondition, identityAllows, identityNames, isEveryResource, listValues, ownIdentity, pinningCondition, policySubject, resourceName } from '../aws-statement';
 import type { RuleFinding } from '../rule';
 
 /**
@@ -35,12 +35,10 @@ export function awsAdminAccess(facts: Facts): RuleFinding<AwsAdminSubject>[] {
     const finding = judgeAttachment(attachment);
     if (finding) findings.push(finding);
   }
-  for (const document of facts.policies) {
-    if ((document.owner.kind !== 'identity-policy' && document.owner.kind !== 'policy-document') || document.owner.caps) continue;
-    for (const statement of document.statements) {
-      const finding = judgeStatement(document, statement);
-      if (finding) findings.push(finding);
-    }
+  // The statements that grant to an identity: what the wildcard and escalation rules judge too.
+  for (const { document, statement } of identityAllows(facts)) {
+    const finding = judgeStatement(document, statement);
+    if (finding) findings.push(finding);
   }
   return findings;
 }
@@ -60,16 +58,14 @@ function judgeAttachment(attachment: PolicyAttachment): RuleFinding<AwsAdminSubj
 }
 
 function judgeStatement(document: PolicyDocument, statement: PolicyStatement): RuleFinding<AwsAdminSubject> | undefined {
-  // A statement that names principals is a trust or resource statement, whatever holds it.
-  if (statement.effect !== 'Allow' || statement.principals.length > 0 || statement.notPrincipals.length > 0) return undefined;
   const action = statement.actions.find((a) => !a.computed && EVERY_ACTION.test(a.value));
   if (!action) return undefined;
   const resource = statement.resources.find((r) => !r.computed && isEveryResource(r.value));
   const excepted = statement.notResources;
   // `NotResource: "*"` leaves nothing; `NotResource` of named ARNs leaves everything else.
-  const reach = resource ? 'on every resource' : excepted.length > 0 && !excepted.some((r) => !r.computed && isEveryResource(r.value)) ? `on every resource except ${list(excepted)}` : undefined;
+  const reach = resource ? 'on every resource' : excepted.length > 0 && !excepted.some((r) => !r.computed && isEveryResource(r.value)) ? `on every resource except ${listValues(excepted)}` : undefined;
   if (!reach) return undefined;
-  const pin = statement.conditions.map((c) => ({ condition: c, pins: pinsScope(c) })).find((c) => c.pins !== undefined);
+  const pin = pinningCondition(statement);
   const subject = policySubject(document.owner);
   const related = resource ? [{ span: resource.span, message: 'every resource' }] : [];
   const about: AwsAdminSubject = { platform: 'aws', kind: 'statement', document, statement };
@@ -92,59 +88,6 @@ function judgeStatement(document: PolicyDocument, statement: PolicyStatement): R
 
 /** `*` (or `**`, `*:*`): every action of every service. */
 const EVERY_ACTION = /^\*+(?::\*+)?$/;
-
-/** `*`, or an ARN of wildcards only (`arn:aws:*:*:*:*`, `arn:*`): every resource. */
-function isEveryResource(value: string): boolean {
-  return /^\*+$/.test(value) || /^arn:(?:\*|aws(?:-[a-z]+)*|\$\{[^}]+\})(?::\*+)+$/.test(value) || value === 'arn:*';
-}
-
-function describeCondition(condition: PolicyCondition): string {
-  const operator = `${condition.qualifier ? `${condition.qualifier}:` : ''}${condition.operator}`;
-  return `\`${condition.key}\` ${operator} ${list(condition.values)}`;
-}
-
-function list(values: readonly ValueAt[]): string {
-  const shown = values.slice(0, 2).map((v) => `\`${v.value}\``).join(', ');
-  return values.length > 2 ? `${shown}, …` : shown;
-}
-
-const KIND_NAMES: Record<IdentityRef['kind'], string> = {
-  role: 'role',
-  user: 'user',
-  group: 'group',
-  'permission-set': 'permission set',
-  'sam-function': 'the execution role of',
-};
-
-/** The identity a policy or an attachment is written inside, when it is (a role's `inline_policy`, a SAM function's `Policies`). */
-function ownIdentity(owner: PolicyOwner): IdentityRef | undefined {
-  const identities = owner.identities ?? [];
-  return identities.length === 1 && !identities[0]!.value ? identities[0] : undefined;
-}
-
-/** `aws_iam_role "ci"`, `AWS::IAM::Role "CiRole"`; a Terraform data source by its address, `data.aws_iam_policy_document.admin`. */
-function resourceName(owner: PolicyOwner): string {
-  return owner.resourceType === 'aws_iam_policy_document' ? `data.${owner.resourceType}.${owner.name}` : `${owner.resourceType} "${owner.name}"`;
-}
-
-/** `role aws_iam_role.ci`, `user "deploy"`, `permission set aws_ssoadmin_permission_set.admins`: the identities an owner names. */
-function identityNames(owner: PolicyOwner): string {
-  const identities = owner.identities ?? [];
-  const named = identities.slice(0, 2).map((i) => `${KIND_NAMES[i.kind]} ${i.resource ?? (i.value && !i.value.computed ? `"${i.value.value}"` : (i.value?.value ?? ''))}`.trim());
-  return `${named.join(', ')}${identities.length > 2 ? ', …' : ''}`;
-}
-
-/**
- * The policy a statement is in, and whom the file says it is granted to: `The inline policy of
- * aws_iam_role "ci"`, `aws_iam_role_policy "ci" (for role aws_iam_role.ci)`, `aws_iam_policy
- * "admin"`, `This policy`.
- */
-function policySubject(owner: PolicyOwner): string {
-  if (owner.resourceType === 'policy file') return 'This policy';
-  const own = ownIdentity(owner);
-  if (own) return own.kind === 'sam-function' ? `An inline policy in the \`Policies\` of ${resourceName(owner)}` : `The inline policy of ${resourceName(owner)}`;
-  return (owner.identities ?? []).length > 0 ? `${resourceName(owner)} (for ${identityNames(owner)})` : resourceName(owner);
-}
 
 /** How an attachment's message starts: `aws_iam_role "ci" is given`, `aws_iam_role_policy_attachment "ci" gives role aws_iam_role.ci`. */
 function attachmentLead(owner: PolicyOwner): string {

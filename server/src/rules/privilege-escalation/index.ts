@@ -1,10 +1,11 @@
 import type { Rule } from '../rule';
+import { awsPrivilegeEscalation, type AwsPrivilegeEscalation } from './aws';
 import { azurePrivilegeEscalation, type AzurePrivilegeEscalation } from './azure';
 import { gcpPrivilegeEscalation, type GcpPrivilegeEscalation } from './gcp';
 import { kubernetesPrivilegeEscalation, type KubernetesEscalation } from './kubernetes';
 
 /** What a privilege-escalation finding is about, by platform: each platform's file declares its own. */
-export type PrivilegeEscalationSubject = GcpPrivilegeEscalation | AzurePrivilegeEscalation | KubernetesEscalation;
+export type PrivilegeEscalationSubject = AwsPrivilegeEscalation | GcpPrivilegeEscalation | AzurePrivilegeEscalation | KubernetesEscalation;
 
 /**
  * privilege-escalation: grants that let an identity raise its own privileges — AWS `iam:PassRole`
@@ -17,8 +18,8 @@ export const privilegeEscalation: Rule<PrivilegeEscalationSubject> = {
   id: 'privilege-escalation',
   severity: 'error',
   title: 'A grant lets an identity raise its own privileges',
-  dialects: ['terraform', 'kubernetes'],
+  dialects: ['terraform', 'cloudformation', 'iam-policy', 'kubernetes'],
   check(context) {
-    return [...gcpPrivilegeEscalation(context.facts), ...azurePrivilegeEscalation(context.facts), ...kubernetesPrivilegeEscalation(context)];
+    return [...awsPrivilegeEscalation(context.facts, context.catalog), ...gcpPrivilegeEscalation(context.facts), ...azurePrivilegeEscalation(context.facts), ...kubernetesPrivilegeEscalation(context)];
   },
 };
