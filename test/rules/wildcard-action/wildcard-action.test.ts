@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ruleFixSuite } from '../fix-harness';
 import { ruleFixtureSuite } from '../fixture-harness';
 
 ruleFixtureSuite('wildcard-action', path.join(__dirname, 'fixtures'));
+ruleFixSuite('wildcard-action');

@@ -1,3 +1,4 @@
+import { scopeDownActions } from '../../fixes/scope-down';
 import type { Facts, PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
 import { actionPattern, isEveryAction, summarizeGrant, type AwsCatalog } from '../../iam/catalog';
 import { statementsReportedElsewhere } from '../aws-reported';
@@ -22,6 +23,7 @@ export const wildcardAction: Rule<AwsStatementSubject> = {
   severity: 'warning',
   title: 'A policy grants actions by wildcard instead of listing them',
   dialects: ['terraform', 'cloudformation', 'iam-policy'],
+  fixers: [scopeDownActions],
   check({ facts, catalog }) {
     return awsWildcardActions(facts, catalog);
   },

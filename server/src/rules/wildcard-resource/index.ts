@@ -1,3 +1,4 @@
+import { scopeDownResources } from '../../fixes/scope-down';
 import type { Facts, PolicyDocument, PolicyStatement, ValueAt } from '../../facts/model';
 import { specAllows, type AwsCatalog, type CatalogAction } from '../../iam/catalog';
 import { pinsScope } from '../../iam/condition';
@@ -28,6 +29,7 @@ export const wildcardResource: Rule<AwsStatementSubject> = {
   severity: 'warning',
   title: 'A policy grants write access on every resource, or to everyone',
   dialects: ['terraform', 'cloudformation', 'iam-policy'],
+  fixers: [scopeDownResources],
   check({ facts, catalog }) {
     return [...identityWildcards(facts, catalog), ...publicResourcePolicies(facts)];
   },

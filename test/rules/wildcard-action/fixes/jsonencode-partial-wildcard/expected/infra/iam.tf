@@ -9,7 +9,7 @@ resource "aws_iam_policy" "ci" {
     Statement = [
       {
         # reads the logs
-        Effect   = "Allow"
+        Effect = "Allow"
         Action   = [
           "s3:GetObject",
           "s3:GetObjectAcl",

@@ -11,12 +11,12 @@ resource "aws_iam_policy" "ci" {
         # reads the logs
         Effect   = "Allow"
         Action   = "s3:GetObject*"
-        Resource = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
+        Resource = "*"
       },
       {
         Effect   = "Allow"
         Action   = ["s3:PutObject", "s3:DeleteObject"]
-        Resource = "*"
+        Resource = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
       },
     ]
   })
