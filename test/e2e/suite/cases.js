@@ -93,6 +93,26 @@ test('on the configure-aws-credentials step, the diagnostic says how it authenti
   assert.ok(!h.hoverText(hovers).includes(workflow.hover), `no second box says "${workflow.hover}": ${JSON.stringify(h.hoverText(hovers))}`);
 });
 
+test('a policy\'s actions and wildcards are explained on hover: the catalog\'s words for an action, the count for a wildcard', async () => {
+  const file = 'policies/ops-automation.policy.json';
+  const document = await h.openDocument(file);
+  const lines = document.getText().split('\n');
+  const at = (needle) => {
+    const line = lines.findIndex((l) => l.includes(`"${needle}"`));
+    assert.ok(line >= 0, `${file} has "${needle}"`);
+    return new vscode.Position(line, lines[line].indexOf(needle) + 2);
+  };
+  // A single action with no finding: the server's hover gives the catalog's service, access level and description.
+  const action = h.hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, at('sns:Publish')));
+  assert.match(action, /`sns:Publish` \(Amazon SNS, Write\)/, `the hover names the service and access level: ${action}`);
+  assert.match(action, /send a message/i, `the hover gives the catalog's description: ${action}`);
+  // A service wildcard: its finding, which VS Code shows in the same hover, counts what it grants.
+  const diagnostics = await h.waitForDiagnostics(document.uri, (d) => d.some((x) => h.codeOf(x) === 'wildcard-action'), 'the wildcard-action finding');
+  const wildcard = diagnostics.find((x) => h.codeOf(x) === 'wildcard-action' && x.range.contains(at('dynamodb:*')));
+  assert.ok(wildcard, 'the finding is on "dynamodb:*"');
+  assert.match(wildcard.message, /\d+ actions of Amazon DynamoDB today \(\d+ List, \d+ Read, \d+ Write/, `the finding counts the actions by access level: ${wildcard.message}`);
+});
+
 test('the Suppress quick fix writes keyless-ignore, saves, and the finding goes away', async () => {
   // On a copy, so that the other cases keep the example as it is.
   const copy = '.github/workflows/suppress-case.yml';
