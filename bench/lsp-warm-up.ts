@@ -3,7 +3,8 @@
  * though it counts V8's compiler threads too) and wall time:
  * in a fresh process per run, the first analysis of a document as the server runs it on open (the
  * incremental YAML parse, no fixes) and the analysis of its first edit, without and with
- * `warmUp` before them. The 2,000-line workflow and the 5,000-line manifest of `npm run bench`.
+ * `warmUp` before them, and what the warm-up itself costs. The 2,000-line workflow and the
+ * 5,000-line manifest of `npm run bench`.
  *
  *   node --import tsx bench/lsp-warm-up.ts      (KEYLESS_BENCH_WARM_UP_RUNS, default 5)
  */
@@ -29,7 +30,9 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 /** One run, in this (fresh) process: prints { openMs, editMs } of CPU time. */
 async function child(document: keyof typeof DOCUMENTS, warm: boolean): Promise<void> {
   const engine = await createEngine();
+  const before = process.cpuUsage();
   if (warm) await warmUp(engine, { pause: () => new Promise((resolve) => setImmediate(resolve)), stopped: () => false });
+  const warmUpMs = cpuMs(before);
   const doc = DOCUMENTS[document]();
   const yamlCache = new YamlParseCache();
   let since = process.cpuUsage();
@@ -44,29 +47,30 @@ async function child(document: keyof typeof DOCUMENTS, warm: boolean): Promise<v
   engine.analyzeWithHover({ ...doc, text: `${doc.text.slice(0, middle)}#${doc.text.slice(middle)}` }, { yamlCache, fixes: false });
   const editMs = cpuMs(since);
   const editWallMs = performance.now() - wall;
-  console.log(JSON.stringify({ openMs, editMs, openWallMs, editWallMs }));
+  console.log(JSON.stringify({ openMs, editMs, openWallMs, editWallMs, warmUpMs }));
 }
 
 function main(): void {
   const runs = Number(process.env.KEYLESS_BENCH_WARM_UP_RUNS ?? 5);
   for (const document of Object.keys(DOCUMENTS) as (keyof typeof DOCUMENTS)[]) {
-    const empty = (): Record<'open' | 'edit' | 'openWall' | 'editWall', number[]> => ({ open: [], edit: [], openWall: [], editWall: [] });
+    const empty = (): Record<'open' | 'edit' | 'openWall' | 'editWall' | 'warmUp', number[]> => ({ open: [], edit: [], openWall: [], editWall: [], warmUp: [] });
     const samples = { cold: empty(), warm: empty() };
     for (let i = 0; i < runs; i++) {
       // Alternated, so that both see the same machine.
       for (const mode of ['cold', 'warm'] as const) {
         const done = spawnSync(process.execPath, ['--import', 'tsx', __filename, 'child', document, mode], { encoding: 'utf8' });
-        const result = JSON.parse(done.stdout.trim().split('\n').at(-1)!) as { openMs: number; editMs: number; openWallMs: number; editWallMs: number };
+        const result = JSON.parse(done.stdout.trim().split('\n').at(-1)!) as { openMs: number; editMs: number; openWallMs: number; editWallMs: number; warmUpMs: number };
         samples[mode].open.push(result.openMs);
         samples[mode].edit.push(result.editMs);
         samples[mode].openWall.push(result.openWallMs);
         samples[mode].editWall.push(result.editWallMs);
+        samples[mode].warmUp.push(result.warmUpMs);
       }
     }
     const f = (values: number[]): string => `${median(values).toFixed(0)} ms`;
     console.log(
       `${document}: first analysis (open) CPU ${f(samples.cold.open)} cold → ${f(samples.warm.open)} after the warm-up, wall ${f(samples.cold.openWall)} → ${f(samples.warm.openWall)}; ` +
-        `first edit CPU ${f(samples.cold.edit)} → ${f(samples.warm.edit)}, wall ${f(samples.cold.editWall)} → ${f(samples.warm.editWall)} (median of ${runs} fresh processes each)`,
+        `first edit CPU ${f(samples.cold.edit)} → ${f(samples.warm.edit)}, wall ${f(samples.cold.editWall)} → ${f(samples.warm.editWall)}; the warm-up itself ${f(samples.warm.warmUp)} of CPU (median of ${runs} fresh processes each)`,
     );
   }
 }

@@ -7,7 +7,8 @@ import { parseFile } from '../../server/src/engine/parse';
 import { loadHcl } from '../../server/src/syntax/hcl';
 import { ALIAS_BUDGET, type DataNode } from '../../server/src/syntax/tree';
 import { YamlParseCache } from '../../server/src/syntax/yaml-incremental';
-import { terraformFromHcl, MAX_EXPRESSION_DEPTH } from '../../server/src/dialects/terraform/model';
+import { terraformFromHcl } from '../../server/src/dialects/terraform/hcl-reader';
+import { MAX_EXPRESSION_DEPTH } from '../../server/src/dialects/terraform/model';
 import type { Parser } from 'web-tree-sitter';
 import { MAX_STATEMENTS } from '../../server/src/dialects/iam-policy/policy-document';
 

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { DIALECT_NAMES } from '../../server/src/dialects/detect';
 import type { Dialect } from '../../server/src/core/dialect';
 import { createEngine } from '../../server/src/workspace/grammar';
-import { WARM_UP_SAMPLES, warmUp } from '../../server/src/lsp/warm-up';
+import { largeWarmUpSamples, LARGE_SAMPLE_ROUNDS, WARM_UP_SAMPLES, warmUp } from '../../server/src/lsp/warm-up';
 
 // The warm-up is worth its time only if it goes through every path a first document takes.
 
@@ -24,11 +24,29 @@ describe('warm-up', () => {
     assert.deepEqual([...syntaxes].sort(), ['hcl', 'json', 'yaml']);
   });
 
+  test('the large samples are the small ones written out many times: they parse, and have findings where the small ones do', async () => {
+    const engine = await createEngine();
+    const large = largeWarmUpSamples();
+    assert.deepEqual(
+      large.map((s) => s.path),
+      WARM_UP_SAMPLES.map((s) => s.path),
+    );
+    for (const [i, sample] of large.entries()) {
+      const report = engine.analyze(sample, { fixes: false });
+      const small = engine.analyze(WARM_UP_SAMPLES[i]!, { fixes: false });
+      assert.deepEqual(report.errors, [], `${sample.path} parses`);
+      assert.equal(report.dialect, small.dialect, sample.path);
+      assert.ok(report.findings.length >= small.findings.length, `${sample.path}: ${report.findings.length} findings`);
+      assert.ok(sample.text.length > 5 * WARM_UP_SAMPLES[i]!.text.length, `${sample.path} is large`);
+    }
+  });
+
   test('it yields between steps (a request waits for one small file at most) and stops when asked', async () => {
     const engine = await createEngine();
     let pauses = 0;
     const full = await warmUp(engine, { pause: async () => void pauses++, stopped: () => false });
-    assert.equal(full.steps, WARM_UP_SAMPLES.length * 3);
+    // Each small sample through three paths, then each large one opened and edited, every round.
+    assert.equal(full.steps, WARM_UP_SAMPLES.length * 3 + LARGE_SAMPLE_ROUNDS * WARM_UP_SAMPLES.length * 2);
     assert.equal(pauses, full.steps);
     let calls = 0;
     const stopped = await warmUp(engine, { pause: async () => undefined, stopped: () => ++calls > 3 });

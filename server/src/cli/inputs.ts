@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { readsFile } from '../dialects/detect';
 import { CONFIG_FILE_NAME, parseConfig, pathMatcher, type KeylessConfig } from '../engine/config';
 import { unanalyzedFile, type ConfigMessage, type ScannedFile } from '../output/report';
-import { gitIgnoredAbove, loadConfig, toPosix, walkFiles, workspaceRootOf } from '../workspace/files';
+import { gitIgnoredAbove, isOutside, loadConfig, toPosix, walkFileEntries, workspaceRootOf } from '../workspace/files';
 import { InputError } from './args';
 import { describeFsError, type Candidate } from './scan-file';
 
@@ -159,11 +159,15 @@ export function selectFiles(workspace: Workspace, verb: string, seen: Set<string
       const given = toPosix(target.given);
       // The .gitignore files between the root and the folder apply as git applies them (`gitTop`):
       // a deeper one's `!` re-includes what they exclude.
-      for await (const absolute of walkFiles(target.absolute, { relativeTo: root, isIgnored, gitTop: root })) {
+      // Where the folder lies below the root: the engine's paths extend it (`path.relative` per
+      // file only for a folder outside the root, which a workspace never has).
+      const folderFromRoot = toPosix(path.relative(root, target.absolute));
+      const enginePrefix = isOutside(folderFromRoot) ? undefined : folderFromRoot === '' ? '' : `${folderFromRoot}/`;
+      for await (const { absolute, fromRoot } of walkFileEntries(target.absolute, { relativeTo: root, isIgnored, gitTop: root })) {
         if (seen.has(absolute)) continue;
         seen.add(absolute);
-        const file = path.posix.join(given, toPosix(path.relative(target.absolute, absolute)));
-        yield { absolute, file, enginePath: toPosix(path.relative(root, absolute)) };
+        const file = given === '.' ? fromRoot : path.posix.join(given, fromRoot);
+        yield { absolute, file, enginePath: enginePrefix === undefined ? toPosix(path.relative(root, absolute)) : enginePrefix + fromRoot };
       }
     }
   }
@@ -192,9 +196,7 @@ export async function folderIgnores(root: string, folder: string, isIgnored: (re
   return (relative) => isIgnored(relative) || (honourAbove && ignoredAbove(relative));
 }
 
-export function isOutside(relative: string): boolean {
-  return relative === '..' || relative.startsWith('../') || path.isAbsolute(relative);
-}
+export { isOutside };
 
 function isNotFound(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;

@@ -10,7 +10,8 @@ import { readPipeline } from '../dialects/gitlab-ci/model';
 import { kubernetesFacts, secretUses } from '../dialects/kubernetes/facts';
 import { readObject, type KubeObject } from '../dialects/kubernetes/model';
 import { terraformFacts } from '../dialects/terraform/facts';
-import { terraformFromHcl, terraformFromJson } from '../dialects/terraform/model';
+import { terraformFromHcl } from '../dialects/terraform/hcl-reader';
+import { terraformFromJson } from '../dialects/terraform/model';
 import type { ParsedFile } from './parse';
 import { scanText } from '../secrets/scan';
 import { textLocator } from '../secrets/locators';
@@ -87,7 +88,7 @@ function readDialect(parsed: ParsedFile, text: string, facts: Facts, forGraph: b
       }
       break;
     case 'terraform': {
-      const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
+      const file = parsed.hcl ? terraformFromHcl(parsed.hcl.rootNode, text, { treeOfText: !parsed.hclOpaque }) : terraformFromJson(parsed.documents[0]?.root ?? null, text);
       merge(terraformFacts(file, text, forGraph));
       break;
     }

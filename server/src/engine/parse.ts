@@ -30,6 +30,11 @@ export interface ParsedFile {
   documents: YamlDocument[];
   /** The HCL tree; null for YAML and JSON. Freed by `dispose`. */
   hcl: Tree | null;
+  /**
+   * HCL: parts of the text were too large for the parser and are not in the tree (opaque spans,
+   * syntax/hcl-view.ts). Without any, the tree is the text's own, and readers may read the text.
+   */
+  hclOpaque?: boolean;
   locator: ValueLocator;
   /** Whether a `#` or `//` at `offset` starts a real comment (not text inside a string). */
   isCommentAt(offset: number): boolean;
@@ -115,6 +120,7 @@ function parseHclFile(text: string, parser: Parser, deadline: number, terraform:
     errors,
     documents: [],
     hcl: tree,
+    hclOpaque: opaque.length > 0,
     locator: opaque.length === 0 ? treeLocator : { containerAt: opaqueContainer },
     isCommentAt(offset) {
       return !opaqueSpanAt(opaque, offset) && root?.descendantForIndex(offset)?.type === 'comment';

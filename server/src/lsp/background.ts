@@ -40,14 +40,17 @@ export interface BackgroundWork {
 }
 
 /**
- * After initialization: the engine is warmed first (lsp/warm-up.ts: every dialect's path once, in
- * small slices, so the first document's analysis and edit do not pay for it), then each folder's
- * index and report are built in the background. Diagnostics never wait for any of it.
+ * After initialization: the engine is warmed first (lsp/warm-up.ts: every dialect's path once, then
+ * files of realistic size, one file per turn, pausing while the user opens or types, so the first
+ * document's analysis and edit do not pay for it), then each folder's index and report are built
+ * in the background. Diagnostics never wait for any of it.
  */
 export async function startBackgroundWork(session: Session, work: BackgroundWork): Promise<void> {
   if (session.engine !== undefined) {
     try {
-      const warm = await warmUp(session.engine, { pause: yieldToEventLoop, stopped: () => session.shutdownRequested });
+      // Between steps, the warm-up waits while the user opens or types (work.pause): a document's
+      // own analysis warms its dialect, and must not queue behind a sample.
+      const warm = await warmUp(session.engine, { pause: work.pause, stopped: () => session.shutdownRequested });
       session.channel.log.info(`Warmed the engine up: ${warm.steps} steps in ${Math.round(warm.milliseconds)} ms`);
     } catch (error) {
       session.logError('Warming the engine up failed (the first analyses are slower)', error);

@@ -1,5 +1,5 @@
 import ignore, { type Ignore } from 'ignore';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { readsFile } from '../dialects/detect';
 import { CONFIG_FILE_NAME, DEFAULT_CONFIG, parseConfig, type ConfigProblem, type KeylessConfig } from '../engine/config';
@@ -37,11 +37,30 @@ export interface WalkOptions {
  * honouring every .gitignore on the way down as git does (see `gitDecides`).
  */
 export async function* walkFiles(root: string, options: WalkOptions = {}): AsyncGenerator<string> {
+  for await (const file of walkFileEntries(root, options)) yield file.absolute;
+}
+
+/** A file a walk found: its absolute path, and its path below the walk's root with `/`. */
+export interface WalkedFile {
+  absolute: string;
+  fromRoot: string;
+}
+
+/**
+ * `walkFiles` with each file's path below the root too. Folders are read synchronously: they are
+ * nearly always in the page cache, where a promise-based read (a round trip through the thread
+ * pool for every folder) cost the CLI's main thread more than the read itself; the walk is a
+ * generator all the same, and the caller decides when to read on. Relative paths are built by
+ * joining names onto the folder's, not by `path.relative` for every file.
+ */
+export async function* walkFileEntries(folder: string, options: WalkOptions = {}): AsyncGenerator<WalkedFile> {
+  // Normalized as `path.join` would leave it, so that names can be appended.
+  const root = path.normalize(folder);
   const relativeTo = options.relativeTo ?? root;
   const isIgnored = options.isIgnored ?? (() => false);
   const stat = await fs.stat(root);
   if (stat.isFile()) {
-    yield root;
+    yield { absolute: root, fromRoot: toPosix(path.basename(root)) };
     return;
   }
   let top = root;
@@ -53,12 +72,21 @@ export async function* walkFiles(root: string, options: WalkOptions = {}): Async
       above = scopes;
     }
   }
-  const stack: { dir: string; scopes: GitIgnoreScope[] }[] = [{ dir: root, scopes: above }];
+  // Where the root lies below `top` and `relativeTo`, as prefixes every path below it extends
+  // (undefined when `relativeTo` is not above the root: then `path.relative` answers per file).
+  const prefixOf = (base: string): string | undefined => {
+    const relative = toPosix(path.relative(base, root));
+    if (relative === '') return '';
+    return isOutside(relative) ? undefined : `${relative}/`;
+  };
+  const topPrefix = prefixOf(top) ?? '';
+  const relativePrefix = prefixOf(relativeTo);
+  const stack: { dir: string; fromRoot: string; scopes: GitIgnoreScope[] }[] = [{ dir: root, fromRoot: '', scopes: above }];
   while (stack.length > 0) {
-    const { dir, scopes: inherited } = stack.pop()!;
-    let entries;
+    const { dir, fromRoot: dirFromRoot, scopes: inherited } = stack.pop()!;
+    let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch {
       continue; // unreadable folder: skip it, as git would
     }
@@ -70,21 +98,31 @@ export async function* walkFiles(root: string, options: WalkOptions = {}): Async
         // an unreadable .gitignore ignores nothing
       }
     }
-    const subdirectories: string[] = [];
+    const subdirectories: { dir: string; fromRoot: string }[] = [];
+    const separator = dir.endsWith(path.sep) ? '' : path.sep;
     for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const full = path.join(dir, entry.name);
-      const fromTop = toPosix(path.relative(top, full));
+      const isDirectory = entry.isDirectory();
+      if (!isDirectory && !(entry.isFile() && readsFile(entry.name))) continue;
+      const full = dir + separator + entry.name;
+      const fromRoot = dirFromRoot + entry.name;
+      const fromTop = topPrefix + fromRoot;
+      const relative = relativePrefix === undefined ? toPosix(path.relative(relativeTo, full)) : relativePrefix + fromRoot;
       // A folder git ignores is never entered: nothing below it can be re-included (git's rule).
-      if (entry.isDirectory()) {
-        if (ALWAYS_SKIPPED.has(entry.name) || gitDecides(scopes, `${fromTop}/`) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
-        subdirectories.push(full);
-      } else if (entry.isFile() && readsFile(entry.name)) {
-        if (gitDecides(scopes, fromTop) || isIgnored(toPosix(path.relative(relativeTo, full)))) continue;
-        yield full;
+      if (isDirectory) {
+        if (ALWAYS_SKIPPED.has(entry.name) || gitDecides(scopes, `${fromTop}/`) || isIgnored(relative)) continue;
+        subdirectories.push({ dir: full, fromRoot: `${fromRoot}/` });
+      } else {
+        if (gitDecides(scopes, fromTop) || isIgnored(relative)) continue;
+        yield { absolute: full, fromRoot };
       }
     }
-    for (const sub of subdirectories.reverse()) stack.push({ dir: sub, scopes });
+    for (const sub of subdirectories.reverse()) stack.push({ ...sub, scopes });
   }
+}
+
+/** A relative path (with `/`) that leaves its base. */
+export function isOutside(relative: string): boolean {
+  return relative === '..' || relative.startsWith('../') || path.isAbsolute(relative);
 }
 
 function baseOf(top: string, dir: string): string {
@@ -143,7 +181,7 @@ async function scopesAbove(top: string, root: string): Promise<GitIgnoreScope[] 
 }
 
 export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
 /**
