@@ -78,11 +78,14 @@ local function wait_for_labels(bufnr, want)
   return ok, labels(bufnr)
 end
 
-local function shift(list, by)
+-- Moves the labels at or below 1-based line `from` down by `by` lines: what a line inserted above
+-- `from` does; findings above it (a workflow's `on:`) stay where they are.
+local function shift(list, by, from)
   local out = {}
   for _, l in ipairs(list) do
     local rule, line = l:match('^(.-)@(%d+)$')
-    table.insert(out, rule .. '@' .. (tonumber(line) + by))
+    line = tonumber(line)
+    table.insert(out, rule .. '@' .. (line >= from and line + by or line))
   end
   return out
 end
@@ -189,9 +192,9 @@ local ok, err = pcall(function()
   local comment = vim.trim(vim.api.nvim_buf_get_lines(bufnr, uses_line, uses_line + 1, false)[1] or '')
   check('the edit inserts the keyless-ignore comment above the step', comment == '# keyless-ignore ' .. workflow.rule, { line = comment })
 
-  -- didChange re-analysis: the finding goes, every other one moves a line down.
-  local cleared, now = wait_for_labels(bufnr, shift(remaining, 1))
-  check('the suppressed finding is gone after the edit', cleared, { expected = sorted(shift(remaining, 1)), got = now })
+  -- didChange re-analysis: the finding goes, every one below the inserted comment moves a line down.
+  local cleared, now = wait_for_labels(bufnr, shift(remaining, 1, uses_line + 1))
+  check('the suppressed finding is gone after the edit', cleared, { expected = sorted(shift(remaining, 1, uses_line + 1)), got = now })
 
   vim.api.nvim_set_current_buf(bufnr)
   vim.cmd('silent write')
