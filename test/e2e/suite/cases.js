@@ -128,8 +128,9 @@ test('the Suppress quick fix writes keyless-ignore, saves, and the finding goes 
   assert.ok(suppress.kind && vscode.CodeActionKind.QuickFix.contains(suppress.kind), 'it is a quick fix');
 
   const others = h.labels(before).filter((l) => l !== USES_FINDING);
-  // Every other finding moves one line down, below the inserted comment.
-  const after = others.map((l) => l.replace(/@(\d+)$/, (_, n) => `@${Number(n) + 1}`));
+  // Every finding below the inserted comment moves one line down; those above it (the workflow's
+  // `on:`) stay. USES_LINE is 0-based: the comment takes its place, 1-based line USES_LINE + 1.
+  const after = others.map((l) => l.replace(/@(\d+)$/, (_, n) => `@${Number(n) >= USES_LINE + 1 ? Number(n) + 1 : Number(n)}`));
   const cleared = h.waitForLabels(document.uri, after, 'the suppressed finding gone and the rest one line down');
   await h.applyCodeAction(suppress);
   await cleared;
