@@ -3,6 +3,7 @@ import { version } from '../../package.json';
 import { commandOf, InputError, UsageError } from './cli/args';
 import { BASELINE_OPTIONS, BASELINE_USAGE, parseBaselineArguments, writeBaseline } from './cli/baseline';
 import { FIX_OPTIONS, FIX_USAGE, parseFixArguments, runFix } from './cli/fix';
+import { MERGE_OPTIONS, MERGE_USAGE, parseMergeArguments, runMerge } from './cli/merge';
 import { workerPlan } from './cli/pool';
 import { parseScanArguments, scan, SCAN_OPTIONS, SCAN_USAGE } from './cli/scan';
 import { errorName } from './cli/scan-file';
@@ -10,7 +11,7 @@ import { isScanWorkerData, runScanWorker } from './cli/worker';
 import type { Rule } from './rules/rule';
 
 /**
- * The `keyless` command: picks the command (`scan`, `fix`, `baseline`) and runs it, turning usage and input
+ * The `keyless` command: picks the command (`scan`, `fix`, `baseline`, `merge`) and runs it, turning usage and input
  * errors into exit 2. Each command lives in `cli/<command>.ts`; what they share (arguments, the
  * files a path selects, writing the report) in `cli/args.ts`, `cli/inputs.ts`, `cli/write-report.ts`.
  */
@@ -27,10 +28,10 @@ export interface EngineChoices {
   rules?: readonly Rule[];
 }
 
-const COMMANDS = ['scan', 'fix', 'baseline'] as const;
+const COMMANDS = ['scan', 'fix', 'baseline', 'merge'] as const;
 
 export async function main(argv: readonly string[], io: CliIo, choices: EngineChoices = {}): Promise<number> {
-  const command = commandOf(argv, [...SCAN_OPTIONS, ...FIX_OPTIONS, ...BASELINE_OPTIONS]);
+  const command = commandOf(argv, [...SCAN_OPTIONS, ...FIX_OPTIONS, ...BASELINE_OPTIONS, ...MERGE_OPTIONS]);
   try {
     if (command === 'fix') {
       const parsed = parseFixArguments(argv);
@@ -49,7 +50,13 @@ export async function main(argv: readonly string[], io: CliIo, choices: EngineCh
       }
       return await writeBaseline(parsed, io, choices.rules, plan);
     }
-    if (command === undefined && argv.some((arg) => arg === '--help' || arg === '-h')) return print(io, `${SCAN_USAGE}\n${FIX_USAGE}\n${BASELINE_USAGE}`);
+    if (command === 'merge') {
+      const parsed = parseMergeArguments(argv);
+      if (parsed === 'help') return print(io, MERGE_USAGE);
+      if (parsed === 'version') return print(io, `${version}\n`);
+      return await runMerge(parsed, io);
+    }
+    if (command === undefined && argv.some((arg) => arg === '--help' || arg === '-h')) return print(io, `${SCAN_USAGE}\n${FIX_USAGE}\n${BASELINE_USAGE}\n${MERGE_USAGE}`);
     if (command === undefined && argv.includes('--version')) return print(io, `${version}\n`);
     if (command === undefined) throw new UsageError('missing command (did you mean "keyless scan"?)');
     if (command !== 'scan') throw new UsageError(`unknown command "${command}" (the commands are ${COMMANDS.slice(0, -1).join(', ')} and ${COMMANDS.at(-1)})`);
@@ -64,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo, choices: EngineCh
     return await scan(parsed.options, io, choices.rules, plan);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`keyless: ${error.message}\nRun "keyless ${command === 'fix' || command === 'baseline' ? `${command} ` : ''}--help" for usage.\n`);
+      io.stderr.write(`keyless: ${error.message}\nRun "keyless ${command === 'fix' || command === 'baseline' || command === 'merge' ? `${command} ` : ''}--help" for usage.\n`);
       return 2;
     }
     if (error instanceof InputError) {

@@ -40,6 +40,7 @@ describe('WorkspaceIndex', () => {
     const names = [...index.context().files.keys()].sort();
     assert.deepEqual(names, [
       '.github/workflows/deploy.yml',
+      '.github/workflows/keyless-org.yml',
       '.github/workflows/release.yml',
       '.gitlab-ci.yml',
       '.gitlab/ci/release.gitlab-ci.yml',
@@ -60,8 +61,8 @@ describe('WorkspaceIndex', () => {
       'terraform/github-oidc.tf',
       'terraform/main.tf',
     ]);
-    assert.equal(stats.walked, 21, 'package.json is read, and not kept: it has no dialect');
-    assert.equal(stats.indexed, 20);
+    assert.equal(stats.walked, 22, 'package.json is read, and not kept: it has no dialect');
+    assert.equal(stats.indexed, 21);
     assert.equal(stats.truncated, false);
     const workflow = index.get(WORKFLOW)!;
     assert.equal(workflow.dialect, 'github-actions');
