@@ -24,6 +24,7 @@ import { loadHcl, parseHcl } from '../server/src/syntax/hcl';
 import { parseJson } from '../server/src/syntax/json';
 import { LineIndex } from '../server/src/syntax/text';
 import { parseYaml } from '../server/src/syntax/yaml';
+import { awsCatalog } from '../server/src/workspace/aws-catalog';
 import { readHclWasm } from '../server/src/workspace/grammar';
 import { writeTree } from './generate';
 import { median } from './lsp-bench';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
         const index = new LineIndex(f.text);
         for (const rule of RULES) {
           if (!(parsed.dialect === null ? rule.everyFile === true : rule.dialects.includes(parsed.dialect))) continue;
-          for (const finding of rule.check({ path: f.path, dialect: parsed.dialect, facts })) {
+          for (const finding of rule.check({ path: f.path, dialect: parsed.dialect, facts, catalog: awsCatalog() })) {
             if (!isSuppressed(rule.id, finding.span.start, parsed, index)) index.rangeOf(finding.span);
           }
         }
