@@ -62,8 +62,11 @@ export function textReadable(text: string): boolean {
 /** Why a reading stopped: the tree reads what the text did not. */
 class Unread extends Error {}
 
+/** Thrown every time: one object, whose stack trace was taken once. */
+const UNREAD = new Unread('left to the syntax tree');
+
 function unread(): never {
-  throw new Unread();
+  throw UNREAD;
 }
 
 /**
