@@ -1,4 +1,5 @@
 import type { Span } from '../../core/text';
+import { lineBreakWithin } from '../../syntax/text';
 import type { TfExpr, TfObjectEntry } from './model';
 
 /**
@@ -61,8 +62,11 @@ export function textReadable(text: string): boolean {
 /** Why a reading stopped: the tree reads what the text did not. */
 class Unread extends Error {}
 
+/** Thrown every time: one object, whose stack trace was taken once. */
+const UNREAD = new Unread('left to the syntax tree');
+
 function unread(): never {
-  throw new Unread();
+  throw UNREAD;
 }
 
 /**
@@ -168,7 +172,7 @@ function skipBlanks(text: string, at: number, end: number): number {
     if (isBlank(c)) at++;
     else if (c === 47 && text.charCodeAt(at + 1) === 42 /* * */) {
       const close = text.indexOf('*/', at + 2);
-      if (close === -1 || close + 2 > end || text.lastIndexOf('\n', close) >= at) unread();
+      if (close === -1 || close + 2 > end || lineBreakWithin(text, at, close) < close) unread();
       at = close + 2;
     } else break;
   }
@@ -378,6 +382,10 @@ function scanHeredoc(text: string, at: number, end: number): Heredoc {
   const marker = opening[1]!;
   const valueStart = at + opening[0].length;
   let template = false;
+  // The next `$` and `%` at or after the line being read: each searched for once, so that the
+  // text is read once whatever its lines hold.
+  let dollar = -2;
+  let percent = -2;
   for (let line = valueStart; line < end; ) {
     const newline = text.indexOf('\n', line);
     const lineEnd = newline === -1 || newline > end ? end : newline;
@@ -389,8 +397,10 @@ function scanHeredoc(text: string, at: number, end: number): Heredoc {
       return { end: markerAt + marker.length, valueStart, valueEnd: markerAt, template };
     }
     // The line is text: what it says about interpolations, and whether it stays simple.
-    for (let i = text.indexOf('$', line); i !== -1 && i < lineEnd; i = text.indexOf('$', i + 1)) template = heredocMark(text, i) || template;
-    for (let i = text.indexOf('%', line); i !== -1 && i < lineEnd; i = text.indexOf('%', i + 1)) template = heredocMark(text, i) || template;
+    if (dollar !== -1 && dollar < line) dollar = text.indexOf('$', line);
+    for (; dollar !== -1 && dollar < lineEnd; dollar = text.indexOf('$', dollar + 1)) template = heredocMark(text, dollar) || template;
+    if (percent !== -1 && percent < line) percent = text.indexOf('%', line);
+    for (; percent !== -1 && percent < lineEnd; percent = text.indexOf('%', percent + 1)) template = heredocMark(text, percent) || template;
     if (newline === -1) break;
     line = newline + 1;
   }
