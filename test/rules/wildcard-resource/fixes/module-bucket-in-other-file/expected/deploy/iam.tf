@@ -6,7 +6,7 @@ resource "aws_iam_role_policy" "deploy" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
-      Resource = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"] # TODO scope
+      Resource = [aws_s3_bucket.site.arn, "${aws_s3_bucket.site.arn}/*"] # kept: a comment the fix leaves in place
     }]
   })
 }

@@ -6,7 +6,7 @@ resource "aws_iam_role_policy" "deploy" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]
-      Resource = "*" # TODO scope
+      Resource = "*" # kept: a comment the fix leaves in place
     }]
   })
 }
